@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "kafka-emit",
+    products: [
+        .executable(name: "kafka-emit", targets: ["kafka-emit"]),
+        .executable(name: "kafka-mock-cluster", targets: ["kafka-mock-cluster"]),
+        .library(name: "KafkaEmit", targets: ["KafkaEmit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Crdkafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "KafkaEmit",
+            dependencies: [
+                "Crdkafka",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "kafka-emit",
+            dependencies: [
+                "KafkaEmit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "kafka-mock-cluster",
+            dependencies: ["KafkaEmit"]
+        ),
+        .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit"]),
+        .testTarget(name: "CLITests", dependencies: ["KafkaEmit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,76 @@
+/// Per-slot correlation of in-flight records: written by the producing thread before the
+/// record is handed to librdkafka, read by the reporter when its delivery report arrives.
+/// Only the slot number travels through librdkafka's per-message opaque.
+///
+/// When the correlation is the record number (`{i}`, the default) only the number is kept.
+/// Otherwise up to `inlineCapacity` bytes live in a flat arena; longer ones get a heap blob.
+final class CorrelationStore {
+    private let slots: Int
+    let isIndexOnly: Bool
+    private let inlineCapacity = 48
+    private let index: UnsafeMutablePointer<UInt64>
+    private let lengths: UnsafeMutablePointer<Int>
+    private let arena: UnsafeMutableRawPointer?
+    private let overflow: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+
+    init(slots: Int, indexOnly: Bool) {
+        self.slots = slots
+        isIndexOnly = indexOnly
+        index = .allocate(capacity: slots)
+        index.initialize(repeating: 0, count: slots)
+        if indexOnly {
+            lengths = .allocate(capacity: 1)
+            arena = nil
+            overflow = nil
+        } else {
+            lengths = .allocate(capacity: slots)
+            lengths.initialize(repeating: 0, count: slots)
+            arena = .allocate(byteCount: slots * inlineCapacity, alignment: 8)
+            let o = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: slots)
+            o.initialize(repeating: nil, count: slots)
+            overflow = o
+        }
+    }
+
+    deinit {
+        if let overflow {
+            for i in 0..<slots { overflow[i]?.deallocate() }
+            overflow.deallocate()
+        }
+        arena?.deallocate()
+        lengths.deallocate()
+        index.deallocate()
+    }
+
+    @inline(__always) func store(slot: Int, index i: UInt64, correlation: UnsafeRawBufferPointer) {
+        index[slot] = i
+        guard let arena, let overflow else { return }
+        let n = correlation.count
+        lengths[slot] = n
+        guard n > 0 else { return }
+        if n <= inlineCapacity {
+            (arena + slot * inlineCapacity).copyMemory(from: correlation.baseAddress!, byteCount: n)
+        } else {
+            overflow[slot]?.deallocate()
+            let blob = UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 1)
+            blob.copyMemory(from: correlation.baseAddress!, byteCount: n)
+            overflow[slot] = blob
+        }
+    }
+
+    @inline(__always) func recordIndex(slot: Int) -> UInt64 { index[slot] }
+
+    /// The correlation bytes for `slot`; `scratch` holds the digits in index-only mode.
+    @inline(__always) func correlation(slot: Int, scratch: ByteBuffer) -> UnsafeRawBufferPointer {
+        guard let arena, let overflow else {
+            scratch.removeAll()
+            scratch.appendDecimal(index[slot])
+            return scratch.bytes
+        }
+        let n = lengths[slot]
+        if n <= inlineCapacity {
+            return UnsafeRawBufferPointer(start: arena + slot * inlineCapacity, count: n)
+        }
+        return UnsafeRawBufferPointer(start: overflow[slot], count: n)
+    }
+}

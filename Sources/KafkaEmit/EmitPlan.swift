@@ -1,0 +1,122 @@
+/// A header of generated records: a name and a template for its value.
+public struct HeaderTemplate: Sendable, Equatable {
+    public var name: String
+    public var value: Template
+    public init(name: String, value: Template) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Everything a run needs, validated. Built by the command line (or by a test) and handed
+/// to `Emitter`; it holds no Kafka state.
+public struct EmitPlan: Sendable {
+    public enum InputFormat: String, Sendable, Equatable { case lines, json }
+
+    public enum Source: Sendable, Equatable {
+        /// Records made from templates.
+        case generate
+        /// One record per delimited chunk of a file or stdin (`-`).
+        case lines(path: String, delimiter: [UInt8], keyDelimiter: [UInt8]?, format: InputFormat)
+    }
+
+    public enum Pacing: Sendable, Equatable {
+        case unpaced
+        /// Record i at start + i×interval.
+        case every(nanos: UInt64)
+        /// R records per second.
+        case rate(Double)
+
+        var intervalNanos: Double {
+            switch self {
+            case .unpaced: 0
+            case .every(let n): Double(n)
+            case .rate(let r): 1e9 / r
+            }
+        }
+    }
+
+    public var topic: String
+    public var bootstrapServers = "localhost:9092"
+    /// Run against an embedded mock cluster of this many brokers instead.
+    public var mockBrokers: Int?
+    /// librdkafka properties in the order applied (later wins); bootstrap is added by the run.
+    public var properties: [ConfigProperty] = []
+    public var source: Source = .generate
+    public var count: UInt64?
+    public var pacing: Pacing = .unpaced
+    public var durationNanos: UInt64?
+    /// nil = null key.
+    public var key: Template?
+    public var value: Template
+    public var headers: [HeaderTemplate] = []
+    public var partition: Int32?
+    public var correlation: Template
+    public var correlationHeader: String?
+    public var nullEmpty = false
+    public var seed: UInt64?
+    public var maxInFlight = 100_000
+    public var connectTimeoutNanos: UInt64 = 10_000_000_000
+    public var stopOnError = true
+    public var output: OutputFormat = .text
+    public var quiet = false
+    public var verbose = false
+    public var dryRun = false
+    public var statsIntervalNanos: UInt64?
+
+    public init(topic: String, source: Source = .generate) {
+        self.topic = topic
+        self.source = source
+        let t = { (s: String) in (try? Template.parse(s, flag: "default")) ?? Template(parts: [], source: s) }
+        switch source {
+        case .generate:
+            key = t("{i}")
+            value = t("event-{i}")
+        case .lines(_, _, let keyDelimiter, _):
+            key = keyDelimiter == nil ? nil : t("{key}")
+            value = t("{line}")
+        }
+        correlation = t("{i}")
+    }
+
+    public var isLinesMode: Bool { if case .lines = source { true } else { false } }
+
+    var keyDelimiter: [UInt8]? { if case .lines(_, _, let k, _) = source { k } else { nil } }
+
+    /// Checks the combinations no single flag can check. Throws a usage error naming the flag.
+    public func validate() throws(EmitError) {
+        if topic.isEmpty { throw .usage("--topic: the topic name must not be empty") }
+        if topic.utf8.count > 249 { throw .usage("--topic: '\(topic.prefix(40))…' is longer than Kafka's 249-character limit") }
+        if !topic.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
+            throw .usage("--topic: '\(topic)' has characters Kafka does not allow; use letters, digits, '.', '_' and '-'")
+        }
+        if case .generate = source, count == nil, durationNanos == nil, pacing == .unpaced, !dryRun {
+            throw .usage("generate mode needs a bound: add --count N or --duration D, or pace it with --every/--rate (runs until Ctrl-C)")
+        }
+        if case .generate = source, dryRun, count == nil, durationNanos == nil {
+            throw .usage("--dry-run in generate mode needs --count N (or --duration D)")
+        }
+        var templates: [(String, Template)] = [("--value", value), ("--correlation", correlation)]
+        if let key { templates.append(("--key", key)) }
+        for h in headers { templates.append(("--header \(h.name)", h.value)) }
+        for (flag, t) in templates {
+            if t.usesLine && !isLinesMode {
+                throw .usage("\(flag): {line} needs lines mode; add --input FILE (or - for stdin)")
+            }
+            if t.usesKey && keyDelimiter == nil {
+                throw .usage("\(flag): {key} needs --key-delimiter (-K) with --input")
+            }
+        }
+        if let p = partition, p < 0 { throw .usage("--partition: \(p) is negative; use a partition number ≥ 0") }
+        if maxInFlight < 1 || maxInFlight > 10_000_000 {
+            throw .usage("--max-in-flight: \(maxInFlight) is out of range; use 1 to 10000000")
+        }
+        if case .rate(let r) = pacing, !(r > 0 && r <= 10_000_000) {
+            throw .usage("--rate: \(r) is out of range; use a positive rate up to 10000000 records/s")
+        }
+        if let c = correlationHeader, c.isEmpty { throw .usage("--correlation-header: the header name must not be empty") }
+        for h in headers where h.name.isEmpty { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE") }
+        if let m = mockBrokers, m < 1 || m > 32 { throw .usage("--mock-brokers: \(m) is out of range; use 1 to 32") }
+        if case .custom(let f) = output { try ResultFormatter.validate(format: f) }
+    }
+}

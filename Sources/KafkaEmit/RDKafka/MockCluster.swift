@@ -1,0 +1,76 @@
+import Crdkafka
+
+/// librdkafka's mock cluster: a real Kafka-protocol server on loopback, in this process.
+/// Used by `--mock`, by the tests (with fault injection) and by `kafka-mock-cluster`.
+///
+/// `@unchecked Sendable`: the `rd_kafka_mock_*` calls are thread-safe (they post to the
+/// cluster's own thread); the handles are immutable after init.
+public final class MockCluster: @unchecked Sendable {
+    private let host: OpaquePointer
+    private let cluster: OpaquePointer
+    public let brokerCount: Int
+    /// Comma-separated `host:port` list for `bootstrap.servers`.
+    public let bootstrapServers: String
+
+    public init(brokers: Int = 3) throws(EmitError) {
+        guard brokers >= 1 && brokers <= 32 else {
+            throw .usage("--mock-brokers: \(brokers) is out of range; use 1 to 32")
+        }
+        let conf = rd_kafka_conf_new()!
+        var errstr = [CChar](repeating: 0, count: 256)
+        rd_kafka_conf_set(conf, "log_level", "0", &errstr, errstr.count)
+        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            throw .internalError("cannot create the mock cluster's host handle")
+        }
+        guard let mc = rd_kafka_mock_cluster_new(rk, Int32(brokers)) else {
+            rd_kafka_destroy(rk)
+            throw .internalError("cannot create the mock cluster")
+        }
+        host = rk
+        cluster = mc
+        brokerCount = brokers
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(mc))
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_destroy(host)
+    }
+
+    /// Broker ids are 1...brokerCount.
+    public var brokerIDs: ClosedRange<Int32> { 1...Int32(brokerCount) }
+
+    @discardableResult
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int? = nil) -> Bool {
+        let rf = replicationFactor ?? min(3, brokerCount)
+        return rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(rf)) == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    public func setBrokerDown(_ id: Int32) { rd_kafka_mock_broker_set_down(cluster, id) }
+    public func setBrokerUp(_ id: Int32) { rd_kafka_mock_broker_set_up(cluster, id) }
+
+    /// Adds `ms` of round-trip time to every request the broker serves.
+    public func setRoundTripTime(broker id: Int32, milliseconds ms: Int) {
+        rd_kafka_mock_broker_set_rtt(cluster, id, Int32(ms))
+    }
+
+    public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) {
+        rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+    }
+
+    /// Makes the next `errors.count` Produce requests (to any broker) fail with these codes.
+    public func pushProduceErrors(_ errors: [Int32]) {
+        var codes = errors.map { rd_kafka_resp_err_t($0) }
+        rd_kafka_mock_push_request_errors_array(cluster, 0 /* ApiKey Produce */, codes.count, &codes)
+    }
+
+    /// Makes a topic report an error in Metadata/Produce responses.
+    public func setTopicError(_ topic: String, code: Int32) {
+        rd_kafka_mock_topic_set_error(cluster, topic, rd_kafka_resp_err_t(code))
+    }
+
+    public static let errNotLeaderForPartition: Int32 = RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue
+    public static let errRequestTimedOut: Int32 = RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue
+    public static let errUnknownTopic: Int32 = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue
+    public static let errNotEnoughReplicas: Int32 = RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS.rawValue
+}

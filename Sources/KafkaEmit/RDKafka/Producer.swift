@@ -1,0 +1,389 @@
+import Crdkafka
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One header of an outgoing record: a NUL-terminated name kept for the whole run and a
+/// value valid for the duration of one `produce` call.
+public struct OutgoingHeader {
+    public var name: UnsafePointer<CChar>
+    public var value: UnsafeRawBufferPointer?
+
+    public init(name: UnsafePointer<CChar>, value: UnsafeRawBufferPointer?) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A delivery report copied out of librdkafka's message before the event is destroyed.
+/// `key` and `value` point into the message and are valid only during the handler call.
+public struct DeliveryReport {
+    /// The in-flight slot the record occupied; index into the caller's per-record state.
+    public var slot: Int
+    /// 0 on success, else a librdkafka `rd_kafka_resp_err_t` code.
+    public var errorCode: Int32
+    public var partition: Int32
+    public var offset: Int64
+    public var timestampMillis: Int64
+    public var key: UnsafeRawBufferPointer?
+    public var value: UnsafeRawBufferPointer?
+    /// Monotonic time the record was handed to librdkafka.
+    public var sentNanos: UInt64
+    /// For failures found at produce time, librdkafka's message (else derived from the code).
+    public var detail: String?
+
+    public var succeeded: Bool { errorCode == 0 }
+    public var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
+    public var errorMessage: String { detail ?? LibrdkafkaInfo.errorDescription(errorCode) }
+}
+
+/// Receives delivery reports on the reporter thread (and produce-time failures on the
+/// producing thread, serialised by the engine's lock).
+public protocol DeliveryHandler: AnyObject, Sendable {
+    /// A batch of reports; `nowNanos` is one monotonic reading for the batch.
+    func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64)
+    /// The reporter is about to block: flush buffered output.
+    func idle()
+    /// An ERROR event from librdkafka (broker down, fatal idempotence error, ...).
+    func clientError(code: Int32, message: String, fatal: Bool)
+}
+
+/// The producer side of librdkafka: owns `rd_kafka_t`, the topic handle, the produce call,
+/// the reporter thread serving DR/ERROR events, and the in-flight slot pool that gives
+/// backpressure (`max-in-flight`).
+///
+/// Threads: `acquireSlot`, `produce`, `releaseUnsent` and `reportLocalFailure` are called
+/// from one producing thread; the reporter thread calls the handler. `@unchecked Sendable`:
+/// the producer-only fields are touched by that one thread, the hand-off of freed slots is
+/// a single-producer/single-consumer ring published with acquire/release atomics, and
+/// per-slot data written before `produce` is read by the reporter only after librdkafka
+/// hands back the delivery report (which passes through librdkafka's locked queues).
+public final class DeliveryEngine: @unchecked Sendable {
+    let rk: OpaquePointer
+    let rkt: OpaquePointer
+    private let queue: OpaquePointer
+    public let slotCount: Int
+
+    // Per-slot send time, written by the producer before produce, read by the reporter.
+    private let sentAt: UnsafeMutablePointer<UInt64>
+
+    // Freed slots travel reporter -> producer through this SPSC ring.
+    private let freeRing: UnsafeMutablePointer<Int32>
+    private let freeMask: Int
+    private let freeTail = Atomic<Int>(0)     // written by the reporter
+    private var freeHead = 0                  // producer only
+    private var neverUsed = 0                 // producer only: slots not yet handed out
+    private var localFree: [Int32] = []       // producer only: slots it released itself
+
+    private let sentCount = Atomic<Int>(0)
+    private let completedCount = Atomic<Int>(0)
+    private let producerWaiting = Atomic<Bool>(false)
+    private let reporterStop = Atomic<Bool>(false)
+    let waiter = Waiter()
+
+    private var vus: UnsafeMutablePointer<rd_kafka_vu_t>
+    private var vuCapacity: Int
+    private var reporter: WorkerThread?
+    private var handler: (any DeliveryHandler)?
+
+    /// Creates the producer. `conf` is consumed (librdkafka owns it from here on).
+    init(conf: OpaquePointer, topic: String, slots: Int) throws(EmitError) {
+        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            let why = String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw .usage("cannot create the producer: \(why)")
+        }
+        rk = handle
+        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+            let code = rd_kafka_last_error()
+            rd_kafka_destroy(handle)
+            throw .usage("--topic '\(topic)': \(String(cString: rd_kafka_err2str(code)))")
+        }
+        rkt = topicHandle
+        queue = rd_kafka_queue_get_main(handle)
+        slotCount = max(1, slots)
+        sentAt = .allocate(capacity: slotCount)
+        sentAt.initialize(repeating: 0, count: slotCount)
+        var ringSize = 1
+        while ringSize < slotCount { ringSize <<= 1 }
+        freeRing = .allocate(capacity: ringSize)
+        freeMask = ringSize - 1
+        vuCapacity = 16
+        vus = .allocate(capacity: vuCapacity)
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(queue)
+        rd_kafka_topic_destroy(rkt)
+        rd_kafka_destroy(rk)
+        sentAt.deallocate()
+        freeRing.deallocate()
+        vus.deallocate()
+    }
+
+    // MARK: reporter thread
+
+    public func startReporter(_ handler: any DeliveryHandler) {
+        self.handler = handler
+        reporter = WorkerThread(name: "kafka-emit-dr") { [self] in self.reportLoop(handler) }
+    }
+
+    private func reportLoop(_ handler: any DeliveryHandler) {
+        let batchMax = 1024
+        let msgs = UnsafeMutablePointer<UnsafePointer<rd_kafka_message_t>?>.allocate(capacity: batchMax)
+        let reports = UnsafeMutablePointer<DeliveryReport>.allocate(capacity: batchMax)
+        defer { msgs.deallocate(); reports.deallocate() }
+        var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        while true {
+            var ev = rd_kafka_queue_poll(queue, 0)
+            if ev == nil {
+                waiter.locked { handler.idle() }
+                if reporterStop.load(ordering: .acquiring) { break }
+                ev = rd_kafka_queue_poll(queue, 100)
+                if ev == nil { continue }
+            }
+            let type = rd_kafka_event_type(ev)
+            if type == RD_KAFKA_EVENT_DR {
+                while true {
+                    let n = rd_kafka_event_message_array(ev, msgs, batchMax)
+                    if n == 0 { break }
+                    let now = Clock.monotonicNanos()
+                    for k in 0..<n {
+                        let m = msgs[k]!.pointee
+                        let slot = Int(bitPattern: m._private)
+                        reports[k] = DeliveryReport(
+                            slot: slot,
+                            errorCode: m.err.rawValue,
+                            partition: m.partition,
+                            offset: m.offset,
+                            timestampMillis: rd_kafka_message_timestamp(msgs[k], &tstype),
+                            key: m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
+                            value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
+                            sentNanos: sentAt[slot],
+                            detail: nil)
+                    }
+                    waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
+                    // Only now may the producer reuse these slots.
+                    var tail = freeTail.load(ordering: .relaxed)
+                    for k in 0..<n {
+                        freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
+                        tail &+= 1
+                    }
+                    freeTail.store(tail, ordering: .releasing)
+                    completedCount.add(n, ordering: .sequentiallyConsistent)
+                    if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
+                }
+            } else if type == RD_KAFKA_EVENT_ERROR {
+                let code = rd_kafka_event_error(ev).rawValue
+                let message = String(cString: rd_kafka_event_error_string(ev))
+                let fatal = rd_kafka_event_error_is_fatal(ev) != 0
+                waiter.locked { handler.clientError(code: code, message: message, fatal: fatal) }
+            }
+            rd_kafka_event_destroy(ev)
+        }
+    }
+
+    /// Stops the reporter once it has nothing left to serve. Call after the drain.
+    public func stopReporter() {
+        reporterStop.store(true, ordering: .releasing)
+        rd_kafka_queue_yield(queue)
+        reporter?.join()
+        reporter = nil
+        handler = nil
+    }
+
+    // MARK: producing thread
+
+    /// Records handed to librdkafka and not yet reported.
+    public var inFlight: Int {
+        sentCount.load(ordering: .sequentiallyConsistent) - completedCount.load(ordering: .sequentiallyConsistent)
+    }
+
+    public var sent: Int { sentCount.load(ordering: .relaxed) }
+
+    @inline(__always) private func freeAvailable() -> Bool {
+        neverUsed < slotCount || !localFree.isEmpty || freeHead != freeTail.load(ordering: .acquiring)
+    }
+
+    /// A free slot, waiting (backpressure) while `max-in-flight` records are outstanding.
+    /// Returns nil when `shouldStop` turns true while waiting.
+    @inline(__always) public func acquireSlot(shouldStop: () -> Bool) -> Int? {
+        if neverUsed < slotCount { neverUsed += 1; return neverUsed - 1 }
+        if let s = localFree.popLast() { return Int(s) }
+        if freeHead == freeTail.load(ordering: .acquiring) {
+            if !waitForSlot(shouldStop) { return nil }
+        }
+        let s = freeRing[freeHead & freeMask]
+        freeHead &+= 1
+        return Int(s)
+    }
+
+    /// How many times the producer had to wait for a slot (producer thread only).
+    public private(set) var slotWaits = 0
+
+    @inline(never) private func waitForSlot(_ shouldStop: () -> Bool) -> Bool {
+        slotWaits += 1
+        while freeHead == freeTail.load(ordering: .acquiring) {
+            if shouldStop() { return false }
+            producerWaiting.store(true, ordering: .sequentiallyConsistent)
+            waiter.wait(nanos: 5_000_000) { freeHead != freeTail.load(ordering: .sequentiallyConsistent) }
+            producerWaiting.store(false, ordering: .relaxed)
+        }
+        return true
+    }
+
+    /// Gives back a slot whose record was never accepted by librdkafka.
+    public func releaseUnsent(_ slot: Int) { localFree.append(Int32(slot)) }
+
+    /// Outcome of a produce call.
+    public enum ProduceOutcome {
+        case accepted
+        case refused(code: Int32, message: String)
+        case stopped
+    }
+
+    /// Hands one record to librdkafka (copied), tagged with `slot`. On `QUEUE_FULL` it waits
+    /// for delivery reports to free room and retries; it never drops the record.
+    @inline(__always)
+    public func produce(slot: Int, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+                        headers: UnsafeBufferPointer<OutgoingHeader>, partition: Int32,
+                        shouldStop: () -> Bool) -> ProduceOutcome {
+        let needed = 6 + headers.count
+        if needed > vuCapacity { growVUs(needed) }
+        var n = 0
+        vus[n].vtype = RD_KAFKA_VTYPE_RKT; vus[n].u.rkt = rkt; n += 1
+        vus[n].vtype = RD_KAFKA_VTYPE_PARTITION; vus[n].u.i32 = partition; n += 1
+        vus[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[n].u.i = RD_KAFKA_MSG_F_COPY; n += 1
+        vus[n].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[n].u.ptr = UnsafeMutableRawPointer(bitPattern: slot); n += 1
+        if let value {
+            // A non-nil pointer even for an empty value: NULL means a tombstone to librdkafka.
+            vus[n].vtype = RD_KAFKA_VTYPE_VALUE
+            vus[n].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress ?? Self.emptyBytes)
+            vus[n].u.mem.size = value.count
+            n += 1
+        }
+        if let key {
+            vus[n].vtype = RD_KAFKA_VTYPE_KEY
+            vus[n].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress ?? Self.emptyBytes)
+            vus[n].u.mem.size = key.count
+            n += 1
+        }
+        for h in headers {
+            vus[n].vtype = RD_KAFKA_VTYPE_HEADER
+            vus[n].u.header.name = h.name
+            if let v = h.value {
+                vus[n].u.header.val = v.baseAddress ?? Self.emptyBytes
+                vus[n].u.header.size = v.count
+            } else {
+                vus[n].u.header.val = nil
+                vus[n].u.header.size = 0
+            }
+            n += 1
+        }
+        sentAt[slot] = Clock.monotonicNanos()
+        // Count before handing over: the report may arrive before produceva returns.
+        sentCount.add(1, ordering: .sequentiallyConsistent)
+        while true {
+            guard let error = rd_kafka_produceva(rk, vus, n) else { return .accepted }
+            let code = rd_kafka_error_code(error)
+            if code == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                rd_kafka_error_destroy(error)
+                if shouldStop() {
+                    sentCount.subtract(1, ordering: .sequentiallyConsistent)
+                    return .stopped
+                }
+                waiter.wait(nanos: 1_000_000) { false }
+                continue
+            }
+            let message = String(cString: rd_kafka_error_string(error))
+            rd_kafka_error_destroy(error)
+            sentCount.subtract(1, ordering: .sequentiallyConsistent)
+            return .refused(code: code.rawValue, message: message)
+        }
+    }
+
+    /// A valid address for empty (non-null) keys, values and headers; never written.
+    nonisolated(unsafe) private static let emptyBytes = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1))
+
+    @inline(never) private func growVUs(_ needed: Int) {
+        vus.deallocate()
+        vuCapacity = needed
+        vus = .allocate(capacity: needed)
+    }
+
+    /// Reports a record librdkafka refused at produce time through the same handler, so it
+    /// gets its `failed` line like any other; the slot is released.
+    public func reportLocalFailure(slot: Int, code: Int32, message: String,
+                                   key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, partition: Int32) {
+        var report = DeliveryReport(slot: slot, errorCode: code, partition: partition, offset: -1,
+                                    timestampMillis: -1, key: key, value: value,
+                                    sentNanos: Clock.monotonicNanos(), detail: message)
+        let now = Clock.monotonicNanos()
+        withUnsafeMutablePointer(to: &report) { p in
+            waiter.locked { handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now) }
+        }
+        releaseUnsent(slot)
+    }
+
+    /// Waits until every record handed over has been reported, or `abandon` turns true.
+    /// Returns whether the drain completed.
+    public func drain(abandon: () -> Bool) -> Bool {
+        while inFlight > 0 {
+            if abandon() { return false }
+            waiter.wait(nanos: 10_000_000) { false }
+        }
+        return true
+    }
+
+    /// Fails every queued and in-flight record now (each still gets its report, with
+    /// `_PURGE_QUEUE` / `_PURGE_INFLIGHT`); used when no broker is reachable.
+    public func purgeAll() {
+        rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+    }
+
+    /// Outcome of the connectivity check.
+    public enum Reachability: Sendable, Equatable {
+        case reachable(partitions: Int)
+        case unreachable(String)
+        case topicMissing(String)
+    }
+
+    /// Asks for the topic's metadata until `deadline`: proves a broker answers and that the
+    /// topic exists (or was auto-created).
+    public func checkReachable(deadlineNanos: UInt64, shouldStop: () -> Bool) -> Reachability {
+        var lastTopicError: Int32 = 0
+        while true {
+            let now = Clock.monotonicNanos()
+            if now >= deadlineNanos || shouldStop() { break }
+            let remainingMs = Int32(min(UInt64(Int32.max), max(1, (deadlineNanos - now) / 1_000_000)))
+            var md: UnsafePointer<rd_kafka_metadata>?
+            let err = rd_kafka_metadata(rk, 0, rkt, &md, remainingMs)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR, let md {
+                defer { rd_kafka_metadata_destroy(md) }
+                if md.pointee.topic_cnt > 0 {
+                    let t = md.pointee.topics[0]
+                    if t.err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partition_cnt > 0 {
+                        return .reachable(partitions: Int(t.partition_cnt))
+                    }
+                    lastTopicError = t.err.rawValue
+                }
+                Clock.sleep(nanos: 200_000_000)
+                continue
+            }
+            if err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT { break }
+            Clock.sleep(nanos: 100_000_000)
+        }
+        if lastTopicError != 0 {
+            return .topicMissing("\(LibrdkafkaInfo.errorName(lastTopicError)): \(LibrdkafkaInfo.errorDescription(lastTopicError))")
+        }
+        return .unreachable("no broker answered")
+    }
+
+    /// The effective configuration (secrets redacted), for `--verbose`.
+    public var effectiveConfig: [(String, String)] {
+        KafkaConfig.dump(rd_kafka_conf(rk))
+    }
+}

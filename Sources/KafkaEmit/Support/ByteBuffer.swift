@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A growable byte buffer that is reused record after record, so rendering a key,
+/// a value or a result line appends bytes without allocating once it has grown.
+///
+/// Not thread-safe: each buffer belongs to one thread (the producer's or the reporter's).
+public final class ByteBuffer {
+    public private(set) var base: UnsafeMutablePointer<UInt8>
+    public private(set) var capacity: Int
+    public var count: Int = 0
+
+    public init(capacity: Int = 256) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always) public func removeAll() { count = 0 }
+
+    @inline(__always) public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base, count: count)
+    }
+
+    @inline(__always) public func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    @inline(never) private func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) public func append(_ byte: UInt8) {
+        if count == capacity { grow(count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) public func append(_ bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        reserve(n)
+        memcpy(base + count, bytes.baseAddress!, n)
+        count += n
+    }
+
+    public func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    public func append(_ string: String) {
+        var s = string
+        s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Decimal digits of `value`, zero-padded to `width`.
+    @inline(__always) public func appendDecimal(_ value: UInt64, width: Int = 0) {
+        reserve(max(20, width))
+        var digits = 1
+        var v = value
+        while v >= 10 { v /= 10; digits += 1 }
+        var pad = width - digits
+        while pad > 0 { base[count] = 0x30; count += 1; pad -= 1 }
+        var p = count + digits - 1
+        v = value
+        repeat {
+            base[p] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+            p -= 1
+        } while v != 0
+        count += digits
+    }
+
+    @inline(__always) public func appendDecimal(_ value: Int64) {
+        if value < 0 {
+            append(0x2D)
+            appendDecimal(UInt64(bitPattern: 0 &- value))
+        } else {
+            appendDecimal(UInt64(value))
+        }
+    }
+
+    /// `value / 1000` with three decimals (e.g. microseconds as milliseconds).
+    public func appendMilli(_ thousandths: UInt64) {
+        appendDecimal(thousandths / 1000)
+        append(0x2E)
+        appendDecimal(thousandths % 1000, width: 3)
+    }
+
+    public func appendHex(_ byte: UInt8) {
+        let hex: StaticString = "0123456789abcdef"
+        hex.withUTF8Buffer { h in
+            append(h[Int(byte >> 4)])
+            append(h[Int(byte & 0xF)])
+        }
+    }
+
+    public var array: [UInt8] { Array(bytes) }
+}

@@ -1,0 +1,69 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a run stopped early. The first reason recorded wins.
+public enum StopReason: Int, Sendable {
+    case none = 0
+    case interrupted = 1      // SIGINT
+    case terminated = 2       // SIGTERM
+    case deliveryFailed = 3   // --stop-on-error
+    case outputClosed = 4     // stdout reader went away
+    case unreachable = 5      // --connect-timeout expired
+    case inputError = 6
+    case outputError = 7
+}
+
+/// A stop request shared by the signal handler, the reporter and the producing thread.
+/// Besides the flag it owns a self-pipe, so a reader blocked in poll(2) wakes at once.
+///
+/// Sendable: all state is atomic or an immutable file descriptor; `request` only does an
+/// atomic exchange and a write(2), so it is async-signal-safe.
+public final class StopSignal: Sendable {
+    private let reasonValue = Atomic<Int>(0)
+    private let signals = Atomic<Int>(0)
+    /// Readable once a stop was requested.
+    public let wakeFD: Int32
+    private let notifyFD: Int32
+
+    public init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+            }
+        } else {
+            fds = [-1, -1]
+        }
+        wakeFD = fds[0]
+        notifyFD = fds[1]
+    }
+
+    deinit {
+        close(wakeFD)
+        close(notifyFD)
+    }
+
+    public func request(_ reason: StopReason) {
+        let (exchanged, _) = reasonValue.compareExchange(expected: 0, desired: reason.rawValue, ordering: .sequentiallyConsistent)
+        if exchanged {
+            var b: UInt8 = 1
+            _ = write(notifyFD, &b, 1)
+        }
+    }
+
+    @inline(__always) public var isStopped: Bool { reasonValue.load(ordering: .relaxed) != 0 }
+
+    public var reason: StopReason { StopReason(rawValue: reasonValue.load(ordering: .sequentiallyConsistent)) ?? .none }
+
+    /// Counts a SIGINT/SIGTERM; returns how many have arrived (a second one abandons the drain).
+    public func signalReceived(_ reason: StopReason) -> Int {
+        let n = signals.add(1, ordering: .sequentiallyConsistent).newValue
+        request(reason)
+        return n
+    }
+
+    public var signalCount: Int { signals.load(ordering: .sequentiallyConsistent) }
+}

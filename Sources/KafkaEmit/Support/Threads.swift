@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private final class ThreadBody: @unchecked Sendable {
+    // Handed to exactly one new thread and released there; never shared.
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+}
+
+/// A joinable POSIX thread that blocks SIGINT/SIGTERM, so signals land on the
+/// producing thread, whose sleeps and waits they are meant to interrupt.
+public struct WorkerThread: Sendable {
+    private let handle: pthread_t
+
+    public init(name: String, _ body: @escaping @Sendable () -> Void) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGPIPE)
+        var old = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &set, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            let box = Unmanaged<ThreadBody>.fromOpaque(raw!).takeRetainedValue()
+            box.body()
+            return nil
+        }, context)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        handle = tid
+    }
+
+    public func join() {
+        pthread_join(handle, nil)
+    }
+}
+
+/// A mutex + condition variable pair for the rare waits (backpressure, drain).
+/// `@unchecked Sendable`: every access to the pthread objects goes through them,
+/// and pthread mutexes/conditions are made for cross-thread use.
+public final class Waiter: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let cond: UnsafeMutablePointer<pthread_cond_t>
+
+    public init() {
+        mutex = .allocate(capacity: 1)
+        cond = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        var attr = pthread_condattr_t()
+        pthread_condattr_init(&attr)
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)
+        pthread_cond_init(cond, &attr)
+        pthread_condattr_destroy(&attr)
+    }
+
+    deinit {
+        pthread_cond_destroy(cond)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        cond.deallocate()
+    }
+
+    /// Waits up to `nanos` or until signalled, unless `ready()` (checked under the lock) holds.
+    public func wait(nanos: UInt64, unless ready: () -> Bool) {
+        pthread_mutex_lock(mutex)
+        if !ready() {
+            let deadline = Clock.monotonicNanos() + nanos
+            var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+            pthread_cond_timedwait(cond, mutex, &ts)
+        }
+        pthread_mutex_unlock(mutex)
+    }
+
+    public func signal() {
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(cond)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Runs `body` under the lock: for state shared by the producer and reporter threads.
+    @inline(__always) public func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}

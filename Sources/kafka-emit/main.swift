@@ -1,0 +1,70 @@
+import ArgumentParser
+import KafkaEmit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shared with the signal handlers (which cannot capture).
+let stopSignal = StopSignal()
+
+private func installSignalHandlers() {
+    signal(SIGPIPE, SIG_IGN)
+    let handler: @convention(c) (Int32) -> Void = { sig in
+        let n = stopSignal.signalReceived(sig == SIGTERM ? .terminated : .interrupted)
+        // A third signal while even the abandon path is stuck: leave at once.
+        if n >= 3 { _exit(sig == SIGTERM ? 143 : 130) }
+    }
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = handler
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGINT, &action, nil)
+    sigaction(SIGTERM, &action, nil)
+}
+
+/// Errors → one line on stderr and the exit code of SPEC §5, in one place.
+private func fail(_ message: String, code: Int32) -> Never {
+    writeAll(2, "kafka-emit: \(message)\n")
+    exit(code)
+}
+
+let command: EmitCommand
+do {
+    command = try EmitCommand.parseAsRoot() as! EmitCommand
+} catch {
+    let code = EmitCommand.exitCode(for: error)
+    if code == .success {
+        // --help, --generate-completion-script
+        writeAll(1, EmitCommand.fullMessage(for: error) + "\n")
+        exit(0)
+    }
+    let message = EmitCommand.message(for: error)
+    fail("\(message) (see kafka-emit --help)", code: code.rawValue)
+}
+
+if command.showVersion {
+    writeAll(1, EmitCommand.versionText + "\n")
+    exit(0)
+}
+
+do {
+    let plan = try command.makePlan(environment: ProcessEnvironment.all)
+    installSignalHandlers()
+    let summary = try Emitter(plan: plan, stop: stopSignal).run()
+    exit(summary.exitCode)
+} catch {
+    fail(error.message, code: error.exitCode)
+}
+
+enum ProcessEnvironment {
+    static var all: [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+}
