@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing kafka-emit needs, when missing:
+# librdkafka-dev (headers + pkg-config), kcat (the independent consumer in tests), jq and python3.
+set -euo pipefail
+need=()
+pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v kcat >/dev/null || need+=(kcat)
+command -v jq >/dev/null || need+=(jq)
+command -v python3 >/dev/null || need+=(python3)
+for extra in "$@"; do
+  case "$extra" in
+    gnuplot) command -v gnuplot >/dev/null || need+=(gnuplot-nox) ;;
+    hyperfine) command -v hyperfine >/dev/null || need+=(hyperfine) ;;
+    tmux) command -v tmux >/dev/null || need+=(tmux) ;;
+    valgrind) command -v valgrind >/dev/null || need+=(valgrind) ;;
+    man) command -v man >/dev/null || need+=(man-db) ;;
+  esac
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "ensure-deps: installing ${need[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq "${need[@]}" >/dev/null

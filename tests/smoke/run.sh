@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every smoke test (tests/smoke/t_*.sh) and every example (examples/*.sh) against the
+# built binaries, each in its own process with its own mock broker. Prints "N passed, N failed".
+set -u
+BIN=$(cd "${1:-.build/debug}" && pwd)
+export BIN
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+export PATH="$BIN:$PATH"
+pass=0; failed=0; failures=()
+for t in "$ROOT"/tests/smoke/t_*.sh "$ROOT"/examples/*.sh; do
+  name=${t#"$ROOT"/}
+  start=$(date +%s.%N)
+  if out=$(timeout 300 bash "$t" 2>&1); then
+    pass=$((pass + 1))
+    printf 'ok    %-45s %5.1fs\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)"
+  else
+    failed=$((failed + 1)); failures+=("$name")
+    printf 'FAIL  %s\n%s\n' "$name" "$(echo "$out" | tail -20 | sed 's/^/      /')"
+  fi
+done
+echo
+[ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
+echo "$pass passed, $failed failed"
+[ "$failed" -eq 0 ]
