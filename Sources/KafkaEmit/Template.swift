@@ -38,13 +38,16 @@ public struct Template: Sendable, Equatable, CustomStringConvertible {
         var literal: [UInt8] = []
         func flush() { if !literal.isEmpty { parts.append(.literal(literal)); literal.removeAll() } }
         var i = 0
+        // `{{` is a literal `{`; a `}}` that closes it is a literal `}` (so `{{i}}` is `{i}`),
+        // while any other `}}` stays as written, so nested JSON such as `{"a":{"b":1}}` works.
+        var openEscapes = 0
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "{") && i + 1 < b.count && b[i + 1] == UInt8(ascii: "{") {
-                literal.append(c); i += 2; continue
+                literal.append(c); i += 2; openEscapes += 1; continue
             }
-            if c == UInt8(ascii: "}") && i + 1 < b.count && b[i + 1] == UInt8(ascii: "}") {
-                literal.append(c); i += 2; continue
+            if c == UInt8(ascii: "}") && openEscapes > 0 && i + 1 < b.count && b[i + 1] == UInt8(ascii: "}") {
+                literal.append(c); i += 2; openEscapes -= 1; continue
             }
             if c == UInt8(ascii: "{"), let (name, arg, end) = placeholder(in: b, at: i) {
                 let shown = String(decoding: b[i...end], as: UTF8.self)

@@ -17,8 +17,9 @@ struct EmitCommand: ParsableCommand {
           lines (--input FILE, - for stdin): one record per line (delimiter -D, default \\n).
 
         TEMPLATES (--key, --value, --header, --correlation)
-          \(Template.knownPlaceholders); {{ and }} are literal braces, and
-          any other { is literal, so JSON works as written: --value '{"id":{i},"at":{ts}}'
+          \(Template.knownPlaceholders).
+          {{ is a literal {, and the }} that closes it a literal } ({{i}} gives {i}); any other
+          brace is literal, so JSON works as written: --value '{"id":{i},"at":{ts}}'
 
         OUTPUT
           stdout: one line per record, in completion order:

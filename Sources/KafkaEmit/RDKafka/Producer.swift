@@ -154,7 +154,7 @@ public final class DeliveryEngine: @unchecked Sendable {
                     for k in 0..<n {
                         let m = msgs[k]!.pointee
                         let slot = Int(bitPattern: m._private)
-                        reports[k] = DeliveryReport(
+                        (reports + k).initialize(to: DeliveryReport(
                             slot: slot,
                             errorCode: m.err.rawValue,
                             partition: m.partition,
@@ -163,7 +163,7 @@ public final class DeliveryEngine: @unchecked Sendable {
                             key: m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
                             value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
                             sentNanos: sentAt[slot],
-                            detail: nil)
+                            detail: nil))
                     }
                     waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
                     // Only now may the producer reuse these slots.
@@ -172,6 +172,7 @@ public final class DeliveryEngine: @unchecked Sendable {
                         freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
                         tail &+= 1
                     }
+                    reports.deinitialize(count: n)
                     freeTail.store(tail, ordering: .releasing)
                     completedCount.add(n, ordering: .sequentiallyConsistent)
                     if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }

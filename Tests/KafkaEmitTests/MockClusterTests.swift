@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import KafkaEmit
+
+/// The library against librdkafka's mock cluster, in process: real protocol over loopback TCP.
+@Suite(.serialized) struct MockClusterTests {
+    @Test func everyRecordGetsOneResultWithItsCorrelation() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("orders", partitions: 4)
+        let run = try emit(generatePlan(mock.bootstrapServers, topic: "orders", count: 1000))
+        #expect(run.summary.exitCode == 0)
+        #expect(run.summary.delivered == 1000)
+        let d = run.delivered
+        #expect(d.count == 1000 && run.lines.count == 1000)
+        #expect(Set(d.map(\.correlation)) == Set((0..<1000).map(String.init)))
+        for p in 0..<4 {
+            let offsets = d.filter { $0.partition == p }.map(\.offset).sorted()
+            #expect(offsets == Array(0..<offsets.count), "partition \(p) offsets are not contiguous")
+        }
+        #expect(Set(d.map(\.partition)).count == 4)
+        try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "orders", count: 1000)
+    }
+
+    @Test func fixedPartition() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("fixed", partitions: 4)
+        var plan = generatePlan(mock.bootstrapServers, topic: "fixed", count: 200)
+        plan.partition = 2
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 0)
+        #expect(run.delivered.allSatisfy { $0.partition == 2 })
+        #expect(run.delivered.map(\.offset).sorted() == Array(0..<200))
+    }
+
+    @Test func headersAndCorrelationHeaderArrive() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("hdr", partitions: 1)
+        var plan = generatePlan(mock.bootstrapServers, topic: "hdr", count: 3)
+        plan.headers = [HeaderTemplate(name: "source", value: try Template.parse("kafka-emit", flag: "-H")),
+                        HeaderTemplate(name: "n", value: try Template.parse("{i:3}", flag: "-H"))]
+        plan.correlation = try Template.parse("req-{i}", flag: "--correlation")
+        plan.correlationHeader = "correlation-id"
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 0)
+        #expect(Set(run.delivered.map(\.correlation)) == ["req-0", "req-1", "req-2"])
+        let rows = try kcatLines(mock.bootstrapServers, topic: "hdr", format: "%k|%s|%h")
+        #expect(rows == ["0|event-0|source=kafka-emit,n=000,correlation-id=req-0",
+                         "1|event-1|source=kafka-emit,n=001,correlation-id=req-1",
+                         "2|event-2|source=kafka-emit,n=002,correlation-id=req-2"])
+    }
+
+    @Test func retriableProduceErrorsLeaveExactlyOnceContent() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("retry", partitions: 3)
+        var errors: [Int32] = []
+        for _ in 0..<15 { errors += [MockCluster.errNotLeaderForPartition, MockCluster.errRequestTimedOut] }
+        mock.pushProduceErrors(errors)
+        var plan = generatePlan(mock.bootstrapServers, topic: "retry", count: 5000)
+        plan.properties.append(ConfigProperty("retry.backoff.ms", "10", origin: "test"))
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 0, "\(run.stderr)")
+        #expect(run.summary.delivered == 5000)
+        try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "retry", count: 5000)
+    }
+
+    @Test func twoOfThreeBrokersDownMidRun() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("outage", partitions: 6)
+        var plan = generatePlan(mock.bootstrapServers, topic: "outage", count: 10_000)
+        plan.pacing = .rate(2500)
+        plan.properties.append(ConfigProperty("retry.backoff.ms", "50", origin: "test"))
+        let run = BackgroundRun(plan)
+        Thread.sleep(forTimeInterval: 1.0)
+        mock.setBrokerDown(1); mock.setBrokerDown(2)
+        Thread.sleep(forTimeInterval: 2.0)
+        mock.setBrokerUp(1); mock.setBrokerUp(2)
+        let result = try run.wait()
+        #expect(result.summary.exitCode == 0, "\(result.stderr)")
+        #expect(result.lines.count == 10_000)
+        #expect(result.summary.delivered == 10_000)
+        try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "outage", count: 10_000)
+    }
+
+    @Test func leaderMovesMidRun() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("moves", partitions: 3)
+        var plan = generatePlan(mock.bootstrapServers, topic: "moves", count: 6000)
+        plan.pacing = .rate(3000)
+        let run = BackgroundRun(plan)
+        for step in 0..<3 {
+            Thread.sleep(forTimeInterval: 0.5)
+            for p in 0..<3 { mock.setPartitionLeader(topic: "moves", partition: Int32(p), broker: Int32((p + step + 1) % 3 + 1)) }
+        }
+        let result = try run.wait()
+        #expect(result.summary.exitCode == 0, "\(result.stderr)")
+        #expect(result.summary.delivered == 6000)
+        try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "moves", count: 6000)
+    }
+
+    @Test func allBrokersDownPastDeliveryTimeoutContinueOnError() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("dark", partitions: 3)
+        var plan = generatePlan(mock.bootstrapServers, topic: "dark", count: 3000)
+        plan.pacing = .rate(1000)
+        plan.stopOnError = false
+        plan.properties.append(ConfigProperty("message.timeout.ms", "1500", origin: "test"))
+        let run = BackgroundRun(plan)
+        Thread.sleep(forTimeInterval: 0.8)
+        for id in mock.brokerIDs { mock.setBrokerDown(id) }
+        Thread.sleep(forTimeInterval: 3.0)
+        for id in mock.brokerIDs { mock.setBrokerUp(id) }
+        let result = try run.wait()
+        #expect(result.summary.exitCode == 1)
+        #expect(result.summary.failed > 0)
+        #expect(result.summary.delivered + result.summary.failed == 3000)
+        #expect(result.lines.count == 3000)
+        #expect(result.lines.filter { $0.hasPrefix("failed ") }.count == result.summary.failed)
+        #expect(result.lines.first { $0.hasPrefix("failed ") }?.contains("error=\"_MSG_TIMED_OUT") == true)
+    }
+
+    @Test func stopOnErrorStopsTheSource() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("stop", partitions: 1)
+        var plan = generatePlan(mock.bootstrapServers, topic: "stop", count: 100_000)
+        plan.pacing = .rate(2000)
+        plan.properties.append(ConfigProperty("message.timeout.ms", "1000", origin: "test"))
+        let run = BackgroundRun(plan)
+        Thread.sleep(forTimeInterval: 0.5)
+        mock.setBrokerDown(1)
+        let result = try run.wait()
+        #expect(result.summary.exitCode == 1)
+        #expect(result.summary.stopReason == .deliveryFailed)
+        // The source stopped long before 100k; every record sent still got its line.
+        #expect(result.summary.attempted < 20_000)
+        #expect(result.lines.count == result.summary.attempted)
+        #expect(result.summary.delivered + result.summary.failed == result.summary.attempted)
+    }
+}

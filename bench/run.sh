@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# `make bench`: kafka-emit against kcat (same librdkafka), each run against a fresh standalone
+# mock cluster (kafka-mock-cluster) on loopback. Usage: bench/run.sh BIN_DIR   (e.g. .build/release)
+#
+#   ROUNDS=5       interleaved rounds; every round runs every scenario, kcat and kafka-emit
+#                  alternately (kcat first in odd rounds, kafka-emit first in even rounds)
+#   QUICK=1        small inputs (200k/20k/1M lines, 1 s pacing runs) for a fast check
+#   KEEP_INPUTS=1  keep the generated input files in bench/tmp/ for the next run (reused if intact)
+#   MOCK_BROKERS=3 PARTITIONS=3   shape of the mock cluster and of topic "bench"
+#
+# Every run is timed with /usr/bin/time (wall, user+sys CPU, peak RSS), must exit 0, and the
+# topic's end offsets (kcat -Q) must add up to the records sent. Results: a table on stdout,
+# bench/results/latest.md, bench/results/latest.png (gnuplot) and bench/results/latest-raw.tsv.
+set -euo pipefail
+
+BIN=$(cd "${1:?usage: bench/run.sh BIN_DIR (e.g. .build/release)}" && pwd)
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
+EMIT="$BIN/kafka-emit"
+MOCKBIN="$BIN/kafka-mock-cluster"
+ROUNDS=${ROUNDS:-5}
+QUICK=${QUICK:-0}
+KEEP_INPUTS=${KEEP_INPUTS:-0}
+MOCK_BROKERS=${MOCK_BROKERS:-3}
+PARTITIONS=${PARTITIONS:-3}
+TMP="$BENCH/tmp"
+RESULTS="$BENCH/results"
+TOPIC=bench
+GEN_TEMPLATE='event-{i}-{rand:1000}'
+LOWLAT=(--linger 0ms -X socket.nagle.disable=true)
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer, got '$ROUNDS'"
+[ -x "$EMIT" ] || die "$EMIT not found; build first (swift build -c release)"
+[ -x "$MOCKBIN" ] || die "$MOCKBIN not found; build first (swift build -c release)"
+
+# ---- tools ---------------------------------------------------------------------------------
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if [ ! -x /usr/bin/time ]; then
+  log "installing GNU time (/usr/bin/time)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing and could not be installed"
+if ! command -v kcat >/dev/null || ! command -v gnuplot >/dev/null; then
+  "$ROOT/scripts/ensure-deps.sh" gnuplot || log "warning: ensure-deps.sh failed"
+fi
+command -v kcat >/dev/null || die "kcat is missing"
+command -v python3 >/dev/null || die "python3 is missing"
+
+# ---- sizes ---------------------------------------------------------------------------------
+if [ "$QUICK" = 1 ]; then
+  N_BIG=200000 N_SMALL=20000 N_HUGE=1000000
+  EVERY_N=1000 RATE10K_N=10000 RATE100K_N=100000 LAT_N=1000
+else
+  N_BIG=1000000 N_SMALL=100000 N_HUGE=5000000
+  EVERY_N=5000 RATE10K_N=50000 RATE100K_N=500000 LAT_N=3000
+fi
+RECORD_BYTES=100   # value bytes per line; each line is 100 bytes + "\n"
+
+human() { python3 -c 'import sys; n=int(sys.argv[1]); print(f"{n//1000000}M" if n%1000000==0 else f"{n//1000}k" if n%1000==0 else n)' "$1"; }
+
+# ---- cleanup -------------------------------------------------------------------------------
+MOCK_PID=""
+cleanup() {
+  local rc=$?
+  if [ -n "$MOCK_PID" ]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
+  exec 9>&- 2>/dev/null || true
+  rm -f "$TMP/mock.ctl" "$TMP"/out.* "$TMP"/run.* "$TMP"/mock.* "$TMP"/verify.* "$TMP"/chart.dat
+  if [ "$KEEP_INPUTS" != 1 ]; then rm -f "$TMP"/lines-*.txt; rmdir "$TMP" 2>/dev/null || true; fi
+  [ $rc -eq 0 ] || echo "bench: FAILED (exit $rc)" >&2
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$TMP" "$RESULTS"
+rm -f "$TMP/mock.ctl"
+mkfifo "$TMP/mock.ctl"
+exec 9<>"$TMP/mock.ctl"   # held open read-write: the mock's stdin never hits EOF while we run
+
+# start_mock: a fresh cluster with topic $TOPIC; sets BOOTSTRAP. The mock does not inherit fd 9,
+# so it also stops by itself (stdin EOF) if this script dies without running its trap.
+start_mock() {
+  "$MOCKBIN" --brokers "$MOCK_BROKERS" --topic "$TOPIC:$PARTITIONS" \
+    <"$TMP/mock.ctl" >"$TMP/mock.out" 2>"$TMP/mock.err" 9>&- &
+  MOCK_PID=$!
+  local i
+  for i in $(seq 1 200); do
+    [ -s "$TMP/mock.out" ] && break
+    kill -0 "$MOCK_PID" 2>/dev/null || die "mock cluster exited: $(cat "$TMP/mock.err")"
+    sleep 0.02
+  done
+  BOOTSTRAP=$(head -1 "$TMP/mock.out")
+  [ -n "$BOOTSTRAP" ] || die "mock cluster did not print its bootstrap list"
+}
+stop_mock() {
+  [ -n "$MOCK_PID" ] || return 0
+  kill "$MOCK_PID" 2>/dev/null || true
+  wait "$MOCK_PID" 2>/dev/null || true
+  MOCK_PID=""
+}
+
+# end_offsets_sum: records in $TOPIC (fresh cluster, so the sum of the partitions' end offsets)
+end_offsets_sum() {
+  local args=() p
+  for ((p = 0; p < PARTITIONS; p++)); do args+=(-t "$TOPIC:$p:-1"); done
+  kcat -Q -b "$BOOTSTRAP" "${args[@]}" 2>"$TMP/verify.err" |
+    awk '/ offset /{s += $NF; n++} END {if (n == 0) print -1; else print s}'
+}
+
+# ---- inputs --------------------------------------------------------------------------------
+# lines-N.txt: N lines of exactly 100 bytes + "\n": a 10-digit sequence number, a space and 89
+# pseudo-random alphanumerics (fixed seed). Reused when present with the right size.
+make_input() {
+  local n=$1 f="$TMP/lines-$1.txt"
+  if [ -f "$f" ] && [ "$(stat -c %s "$f")" -eq $((n * (RECORD_BYTES + 1))) ]; then
+    log "reusing $f"
+  else
+    log "generating $f ($(human "$n") lines)"
+    python3 - "$n" "$f" <<'EOF'
+import random, string, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(42)
+pool = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(1 << 20))
+span = len(pool) - 89
+with open(path + ".part", "w") as f:
+    chunk = []
+    for i in range(n):
+        off = (i * 7919) % span
+        chunk.append(f"{i:010d} {pool[off:off + 89]}\n")
+        if len(chunk) == 100000:
+            f.write("".join(chunk)); chunk = []
+    f.write("".join(chunk))
+import os; os.replace(path + ".part", path)
+EOF
+  fi
+  [ "$(stat -c %s "$f")" -eq $((n * (RECORD_BYTES + 1))) ] || die "$f has the wrong size"
+}
+for n in "$N_SMALL" "$N_BIG" "$N_HUGE"; do make_input "$n"; done
+IN_BIG="$TMP/lines-$N_BIG.txt"
+IN_SMALL="$TMP/lines-$N_SMALL.txt"
+IN_HUGE="$TMP/lines-$N_HUGE.txt"
+
+# Payload bytes of the generate scenario (key {i} + value template, as kafka-emit counts them).
+GEN_BYTES=$("$EMIT" -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 --dry-run -q --format '%k%v\n' | wc -c)
+GEN_BYTES=$((GEN_BYTES - N_BIG))
+
+# ---- runs ----------------------------------------------------------------------------------
+RAW="$TMP/run.raw.tsv"
+printf 'scenario\tlabel\ttool\tround\trecords\tbytes\twall_s\tuser_s\tsys_s\tmaxrss_kb\textra\tsummary\n' >"$RAW"
+
+# run SCENARIO LABEL TOOL ROUND RECORDS BYTES STDOUT_FILE EXTRA -- COMMAND...
+# Times COMMAND against a fresh mock cluster ({B} in COMMAND is replaced by the bootstrap list),
+# checks its exit status and the records that arrived, and appends a row to $RAW.
+run() {
+  local scen=$1 label=$2 tool=$3 round=$4 records=$5 bytes=$6 out=$7 extra=$8
+  shift 9
+  local cmd=() a
+  start_mock
+  for a in "$@"; do cmd+=("${a//\{B\}/$BOOTSTRAP}"); done
+  local tf="$TMP/run.time" ef="$TMP/run.stderr" rc=0 t0 t1
+  t0=$(date +%s%N)
+  timeout 600 /usr/bin/time -o "$tf" -f '%e %U %S %M' "${cmd[@]}" >"$out" 2>"$ef" 9>&- || rc=$?
+  t1=$(date +%s%N)
+  if [ $rc -ne 0 ]; then
+    echo "bench: $scen $tool round $round: exit $rc: ${cmd[*]}" >&2
+    tail -20 "$ef" >&2
+    exit 1
+  fi
+  local got
+  got=$(end_offsets_sum)
+  [ "$got" = "$records" ] || die "$scen $tool round $round: topic holds $got records, expected $records (${cmd[*]})"
+  stop_mock
+  local wall user sys rss summary
+  read -r _ user sys rss < <(tail -1 "$tf")
+  wall=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.4f}')")
+  summary=$(grep -E '^kafka-emit: [0-9]+ delivered' "$ef" | tail -1 || true)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$scen" "$label" "$tool" "$round" "$records" "$bytes" "$wall" "$user" "$sys" "$rss" "$extra" "$summary" >>"$RAW"
+  printf 'bench: [round %s/%s] %-4s %-34s %-10s %7.3fs %6.2f cpu-s %6.1f MB\n' \
+    "$round" "$ROUNDS" "$scen" "$label" "$tool" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "scale=1; $rss / 1024" | bc)" >&2
+}
+
+# pair SCENARIO LABEL ROUND RECORDS BYTES KCAT_OUT EMIT_OUT -- EMIT_COMMAND... : kcat -P -l on the
+# input with RECORDS lines, and kafka-emit, in alternating order.
+kcat_lines() { echo kcat -P -b '{B}' -t "$TOPIC" -l "$TMP/lines-$1.txt"; }
+pair() {
+  local scen=$1 label=$2 round=$3 records=$4 bytes=$5 emit_out=$6
+  shift 7
+  local kin="$TMP/lines-$records.txt"
+  [ "$scen" = S4 ] && kin="$IN_BIG"
+  local kbytes=$((records * RECORD_BYTES))
+  if ((round % 2 == 1)); then
+    run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"
+    run "$scen" "$label" kafka-emit "$round" "$records" "$bytes" "$emit_out" "" -- "$@"
+  else
+    run "$scen" "$label" kafka-emit "$round" "$records" "$bytes" "$emit_out" "" -- "$@"
+    run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"
+  fi
+}
+
+# verify_results FILE PATTERN RECORDS: one result line per record
+verify_results() {
+  local got
+  got=$(grep -c -- "$2" "$1" || true)
+  [ "$got" = "$3" ] || die "result file $1: $got lines match '$2', expected $3"
+}
+
+# verify_content: the 100k-scenario check, done in round 1 for both tools: every line arrived,
+# byte for byte (compared sorted, as partitions interleave).
+verify_content() {
+  local tool=$1 want="$TMP/verify.want" got="$TMP/verify.got"
+  shift
+  start_mock
+  local cmd=() a
+  for a in "$@"; do cmd+=("${a//\{B\}/$BOOTSTRAP}"); done
+  "${cmd[@]}" >/dev/null 2>"$TMP/verify.err" 9>&- || die "content check: $tool exited $?"
+  kcat -C -b "$BOOTSTRAP" -t "$TOPIC" -e -q -f '%s\n' 9>&- | LC_ALL=C sort >"$got"
+  LC_ALL=C sort "$IN_SMALL" >"$want"
+  cmp -s "$want" "$got" || die "content check: $tool: what kcat reads back differs from $IN_SMALL"
+  stop_mock
+  rm -f "$want" "$got"
+  log "content check ok: $tool, $(human "$N_SMALL") lines read back byte for byte"
+}
+
+HB=$(human "$N_BIG") HS=$(human "$N_SMALL") HH=$(human "$N_HUGE")
+BIG_BYTES=$((N_BIG * RECORD_BYTES))
+START=$(date +%s)
+log "$ROUNDS round(s), QUICK=$QUICK, mock: $MOCK_BROKERS broker(s), topic $TOPIC with $PARTITIONS partition(s)"
+
+for ((r = 1; r <= ROUNDS; r++)); do
+  # 1-3: lines mode, 1M x 100 bytes, no result lines / text / json result lines into a file
+  pair S1 "lines $HB, -o none -q" "$r" "$N_BIG" "$BIG_BYTES" /dev/null -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q
+  pair S2 "lines $HB, -o text > file" "$r" "$N_BIG" "$BIG_BYTES" "$TMP/out.txt" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -q
+  [ "$r" -ne 1 ] || verify_results "$TMP/out.txt" '^delivered topic=bench partition=[0-9]* offset=[0-9]* ' "$N_BIG"
+  rm -f "$TMP/out.txt"
+  pair S3 "lines $HB, -o json > file" "$r" "$N_BIG" "$BIG_BYTES" "$TMP/out.json" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o json -q
+  [ "$r" -ne 1 ] || verify_results "$TMP/out.json" '^{"status":"delivered","topic":"bench",' "$N_BIG"
+  rm -f "$TMP/out.json"
+  # 4: generate mode, unpaced (kcat -P -l on the lines file, for reference)
+  pair S4 "generate $HB, --value template" "$r" "$N_BIG" "$GEN_BYTES" /dev/null -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 -o none -q
+  # 5: 100k lines: start-up and shutdown dominate
+  pair S5 "lines $HS (start-up/shutdown)" "$r" "$N_SMALL" "$((N_SMALL * RECORD_BYTES))" /dev/null -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_SMALL" -o none -q
+  if [ "$r" -eq 1 ]; then
+    verify_content kcat kcat -P -b '{B}' -t "$TOPIC" -l "$IN_SMALL"
+    verify_content kafka-emit "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_SMALL" -o none -q
+  fi
+  # 6: pacing accuracy (kafka-emit only; the summary line has elapsed and send lateness)
+  run S6a "pacing --every 1ms x$(human "$EVERY_N")" kafka-emit "$r" "$EVERY_N" 0 /dev/null "asked=1000" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --every 1ms --count "$EVERY_N" -o none
+  run S6b "pacing --rate 10000 x$(human "$RATE10K_N")" kafka-emit "$r" "$RATE10K_N" 0 /dev/null "asked=10000" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --rate 10000 --count "$RATE10K_N" -o none
+  run S6c "pacing --rate 100000 x$(human "$RATE100K_N")" kafka-emit "$r" "$RATE100K_N" 0 /dev/null "asked=100000" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --rate 100000 --count "$RATE100K_N" -o none
+  # 7: delivery latency at 1 kHz, librdkafka defaults vs the low-latency preset (alternating)
+  lat_default() { run S7a "1 kHz latency, defaults" kafka-emit "$r" "$LAT_N" 0 /dev/null "asked=1000" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --rate 1000 --count "$LAT_N" -o none; }
+  lat_low() { run S7b "1 kHz latency, linger 0 + no nagle" kafka-emit "$r" "$LAT_N" 0 /dev/null "asked=1000" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --rate 1000 --count "$LAT_N" -o none "${LOWLAT[@]}"; }
+  if ((r % 2 == 1)); then lat_default; lat_low; else lat_low; lat_default; fi
+  # 8: peak RSS, 1M vs 5M lines: does it stay flat?
+  pair S8a "peak RSS, lines $HB" "$r" "$N_BIG" "$BIG_BYTES" /dev/null -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q
+  pair S8b "peak RSS, lines $HH" "$r" "$N_HUGE" "$((N_HUGE * RECORD_BYTES))" /dev/null -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_HUGE" -o none -q
+done
+log "all runs done in $(($(date +%s) - START)) s"
+
+# ---- report --------------------------------------------------------------------------------
+cp "$RAW" "$RESULTS/latest-raw.tsv"
+VERSIONS=$("$EMIT" -V 2>&1 | tr '\n' ' ')
+KCAT_VERSION=$(kcat -V 2>&1 | grep -io 'librdkafka version [^ ]*' | head -1 || true)
+python3 "$BENCH/report.py" \
+  --raw "$RAW" --markdown "$RESULTS/latest.md" --chart-data "$TMP/chart.dat" \
+  --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  --meta "machine=$(nproc) CPU(s), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true), $(awk '/MemTotal/{printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)" \
+  --meta "kafka-emit=$VERSIONS" \
+  --meta "kcat=$(command -v kcat) (${KCAT_VERSION:-librdkafka version unknown})" \
+  --meta "rounds=$ROUNDS (QUICK=$QUICK)" \
+  --meta "cluster=kafka-mock-cluster, $MOCK_BROKERS broker(s), topic with $PARTITIONS partition(s), a fresh cluster per run"
+
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "datafile='$TMP/chart.dat'; outfile='$RESULTS/latest.png'; subtitle='$(nproc) CPUs, ROUNDS=$ROUNDS, QUICK=$QUICK, $(date -u +%Y-%m-%d)'" \
+    "$BENCH/chart.gp"
+  log "wrote $RESULTS/latest.md, $RESULTS/latest.png, $RESULTS/latest-raw.tsv"
+else
+  log "gnuplot not found: no chart; wrote $RESULTS/latest.md, $RESULTS/latest-raw.tsv"
+fi
