@@ -172,27 +172,25 @@ run() {
     exit 1
   fi
   local got
-  got=$(end_offsets_sum)
+  got=$(end_offsets_sum || echo "? ($(cat "$TMP/verify.err"))")
   [ "$got" = "$records" ] || die "$scen $tool round $round: topic holds $got records, expected $records (${cmd[*]})"
   stop_mock
   local wall user sys rss summary
   read -r _ user sys rss < <(tail -1 "$tf")
-  wall=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.4f}')")
+  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b - a) / 1e9}')
   summary=$(grep -E '^kafka-emit: [0-9]+ delivered' "$ef" | tail -1 || true)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$scen" "$label" "$tool" "$round" "$records" "$bytes" "$wall" "$user" "$sys" "$rss" "$extra" "$summary" >>"$RAW"
   printf 'bench: [round %s/%s] %-4s %-34s %-10s %7.3fs %6.2f cpu-s %6.1f MB\n' \
-    "$round" "$ROUNDS" "$scen" "$label" "$tool" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "scale=1; $rss / 1024" | bc)" >&2
+    "$round" "$ROUNDS" "$scen" "$label" "$tool" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" "$(awk -v m="$rss" 'BEGIN {print m / 1024}')" >&2
 }
 
 # pair SCENARIO LABEL ROUND RECORDS BYTES KCAT_OUT EMIT_OUT -- EMIT_COMMAND... : kcat -P -l on the
 # input with RECORDS lines, and kafka-emit, in alternating order.
-kcat_lines() { echo kcat -P -b '{B}' -t "$TOPIC" -l "$TMP/lines-$1.txt"; }
 pair() {
   local scen=$1 label=$2 round=$3 records=$4 bytes=$5 emit_out=$6
   shift 7
   local kin="$TMP/lines-$records.txt"
-  [ "$scen" = S4 ] && kin="$IN_BIG"
   local kbytes=$((records * RECORD_BYTES))
   if ((round % 2 == 1)); then
     run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"

@@ -63,13 +63,13 @@ struct EmitCommand: ParsableCommand {
     @Option(name: [.customShort("i"), .long], help: ArgumentHelp("Lines mode: read records from FILE, - for stdin.", valueName: "file"))
     var input: String?
 
-    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Number of records (lines mode: at most N lines).", valueName: "n"))
+    @Option(name: [.customShort("n"), .long], parsing: .unconditional, help: ArgumentHelp("Number of records (lines mode: at most N lines).", valueName: "n"))
     var count: String?
 
     @Option(help: ArgumentHelp("Send one record every DURATION (100ms, 1.5s, ...), on absolute deadlines.", valueName: "duration"))
     var every: String?
 
-    @Option(help: ArgumentHelp("Send R records per second.", valueName: "r"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Send R records per second.", valueName: "r"))
     var rate: String?
 
     @Option(help: ArgumentHelp("Stop after DURATION.", valueName: "duration"))
@@ -91,7 +91,7 @@ struct EmitCommand: ParsableCommand {
     @Option(name: [.customShort("H"), .long], help: ArgumentHelp("Header NAME=TEMPLATE, repeatable.", valueName: "name=template"))
     var header: [String] = []
 
-    @Option(name: [.customShort("p"), .long], help: ArgumentHelp("Send every record to partition N (default: librdkafka's partitioner).", valueName: "n"))
+    @Option(name: [.customShort("p"), .long], parsing: .unconditional, help: ArgumentHelp("Send every record to partition N (default: librdkafka's partitioner).", valueName: "n"))
     var partition: String?
 
     @Option(help: ArgumentHelp("Correlation id carried to each result line (never sent, unless --correlation-header).", valueName: "template"))

@@ -30,7 +30,7 @@ private func fail(_ message: String, code: Int32) -> Never {
 
 let command: EmitCommand
 do {
-    command = try EmitCommand.parseAsRoot() as! EmitCommand
+    command = try EmitCommand.parse()
 } catch {
     let code = EmitCommand.exitCode(for: error)
     if code == .success {

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// The built binaries, found from this file's place in the package.
+enum Binaries {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var directory: URL {
+        if let dir = ProcessInfo.processInfo.environment["KAFKA_EMIT_BIN"] { return URL(fileURLWithPath: dir) }
+        return root.appendingPathComponent(".build/debug")
+    }
+    static var emit: String { directory.appendingPathComponent("kafka-emit").path }
+}
+
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+}
+
+/// Runs the real binary with arguments and optional stdin; asserts nothing itself.
+func runEmit(_ args: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: Binaries.emit)
+    p.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "KAFKA_BOOTSTRAP_SERVERS")
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    let out = Pipe(), err = Pipe(), inp = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
+    let start = Date()
+    try p.run()
+    if let stdin {
+        inp.fileHandleForWriting.write(stdin)
+        try? inp.fileHandleForWriting.close()
+    }
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                         stderr: String(decoding: e, as: UTF8.self), seconds: Date().timeIntervalSince(start))
+}
+
+struct BadInput: Sendable, CustomTestStringConvertible {
+    var args: [String]
+    var code: Int32
+    var mentions: String
+    var stdin: String? = nil
+    var testDescription: String { args.joined(separator: " ") }
+}
+
+@Suite struct BadInputTests {
+    static let table: [BadInput] = [
+        BadInput(args: ["--mock", "-t", "x", "--every", "100"], code: 64, mentions: "--every: '100' has no unit; write 100ms or 100s"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "5", "--duration", "10"], code: 64, mentions: "--duration: '10' has no unit"),
+        BadInput(args: ["--mock", "-t", "x", "--every", "0ms"], code: 64, mentions: "must be positive"),
+        BadInput(args: ["--mock", "-t", "x", "--every", "fast"], code: 64, mentions: "not a duration"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "-5"], code: 64, mentions: "-5"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "0"], code: 64, mentions: "--count: '0' is not a positive whole number"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "ten"], code: 64, mentions: "--count: 'ten'"),
+        BadInput(args: ["--mock", "-t", "x", "--rate", "0"], code: 64, mentions: "--rate: '0'"),
+        BadInput(args: ["--mock", "-t", "x", "--rate", "-100"], code: 64, mentions: "--rate"),
+        BadInput(args: ["--mock", "-t", "x", "--rate", "lots"], code: 64, mentions: "--rate: 'lots'"),
+        BadInput(args: ["--mock", "-t", "x", "--every", "1ms", "--rate", "100"], code: 64, mentions: "--every and --rate"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--value", "{idx}"], code: 64, mentions: "unknown placeholder {idx}; known: {i}"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--key", "{rand:0}"], code: 64, mentions: "--key: {rand:0} needs a positive upper bound"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--value", "{i:99}"], code: 64, mentions: "width from 1 to 20"),
+        BadInput(args: ["--mock", "-n", "1"], code: 64, mentions: "missing --topic"),
+        BadInput(args: ["--mock", "-t", "x"], code: 64, mentions: "needs a bound: add --count N"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "no.such.property=1"], code: 64, mentions: "-X no.such.property=1: librdkafka refused it"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "linger.ms=banana"], code: 64, mentions: "-X linger.ms=banana"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "novalue"], code: 64, mentions: "-X 'novalue': write KEY=VALUE"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--acks", "2"], code: 64, mentions: "--acks: '2' is not valid; use all, 1 or 0"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-z", "brotli"], code: 64, mentions: "--compression: 'brotli'"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-p", "-1"], code: 64, mentions: "--partition"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-p", "two"], code: 64, mentions: "--partition: 'two'"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-K", ":"], code: 64, mentions: "--key-delimiter (-K) splits input lines; add --input"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-H", "novalue"], code: 64, mentions: "--header 'novalue': write NAME=TEMPLATE"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-o", "xml"], code: 64, mentions: "--output: 'xml'"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--format", "%q"], code: 64, mentions: "--format: unknown token '%q'"),
+        BadInput(args: ["--mock", "-t", "bad topic!", "-n", "1"], code: 64, mentions: "--topic"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--acks", "1", "--idempotent"], code: 64, mentions: "conflicts with --idempotent"),
+        BadInput(args: ["--mock", "-t", "x", "-i", "-", "-D", "\\q"], code: 64, mentions: "--delimiter: unknown escape"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--value", "{line}"], code: 64, mentions: "{line} needs lines mode"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--no-such-flag"], code: 64, mentions: "--no-such-flag"),
+        BadInput(args: ["--mock", "-t", "x", "-i", "/nonexistent/file.txt"], code: 66, mentions: "--input '/nonexistent/file.txt': No such file"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-F", "/nonexistent.properties"], code: 66, mentions: "--config-file '/nonexistent.properties'"),
+        BadInput(args: ["-b", "127.0.0.1:1", "-t", "x", "-n", "2", "--connect-timeout", "1s", "-q"], code: 69, mentions: "no broker reachable at 127.0.0.1:1 within 1s"),
+    ]
+
+    @Test(arguments: table)
+    func rejected(_ bad: BadInput) throws {
+        let r = try runEmit(bad.args, stdin: bad.stdin.map { Data($0.utf8) })
+        #expect(r.status == bad.code, "stderr: \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got: \(r.stderr)")
+        #expect(r.stderr.contains(bad.mentions), "stderr: \(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+        if bad.code == 64 || bad.code == 66 { #expect(r.stdout.isEmpty, "nothing is sent on a usage error") }
+    }
+
+    @Test func emptyInputIsZeroLinesExitZero() throws {
+        let r = try runEmit(["--mock", "-t", "x", "-i", "-", "-q"], stdin: Data())
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func oversizedLineFailsAloneOthersDelivered() throws {
+        var input = "small-1\n"
+        input += String(repeating: "x", count: 2 * 1024 * 1024) + "\n"
+        input += "small-2\n"
+        let r = try runEmit(["--mock", "-t", "big", "-i", "-", "--continue-on-error"], stdin: Data(input.utf8))
+        #expect(r.status == 1)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.filter { $0.hasPrefix("delivered ") }.count == 2)
+        let failed = lines.filter { $0.hasPrefix("failed ") }
+        #expect(failed.count == 1)
+        #expect(failed.first?.contains("correlation=1 error=\"MSG_SIZE_TOO_LARGE") == true, "\(failed)")
+    }
+
+    @Test func helpAndVersion() throws {
+        let h = try runEmit(["--help"])
+        #expect(h.status == 0)
+        #expect(h.stdout.contains("--bootstrap-servers"))
+        #expect(h.stdout.contains("EXIT CODES"))
+        let v = try runEmit(["-V"])
+        #expect(v.status == 0)
+        #expect(v.stdout.contains("kafka-emit "))
+        #expect(v.stdout.contains("librdkafka 2."))
+    }
+
+    @Test func environmentBootstrap() throws {
+        let r = try runEmit(["-t", "x", "-n", "1", "--connect-timeout", "1s", "-q"], environment: ["KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:2"])
+        #expect(r.status == 69)
+        #expect(r.stderr.contains("127.0.0.1:2"))
+    }
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw runs (one TSV row per timed run) into medians: a table on stdout,
+the same as markdown (--markdown), and the data file for bench/chart.gp (--chart-data)."""
+import argparse
+import csv
+import re
+import statistics
+import sys
+
+SUMMARY = re.compile(
+    r"kafka-emit: (?P<delivered>\d+) delivered, (?P<failed>\d+) failed in (?P<elapsed>[\d.]+)s"
+    r" \((?P<rate>[\d.]+) records/s, (?P<mbps>[\d.]+) MB/s\)"
+    r"(?:; latency ms p50=(?P<p50>[\d.]+) p95=(?P<p95>[\d.]+) p99=(?P<p99>[\d.]+) max=(?P<max>[\d.]+))?"
+    r"(?:; send lateness us p50=(?P<late50>\d+) p99=(?P<late99>\d+) max=(?P<latemax>\d+),"
+    r" behind schedule (?P<behind>[\d.]+)ms)?"
+)
+
+PAIRED = ["S1", "S2", "S3", "S4", "S5", "S8a", "S8b"]
+
+
+def load(path):
+    runs = []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            r = dict(row)
+            for k in ("records", "bytes", "round", "maxrss_kb"):
+                r[k] = int(r[k])
+            for k in ("wall_s", "user_s", "sys_s"):
+                r[k] = float(r[k])
+            r["cpu_s"] = r["user_s"] + r["sys_s"]
+            r["msgs"] = r["records"] / r["wall_s"]
+            r["mbps"] = r["bytes"] / r["wall_s"] / 1e6 if r["bytes"] else None
+            r["rss_mb"] = r["maxrss_kb"] / 1024
+            m = SUMMARY.search(r.get("summary") or "")
+            r["s"] = {k: float(v) for k, v in m.groupdict().items() if v is not None} if m else {}
+            asked = re.search(r"asked=(\d+)", r.get("extra") or "")
+            r["asked"] = float(asked.group(1)) if asked else None
+            runs.append(r)
+    return runs
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt(v, digits=2, unit=""):
+    if v is None:
+        return "–"
+    if isinstance(v, str):
+        return v
+    if abs(v) >= 100000:
+        return f"{v:,.0f}{unit}"
+    return f"{v:.{digits}f}{unit}"
+
+
+class Table:
+    def __init__(self, title, headers, note=None):
+        self.title, self.headers, self.rows, self.note = title, headers, [], note
+
+    def add(self, *cells):
+        self.rows.append([str(c) for c in cells])
+
+    def text(self):
+        widths = [max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h)
+                  for i, h in enumerate(self.headers)]
+        line = lambda cells: "  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                                       for i, (c, w) in enumerate(zip(cells, widths)))
+        out = [self.title, line(self.headers), line(["-" * w for w in widths])]
+        out += [line(r) for r in self.rows]
+        if self.note:
+            out.append(self.note)
+        return "\n".join(out)
+
+    def markdown(self):
+        out = [f"### {self.title}", "", "| " + " | ".join(self.headers) + " |",
+               "|" + "|".join(":---" if i < 2 else "---:" for i in range(len(self.headers))) + "|"]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in self.rows]
+        if self.note:
+            out += ["", self.note]
+        return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--markdown")
+    ap.add_argument("--chart-data")
+    ap.add_argument("--meta", action="append", default=[], help="key=value, shown in the header")
+    a = ap.parse_args()
+
+    runs = load(a.raw)
+    groups = {}  # (scenario, tool) -> runs, in first-seen order
+    labels = {}
+    for r in runs:
+        groups.setdefault((r["scenario"], r["tool"]), []).append(r)
+        labels.setdefault(r["scenario"], r["label"])
+    rounds = max(r["round"] for r in runs)
+
+    def agg(scen, tool):
+        g = groups.get((scen, tool))
+        if not g:
+            return None
+        return {"n": len(g), "msgs": med(r["msgs"] for r in g), "mbps": med(r["mbps"] for r in g),
+                "rss": med(r["rss_mb"] for r in g), "rss_max": max(r["rss_mb"] for r in g),
+                "cpu": med(r["cpu_s"] for r in g), "wall": med(r["wall_s"] for r in g),
+                "wall_min": min(r["wall_s"] for r in g), "wall_max": max(r["wall_s"] for r in g),
+                "runs": g}
+
+    tables = []
+
+    # 1. everything, per scenario and tool
+    t = Table(f"All runs: medians of {rounds} round(s)",
+              ["Scenario", "Tool", "msg/s", "MB/s", "peak RSS MB", "CPU s", "wall s", "wall min–max s"],
+              "msg/s and MB/s = records (payload bytes) / wall clock of the whole process, start-up included; "
+              "CPU s = user + sys; peak RSS from /usr/bin/time (%M).")
+    for (scen, tool) in groups:
+        s = agg(scen, tool)
+        t.add(f"{scen} {labels[scen]}", tool, fmt(s["msgs"], 0), fmt(s["mbps"], 1), fmt(s["rss"], 1),
+              fmt(s["cpu"], 2), fmt(s["wall"], 3), f"{s['wall_min']:.3f}–{s['wall_max']:.3f}")
+    tables.append(t)
+
+    # 2. ratios kafka-emit / kcat
+    t = Table("kafka-emit / kcat (ratio of medians)",
+              ["Scenario", "kcat msg/s", "kafka-emit msg/s", "throughput ×", "CPU ×", "RSS ×",
+               "kcat wall ms", "kafka-emit wall ms"],
+              "throughput × > 1: kafka-emit faster; CPU × and RSS × < 1: kafka-emit cheaper. "
+              "kcat has no per-record output, so in S2/S3 it does the same work as in S1; "
+              "in S4 kcat sends the 100-byte lines file (reference only, different payload).")
+    chart = []
+    for scen in PAIRED:
+        k, e = agg(scen, "kcat"), agg(scen, "kafka-emit")
+        if not k or not e:
+            continue
+        ratio = e["msgs"] / k["msgs"]
+        t.add(f"{scen} {labels[scen]}", fmt(k["msgs"], 0), fmt(e["msgs"], 0), f"{ratio:.2f}",
+              f"{e['cpu'] / k['cpu']:.2f}" if k["cpu"] else "–", f"{e['rss'] / k['rss']:.2f}",
+              f"{k['wall'] * 1000:.0f}", f"{e['wall'] * 1000:.0f}")
+        chart.append((scen, labels[scen], k["msgs"], e["msgs"], ratio, k["rss"], e["rss"]))
+    tables.append(t)
+
+    # 3. pacing accuracy
+    t = Table("Pacing accuracy (kafka-emit; elapsed, lateness and latency from its summary line)",
+              ["Scenario", "asked rec/s", "achieved rec/s", "error %", "lateness p50 µs", "lateness p99 µs",
+               "lateness max µs (worst)", "behind ms (worst)", "latency p99 ms", "CPU s"],
+              "achieved = delivered / elapsed (elapsed runs from start to the last delivery report); "
+              "error % = (achieved − asked) / asked; lateness = how late each send was against its "
+              "deadline; medians over rounds unless marked worst.")
+    for scen in sorted({s for s, _ in groups if s.startswith("S6")}):
+        g = groups[(scen, "kafka-emit")]
+        ach = [r["s"]["delivered"] / r["s"]["elapsed"] for r in g if r["s"].get("elapsed")]
+        asked = g[0]["asked"]
+        a_med = med(ach)
+        t.add(f"{scen} {labels[scen]}", fmt(asked, 0), fmt(a_med, 1),
+              f"{(a_med - asked) / asked * 100:+.2f}" if a_med and asked else "–",
+              fmt(med(r["s"].get("late50") for r in g), 0), fmt(med(r["s"].get("late99") for r in g), 0),
+              fmt(max((r["s"].get("latemax", 0) for r in g), default=None), 0),
+              fmt(max((r["s"].get("behind", 0) for r in g), default=None), 2),
+              fmt(med(r["s"].get("p99") for r in g), 2), fmt(med(r["cpu_s"] for r in g), 2))
+    tables.append(t)
+
+    # 4. delivery latency at 1 kHz
+    t = Table("Delivery latency at 1 kHz (kafka-emit --rate 1000; ms, medians over rounds)",
+              ["Scenario", "Settings", "p50", "p95", "p99", "max", "max (worst)", "rate error %"],
+              "low-latency preset: --linger 0ms -X socket.nagle.disable=true; defaults: librdkafka's "
+              "linger.ms (5 ms in 2.x).")
+    for scen in sorted({s for s, _ in groups if s.startswith("S7")}):
+        g = groups[(scen, "kafka-emit")]
+        ach = med(r["s"]["delivered"] / r["s"]["elapsed"] for r in g if r["s"].get("elapsed"))
+        asked = g[0]["asked"]
+        t.add(scen, labels[scen], fmt(med(r["s"].get("p50") for r in g), 2),
+              fmt(med(r["s"].get("p95") for r in g), 2), fmt(med(r["s"].get("p99") for r in g), 2),
+              fmt(med(r["s"].get("max") for r in g), 2),
+              fmt(max((r["s"].get("max", 0) for r in g), default=None), 2),
+              f"{(ach - asked) / asked * 100:+.2f}" if ach and asked else "–")
+    tables.append(t)
+
+    # 5. does peak RSS stay flat?
+    small, big = agg("S8a", "kcat"), agg("S8b", "kcat")
+    t = Table("Peak RSS vs input size (lines, -o none -q for kafka-emit)",
+              ["Tool", "Input", f"RSS MB {labels.get('S8a', '').split()[-1]}",
+               f"RSS MB {labels.get('S8b', '').split()[-1]}", "growth MB", "growth ×", "verdict"],
+              "flat = the bigger input's peak RSS is within 25 % of the smaller one's.")
+    for tool in ("kafka-emit", "kcat"):
+        s, b = agg("S8a", tool), agg("S8b", tool)
+        if not s or not b:
+            continue
+        growth = b["rss"] / s["rss"]
+        t.add(tool, "lines file", fmt(s["rss"], 1), fmt(b["rss"], 1), f"{b['rss'] - s['rss']:+.1f}",
+              f"{growth:.2f}", "flat" if growth <= 1.25 else "grows with input")
+    tables.append(t)
+
+    meta = dict(m.split("=", 1) for m in a.meta)
+    head = [f"{k}: {v}" for k, v in meta.items()]
+    print("\n".join(head))
+    for t in tables:
+        print()
+        print(t.text())
+
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write("# kafka-emit vs kcat — bench/run.sh results\n\n")
+            f.writelines(f"- **{k}**: {v}\n" for k, v in meta.items())
+            f.write("- **settings**: kafka-emit defaults (acks=all, idempotent producer) vs kcat -P -l with "
+                    "librdkafka defaults (acks=all, not idempotent); 100-byte lines; fresh mock cluster per run\n")
+            for t in tables:
+                f.write("\n" + t.markdown() + "\n")
+            f.write("\n![throughput chart](latest.png)\n\nRaw runs: `latest-raw.tsv`.\n")
+
+    if a.chart_data:
+        with open(a.chart_data, "w") as f:
+            f.write("# idx label kcat_msgs emit_msgs ratio kcat_rss_mb emit_rss_mb\n")
+            for i, (scen, label, k, e, ratio, krss, erss) in enumerate(chart):
+                f.write(f'{i} "{scen} {label}" {k:.1f} {e:.1f} {ratio:.4f} {krss:.1f} {erss:.1f}\n')
+
+
+if __name__ == "__main__":
+    sys.exit(main())
