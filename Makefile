@@ -15,7 +15,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 ## The seed scenario against the embedded mock cluster: 100 records, one every 100 ms.
 demo: build

@@ -275,14 +275,14 @@ log "all runs done in $(($(date +%s) - START)) s"
 
 # ---- report --------------------------------------------------------------------------------
 cp "$RAW" "$RESULTS/latest-raw.tsv"
-VERSIONS=$("$EMIT" -V 2>&1 | tr '\n' ' ')
-KCAT_VERSION=$(kcat -V 2>&1 | grep -io 'librdkafka version [^ ]*' | head -1 || true)
+VERSIONS=$("$EMIT" -V 2>&1 | paste -sd ' ')
+KCAT_VERSION=$(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) (.*librdkafka \([^ ]*\).*/kcat \1, librdkafka \2/p' | head -1)
 python3 "$BENCH/report.py" \
   --raw "$RAW" --markdown "$RESULTS/latest.md" --chart-data "$TMP/chart.dat" \
   --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
   --meta "machine=$(nproc) CPU(s), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true), $(awk '/MemTotal/{printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)" \
   --meta "kafka-emit=$VERSIONS" \
-  --meta "kcat=$(command -v kcat) (${KCAT_VERSION:-librdkafka version unknown})" \
+  --meta "kcat=$(command -v kcat) (${KCAT_VERSION:-version unknown})" \
   --meta "rounds=$ROUNDS (QUICK=$QUICK)" \
   --meta "cluster=kafka-mock-cluster, $MOCK_BROKERS broker(s), topic with $PARTITIONS partition(s), a fresh cluster per run"
 

@@ -72,8 +72,8 @@ public struct EmitPlan: Sendable {
         case .generate:
             key = t("{i}")
             value = t("event-{i}")
-        case .lines(_, _, let keyDelimiter, _):
-            key = keyDelimiter == nil ? nil : t("{key}")
+        case .lines(_, _, let keyDelimiter, let format):
+            key = keyDelimiter == nil && format == .lines ? nil : t("{key}")
             value = t("{line}")
         }
         correlation = t("{i}")
@@ -82,6 +82,7 @@ public struct EmitPlan: Sendable {
     public var isLinesMode: Bool { if case .lines = source { true } else { false } }
 
     var keyDelimiter: [UInt8]? { if case .lines(_, _, let k, _) = source { k } else { nil } }
+    var inputFormat: InputFormat? { if case .lines(_, _, _, let f) = source { f } else { nil } }
 
     /// Checks the combinations no single flag can check. Throws a usage error naming the flag.
     public func validate() throws(EmitError) {
@@ -103,8 +104,8 @@ public struct EmitPlan: Sendable {
             if t.usesLine && !isLinesMode {
                 throw .usage("\(flag): {line} needs lines mode; add --input FILE (or - for stdin)")
             }
-            if t.usesKey && keyDelimiter == nil {
-                throw .usage("\(flag): {key} needs --key-delimiter (-K) with --input")
+            if t.usesKey && keyDelimiter == nil && inputFormat != .json {
+                throw .usage("\(flag): {key} needs --key-delimiter (-K) with --input, or --input-format json")
             }
         }
         if let p = partition, p < 0 { throw .usage("--partition: \(p) is negative; use a partition number ≥ 0") }
@@ -113,6 +114,9 @@ public struct EmitPlan: Sendable {
         }
         if case .rate(let r) = pacing, !(r > 0 && r <= 10_000_000) {
             throw .usage("--rate: \(r) is out of range; use a positive rate up to 10000000 records/s")
+        }
+        if inputFormat == .json && keyDelimiter != nil {
+            throw .usage("--key-delimiter (-K) splits plain lines; with --input-format json the key comes from the envelope")
         }
         if let c = correlationHeader, c.isEmpty { throw .usage("--correlation-header: the header name must not be empty") }
         for h in headers where h.name.isEmpty { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE") }

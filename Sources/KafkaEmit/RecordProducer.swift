@@ -34,6 +34,12 @@ final class RecordProducer {
     private let partition: Int32
     private let keyDelimiter: [UInt8]?
     private let dryFormatter: ResultFormatter?
+    private let inputFormat: EmitPlan.InputFormat
+    // --input-format json: the current envelope's headers (names NUL-terminated in the arena).
+    private let extraArena = ByteBuffer()
+    private var extraHeaders: [OutgoingHeader] = []
+    private var merged = UnsafeMutablePointer<OutgoingHeader>.allocate(capacity: 8)
+    private var mergedCapacity = 8
 
     // Pacing on absolute monotonic deadlines.
     private let everyNanos: UInt64
@@ -80,11 +86,13 @@ final class RecordProducer {
         intervalNanos = plan.pacing.intervalNanos
         pacingStats.paced = plan.pacing != .unpaced
         dryFormatter = engine == nil ? ResultFormatter(format: plan.output, topic: topic) : nil
+        if case .lines(_, _, _, let f) = plan.source { inputFormat = f } else { inputFormat = .lines }
     }
 
     deinit {
         for n in headerNames { free(n) }
         outHeaders.deallocate()
+        merged.deallocate()
     }
 
     private var headerCount: Int { headerNames.count }
@@ -108,6 +116,8 @@ final class RecordProducer {
             if stop.isStopped { break }
             switch try reader.next() {
             case .end, .stopped: return
+            case .record(let line) where inputFormat == .json:
+                if try !emitEnvelope(index: i, line: line) { return }
             case .record(let line):
                 var keyPart: UnsafeRawBufferPointer?
                 var valuePart = line
@@ -134,6 +144,59 @@ final class RecordProducer {
                 UnsafeRawBufferPointer(start: base + k + d.count, count: line.count - k - d.count))
     }
 
+    /// `--input-format json`: one kcat -J envelope per line. A malformed one is exit 65 under
+    /// --stop-on-error, else a `failed` line naming the input line.
+    private func emitEnvelope(index: UInt64, line: UnsafeRawBufferPointer) throws(EmitError) -> Bool {
+        let env: Envelope
+        do {
+            env = try Envelope.parse(line)
+        } catch {
+            let message = "input line \(index + 1): \(error.message)"
+            if plan.stopOnError { throw .dataError("--input-format json: \(message); fix the line, or pass --continue-on-error") }
+            return reportBadInput(index: index, message: message)
+        }
+        extraArena.removeAll()
+        var offsets: [(Int, Int, Int, Int)] = []   // name offset, value offset, value length (-1 = null)
+        offsets.reserveCapacity(env.headers.count)
+        for h in env.headers {
+            let nameAt = extraArena.count
+            extraArena.append(h.name); extraArena.append(0)
+            let valueAt = extraArena.count
+            if let v = h.value { extraArena.append(v) }
+            offsets.append((nameAt, valueAt, h.value?.count ?? -1, 0))
+        }
+        extraHeaders.removeAll(keepingCapacity: true)
+        let base = extraArena.base
+        for o in offsets {
+            let name = UnsafeRawPointer(base + o.0).assumingMemoryBound(to: CChar.self)
+            let value = o.2 < 0 ? nil : UnsafeRawBufferPointer(start: base + o.1, count: o.2)
+            extraHeaders.append(OutgoingHeader(name: name, value: value))
+        }
+        let payload = env.payload ?? []
+        return payload.withUnsafeBytes { pv in
+            let keyBytes = env.key ?? []
+            return keyBytes.withUnsafeBytes { kv in
+                emit(index: index, line: pv, keyPart: env.key == nil ? nil : kv,
+                     valueIsNull: env.payload == nil, partitionOverride: env.partition)
+            }
+        }
+    }
+
+    private func reportBadInput(index: UInt64, message: String) -> Bool {
+        guard let engine, let correlations else {
+            writeAll(2, "kafka-emit: \(message)\n")
+            return true
+        }
+        ctx.index = index
+        correlationBuffer.removeAll()
+        correlationTemplate.render(into: correlationBuffer, &ctx)
+        guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped }) else { return false }
+        correlations.store(slot: slot, index: index, correlation: correlationBuffer.bytes)
+        attempted += 1
+        engine.reportLocalFailure(slot: slot, code: LibrdkafkaInfo.badMessageCode, message: message, key: nil, value: nil, partition: -1)
+        return true
+    }
+
     /// Sleeps until record `i`'s deadline. Returns the time it woke, or nil when stopped.
     @inline(__always) private func pace(_ i: UInt64) -> UInt64? {
         let offset = everyNanos > 0 ? i &* everyNanos : UInt64(Double(i) * intervalNanos)
@@ -156,7 +219,8 @@ final class RecordProducer {
     }
 
     /// Builds and sends one record; false when the run must stop.
-    @inline(__always) private func emit(index: UInt64, line: UnsafeRawBufferPointer, keyPart: UnsafeRawBufferPointer?) -> Bool {
+    @inline(__always) private func emit(index: UInt64, line: UnsafeRawBufferPointer, keyPart: UnsafeRawBufferPointer?,
+                                        valueIsNull: Bool = false, partitionOverride: Int32? = nil) -> Bool {
         if stop.isStopped { return false }
         if pacingStats.paced {
             guard pace(index) != nil else { return false }
@@ -180,7 +244,7 @@ final class RecordProducer {
         }
         var value: UnsafeRawBufferPointer?
         if valueField == .line {
-            value = line
+            value = valueIsNull ? nil : line
         } else {
             valueBuffer.removeAll()
             valueTemplate.render(into: valueBuffer, &ctx)
@@ -202,7 +266,20 @@ final class RecordProducer {
             outHeaders[h].value = b.bytes
             h += 1
         }
-        let headers = UnsafeBufferPointer(start: outHeaders.baseAddress, count: headerCount)
+        var headers = UnsafeBufferPointer(start: outHeaders.baseAddress, count: headerCount)
+        if !extraHeaders.isEmpty {
+            // Envelope headers first, then -H and the correlation header.
+            let total = extraHeaders.count + headerCount
+            if total > mergedCapacity {
+                merged.deallocate()
+                mergedCapacity = total
+                merged = .allocate(capacity: total)
+            }
+            for (k, e) in extraHeaders.enumerated() { (merged + k).initialize(to: e) }
+            for k in 0..<headerCount { (merged + extraHeaders.count + k).initialize(to: outHeaders[k]) }
+            headers = UnsafeBufferPointer(start: merged, count: total)
+        }
+        let partition = plan.partition ?? partitionOverride ?? self.partition
 
         guard let engine, let correlations else {
             writeDryRun(key: key, value: value, headers: headers, correlation: correlation)

@@ -81,6 +81,9 @@ struct EmitCommand: ParsableCommand {
     @Option(name: [.customShort("K"), .long], help: ArgumentHelp("Lines mode: split each line at the first STR into key and value ({key} and {line}).", valueName: "str"))
     var keyDelimiter: String?
 
+    @Option(help: ArgumentHelp("Lines mode: lines, or json to replay kcat -J envelopes (key, payload, headers, partition).", valueName: "lines|json"))
+    var inputFormat: String = "lines"
+
     // MARK: record content
     @Option(name: [.customShort("k"), .long], help: ArgumentHelp("Key template. Default: {i} (generate), null (lines), {key} (with -K).", valueName: "template"))
     var key: String?

@@ -14,10 +14,14 @@ extension EmitCommand {
         if let input {
             let delim = try delimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--delimiter") } ?? [0x0A]
             if let kd = keyDelimiter { keyDelimiterBytes = try EscapeParser.parse(kd, flag: "--key-delimiter") }
-            source = .lines(path: input, delimiter: delim, keyDelimiter: keyDelimiterBytes, format: .lines)
+            guard let format = EmitPlan.InputFormat(rawValue: inputFormat) else {
+                throw .usage("--input-format: '\(inputFormat)' is not a format; use lines or json")
+            }
+            source = .lines(path: input, delimiter: delim, keyDelimiter: keyDelimiterBytes, format: format)
         } else {
             if keyDelimiter != nil { throw .usage("--key-delimiter (-K) splits input lines; add --input FILE (or - for stdin)") }
             if delimiter != nil { throw .usage("--delimiter (-D) splits input; add --input FILE (or - for stdin)") }
+            if inputFormat != "lines" { throw .usage("--input-format reads --input; add --input FILE (or - for stdin)") }
             source = .generate
         }
         var plan = EmitPlan(topic: topic, source: source)
