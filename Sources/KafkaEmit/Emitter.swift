@@ -95,6 +95,9 @@ public final class Emitter {
             }
         }
 
+        let progress = plan.statsIntervalNanos.map {
+            ProgressReporter(intervalNanos: $0, total: plan.count, stderrFD: stderrFD, engine: engine, sink: sink)
+        }
         var pacing = PacingStats()
         var inputError: EmitError?
         let attempted: Int
@@ -121,6 +124,7 @@ public final class Emitter {
             if isUnreachable() { engine.purgeAll() }
             return stop.signalCount >= 2
         })
+        progress?.finish()
         if !drained {
             // Second signal: abandon what is still in flight, report what we have, leave now.
             writer.flush()
@@ -159,7 +163,7 @@ public final class Emitter {
         default:
             summary.exitCode = summary.failed > 0 ? ExitStatus.someFailed : ExitStatus.ok
         }
-        if !plan.quiet { writeAll(stderrFD, summaryLine(summary) + "\n") }
+        if !plan.quiet { writeAll(stderrFD, (plan.output == .json ? summaryJSON(summary) : summaryLine(summary)) + "\n") }
         if let m = summary.errorMessage { writeAll(stderrFD, "kafka-emit: \(m)\n") }
         withExtendedLifetime(mock) {}
         return summary
@@ -196,6 +200,25 @@ public final class Emitter {
             line += ", behind schedule \(Fmt.millis(micros: s.pacing.behindNanos / 1000))ms"
         }
         return line
+    }
+
+    /// With `-o json` the summary is one JSON object too, for scripts.
+    public func summaryJSON(_ s: RunSummary) -> String {
+        let secs = Double(s.elapsedNanos) / 1e9
+        let rate = secs > 0 ? Double(s.delivered + s.failed) / secs : 0
+        let mbps = secs > 0 ? Double(s.deliveredBytes) / secs / 1e6 : 0
+        let l = s.latencyMicros
+        func ms(_ us: UInt64) -> String { Fmt.fixed(Double(us) / 1000, 3) }
+        var json = "{\"summary\":true,\"delivered\":\(s.delivered),\"failed\":\(s.failed),\"elapsed_s\":\(Fmt.fixed(secs, 3))"
+        json += ",\"records_per_s\":\(Fmt.fixed(rate, 1)),\"mb_per_s\":\(Fmt.fixed(mbps, 3))"
+        json += ",\"latency_ms\":{\"p50\":\(ms(l.p50)),\"p95\":\(ms(l.p95)),\"p99\":\(ms(l.p99)),\"max\":\(ms(l.max))}"
+        if s.pacing.paced {
+            let h = s.pacing.latenessMicros
+            json += ",\"lateness_us\":{\"p50\":\(h.valueAtPercentile(50)),\"p99\":\(h.valueAtPercentile(99)),\"max\":\(h.max)}"
+            json += ",\"behind_schedule_ms\":\(ms(s.pacing.behindNanos / 1000))"
+        }
+        json += ",\"exit_code\":\(s.exitCode)}"
+        return json
     }
 
     // MARK: dry run

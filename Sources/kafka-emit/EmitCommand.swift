@@ -147,6 +147,9 @@ struct EmitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Custom result line, e.g. '%p:%o %c\\n'.", valueName: "fmt"))
     var format: String?
 
+    @Option(help: ArgumentHelp("A progress line on stderr every DURATION (a live bar when stderr is a terminal and --count is known).", valueName: "duration"))
+    var statsInterval: String?
+
     @Flag(name: [.customShort("q"), .long], help: "No summary on stderr.")
     var quiet = false
 

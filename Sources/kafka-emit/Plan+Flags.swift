@@ -72,6 +72,7 @@ extension EmitCommand {
             if format.isEmpty { throw .usage("--format: the format must not be empty; e.g. --format '%p:%o %c\\n'") }
             plan.output = .custom(format)
         }
+        if let statsInterval { plan.statsIntervalNanos = try DurationParser.parse(statsInterval, flag: "--stats-interval") }
         plan.quiet = quiet
         plan.verbose = verbose
         plan.dryRun = dryRun
