@@ -41,8 +41,7 @@ struct EmitCommand: ParsableCommand {
           cat events.txt | kafka-emit -b broker:9092 -t events -i -
           kafka-emit -t load --rate 10000 --duration 30s --value '{"id":"{uuid}","n":{i}}' -o none
           kafka-emit -t smoke -n 10 -o json | jq -r .offset
-        """,
-        version: "kafka-emit \(version)"
+        """
     )
 
     // MARK: connection
