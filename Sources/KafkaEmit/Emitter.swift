@@ -45,14 +45,16 @@ public final class Emitter {
         }
         if plan.dryRun { return try dryRun(reader) }
 
+        // Lowest precedence first: plan.bootstrapServers, then the plan's properties in order;
+        // --mock overrides every bootstrap list.
+        var properties = [ConfigProperty("bootstrap.servers", plan.bootstrapServers, origin: "--bootstrap-servers")]
+        properties += plan.properties
         var mock: MockCluster?
-        var bootstrap = plan.bootstrapServers
         if let n = plan.mockBrokers {
             mock = try MockCluster(brokers: n)
-            bootstrap = mock!.bootstrapServers
+            properties.append(ConfigProperty("bootstrap.servers", mock!.bootstrapServers, origin: "--mock"))
         }
-        var properties = [ConfigProperty("bootstrap.servers", bootstrap, origin: plan.mockBrokers != nil ? "--mock" : "--bootstrap-servers")]
-        properties += plan.properties
+        let bootstrap = properties.last { $0.key == "bootstrap.servers" }!.value
         if !properties.contains(where: { $0.key == "queue.buffering.max.messages" }) {
             // librdkafka's own queue must hold what --max-in-flight allows, or it reports QUEUE_FULL first.
             let q = min(10_000_000, max(100_000, plan.maxInFlight))
@@ -61,7 +63,9 @@ public final class Emitter {
         let conf = try KafkaConfig.make(properties)
         let engine = try DeliveryEngine(conf: conf, topic: plan.topic, slots: plan.maxInFlight)
         if plan.verbose {
-            var text = "kafka-emit: effective librdkafka configuration:\n"
+            var text = "kafka-emit: properties in the order applied (later wins):\n"
+            for p in properties { text += "  \(p.key)=\(p.shownValue)  (\(p.origin))\n" }
+            text += "kafka-emit: effective librdkafka configuration:\n"
             for (k, v) in engine.effectiveConfig { text += "  \(k)=\(v)\n" }
             writeAll(stderrFD, text)
         }

@@ -77,26 +77,31 @@ extension EmitCommand {
         plan.verbose = verbose
         plan.dryRun = dryRun
 
-        if mock {
-            plan.mockBrokers = mockBrokers
-        } else if let b = bootstrapServers ?? environment["KAFKA_BOOTSTRAP_SERVERS"], !b.isEmpty {
-            plan.bootstrapServers = b
-        }
-        plan.properties = try properties(plan: plan)
+        if mock { plan.mockBrokers = mockBrokers }
+        plan.properties = try properties(plan: plan, environment: environment)
+        if let b = plan.properties.last(where: { $0.key == "bootstrap.servers" }) { plan.bootstrapServers = b.value }
         try plan.validate()
         return plan
     }
 
     /// librdkafka properties, lowest precedence first: defaults, -F file, typed flags, -X.
-    private func properties(plan: EmitPlan) throws(EmitError) -> [ConfigProperty] {
+    private func properties(plan: EmitPlan, environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
         var props: [ConfigProperty] = [
+            ConfigProperty("bootstrap.servers", "localhost:9092", origin: "default"),
             ConfigProperty("client.id", "kafka-emit", origin: "default"),
             ConfigProperty("acks", "all", origin: "default"),
             ConfigProperty("enable.idempotence", "true", origin: "default"),
             ConfigProperty("message.timeout.ms", "30000", origin: "default"),
             ConfigProperty("log_level", verbose ? "6" : "2", origin: "default"),
         ]
+        if let env = environment["KAFKA_BOOTSTRAP_SERVERS"], !env.isEmpty {
+            props.append(ConfigProperty("bootstrap.servers", env, origin: "$KAFKA_BOOTSTRAP_SERVERS"))
+        }
         if let configFile { props += try Self.readConfigFile(configFile) }
+        if let bootstrapServers {
+            guard !bootstrapServers.isEmpty else { throw .usage("--bootstrap-servers: the broker list must not be empty; write host:port[,host:port]") }
+            props.append(ConfigProperty("bootstrap.servers", bootstrapServers, origin: "--bootstrap-servers"))
+        }
 
         if let acks {
             let v: String
@@ -178,10 +183,12 @@ extension EmitCommand {
 }
 
 extension String {
+    /// Trims any of the given ASCII characters from both ends (byte-wise, so "\r\n" counts as two).
     func trimmingCharactersInSet(_ set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+        let strip = Set(set.utf8)
+        var bytes = Substring(self).utf8[...]
+        while let f = bytes.first, strip.contains(f) { bytes = bytes.dropFirst() }
+        while let l = bytes.last, strip.contains(l) { bytes = bytes.dropLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -57,9 +57,25 @@ enum KafkaConfig {
     /// The effective configuration as librdkafka holds it, secrets redacted.
     static func dump(_ conf: OpaquePointer) -> [(String, String)] {
         var count = 0
+        var out: [(String, String)] = []
         guard let arr = rd_kafka_conf_dump(conf, &count) else { return [] }
         defer { rd_kafka_conf_dump_free(arr, count) }
-        var out: [(String, String)] = []
+        append(arr, count, to: &out)
+        // Topic-level properties (acks, message.timeout.ms, ...) live in the default topic conf.
+        if let topicConf = rd_kafka_conf_get_default_topic_conf(conf) {
+            var tcount = 0
+            if let tarr = rd_kafka_topic_conf_dump(topicConf, &tcount) {
+                var topicLevel: [(String, String)] = []
+                append(tarr, tcount, to: &topicLevel)
+                rd_kafka_conf_dump_free(tarr, tcount)
+                let global = Set(out.map(\.0))
+                out += topicLevel.filter { !global.contains($0.0) }
+            }
+        }
+        return out
+    }
+
+    private static func append(_ arr: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ count: Int, to out: inout [(String, String)]) {
         var i = 0
         while i + 1 < count {
             let k = String(cString: arr[i]!)
@@ -68,7 +84,6 @@ enum KafkaConfig {
             out.append((k, shown))
             i += 2
         }
-        return out
     }
 }
 
