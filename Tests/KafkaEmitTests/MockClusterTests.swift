@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Testing
 @testable import KafkaEmit
@@ -134,5 +135,45 @@ import Testing
         #expect(result.summary.attempted < 20_000)
         #expect(result.lines.count == result.summary.attempted)
         #expect(result.summary.delivered + result.summary.failed == result.summary.attempted)
+    }
+}
+
+@Suite(.serialized) struct KafkaSenderTests {
+    @Test func correlationMetadataComesBackWithEachResult() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("a", partitions: 2)
+        mock.createTopic("b", partitions: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
+        let records = (0..<300).map { i in
+            SenderRecord(topic: i % 3 == 0 ? "b" : "a", key: Array("k\(i)".utf8), value: i == 7 ? nil : Array("v\(i)".utf8),
+                         headers: [RecordHeader("i", Array(String(i).utf8)), RecordHeader("nil", nil)],
+                         correlationMetadata: i)
+        }
+        let results = Mutex<[Int: RecordMetadata]>([:])
+        let summary = sender.send(records) { (r: SenderResult<Int>) in
+            results.withLock { $0[r.correlationMetadata] = r.recordMetadata }
+        }
+        #expect(summary == SendSummary(delivered: 300, failed: 0))
+        let got = results.withLock { $0 }
+        #expect(got.count == 300)
+        for (i, meta) in got { #expect(meta.topic == (i % 3 == 0 ? "b" : "a")) }
+        let rows = try kcatLines(mock.bootstrapServers, topic: "b", format: "%k|%S|%h")
+        #expect(rows.count == 100)
+        #expect(rows.first == "k0|2|i=0,nil=NULL")
+        let a = try kcatLines(mock.bootstrapServers, topic: "a", format: "%k|%S")
+        #expect(a.contains("k7|-1"))
+    }
+
+    @Test func refusedRecordIsAFailedResult() throws {
+        let mock = try MockCluster(brokers: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
+        let big = [UInt8](repeating: 0x41, count: 2_000_000)
+        let failures = Mutex<[String]>([])
+        let summary = sender.send([SenderRecord(topic: "t", key: nil, value: big, correlationMetadata: "big"),
+                                   SenderRecord(topic: "t", key: nil, value: [1], correlationMetadata: "small")]) { (r: SenderResult<String>) in
+            if let e = r.error { failures.withLock { $0.append("\(r.correlationMetadata):\(e.name)") } }
+        }
+        #expect(summary == SendSummary(delivered: 1, failed: 1))
+        #expect(failures.withLock { $0 } == ["big:MSG_SIZE_TOO_LARGE"])
     }
 }

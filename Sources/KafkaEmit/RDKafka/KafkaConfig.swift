@@ -129,6 +129,7 @@ public enum LibrdkafkaInfo {
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    static let invalidArgCode = RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue
     static let badMessageCode = RD_KAFKA_RESP_ERR__BAD_MSG.rawValue
     static let purgeQueueCode = RD_KAFKA_RESP_ERR__PURGE_QUEUE.rawValue
     static let purgeInflightCode = RD_KAFKA_RESP_ERR__PURGE_INFLIGHT.rawValue

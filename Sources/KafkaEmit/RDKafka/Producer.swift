@@ -86,6 +86,7 @@ public final class DeliveryEngine: @unchecked Sendable {
     private var vuCapacity: Int
     private var reporter: WorkerThread?
     private var handler: (any DeliveryHandler)?
+    private var extraTopics: [String: OpaquePointer] = [:]   // producer only
 
     /// Creates the producer. `conf` is consumed (librdkafka owns it from here on).
     init(conf: OpaquePointer, topic: String, slots: Int) throws(EmitError) {
@@ -117,6 +118,7 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     deinit {
         rd_kafka_queue_destroy(queue)
+        for (_, t) in extraTopics { rd_kafka_topic_destroy(t) }
         rd_kafka_topic_destroy(rkt)
         rd_kafka_destroy(rk)
         sentAt.deallocate()
@@ -126,7 +128,21 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     // MARK: reporter thread
 
+    /// A topic handle for records sent elsewhere than the engine's main topic (cached).
+    public func topicHandle(named name: String) throws(EmitError) -> OpaquePointer {
+        if let t = extraTopics[name] { return t }
+        guard let t = rd_kafka_topic_new(rk, name, nil) else {
+            throw .usage("topic '\(name)': \(String(cString: rd_kafka_err2str(rd_kafka_last_error())))")
+        }
+        extraTopics[name] = t
+        return t
+    }
+
+    /// The name of a topic handle, as librdkafka has it.
+    static func topicName(_ rkt: OpaquePointer) -> String { String(cString: rd_kafka_topic_name(rkt)) }
+
     public func startReporter(_ handler: any DeliveryHandler) {
+        reporterStop.store(false, ordering: .releasing)
         self.handler = handler
         reporter = WorkerThread(name: "kafka-emit-dr") { [self] in self.reportLoop(handler) }
     }
@@ -251,11 +267,11 @@ public final class DeliveryEngine: @unchecked Sendable {
     @inline(__always)
     public func produce(slot: Int, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                         headers: UnsafeBufferPointer<OutgoingHeader>, partition: Int32,
-                        shouldStop: () -> Bool) -> ProduceOutcome {
+                        topic: OpaquePointer? = nil, shouldStop: () -> Bool) -> ProduceOutcome {
         let needed = 6 + headers.count
         if needed > vuCapacity { growVUs(needed) }
         var n = 0
-        vus[n].vtype = RD_KAFKA_VTYPE_RKT; vus[n].u.rkt = rkt; n += 1
+        vus[n].vtype = RD_KAFKA_VTYPE_RKT; vus[n].u.rkt = topic ?? rkt; n += 1
         vus[n].vtype = RD_KAFKA_VTYPE_PARTITION; vus[n].u.i32 = partition; n += 1
         vus[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[n].u.i = RD_KAFKA_MSG_F_COPY; n += 1
         vus[n].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[n].u.ptr = UnsafeMutableRawPointer(bitPattern: slot); n += 1
