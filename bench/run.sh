@@ -64,12 +64,31 @@ human() { python3 -c 'import sys; n=int(sys.argv[1]); print(f"{n//1000000}M" if 
 
 # ---- cleanup -------------------------------------------------------------------------------
 MOCK_PID=""
+MOCK_SEQ=0
+# stop_pid PID: SIGTERM, resent every 0.5 s (a TERM that lands between fork and exec is lost),
+# SIGKILL after 5 s, then reap.
+stop_pid() {
+  local pid=$1 i state
+  for i in $(seq 1 250); do
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+    [ -n "$state" ] && [ "$state" != Z ] || break
+    if ((i % 25 == 1)); then kill "$pid" 2>/dev/null || true; fi
+    sleep 0.02
+  done
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+  if [ -n "$state" ] && [ "$state" != Z ]; then
+    echo "bench: process $pid ignored SIGTERM for 5 s; sending SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
   local rc=$?
-  if [ -n "$MOCK_PID" ]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
-  exec 9>&- 2>/dev/null || true
+  trap - EXIT INT TERM
+  exec 9>&- 2>/dev/null || true   # the mock's stdin hits EOF: it stops by itself, too
+  if [ -n "$MOCK_PID" ]; then stop_pid "$MOCK_PID"; MOCK_PID=""; fi
   rm -f "$TMP/mock.ctl" "$TMP"/out.* "$TMP"/run.* "$TMP"/mock.* "$TMP"/verify.* "$TMP"/chart.dat
-  if [ "$KEEP_INPUTS" != 1 ]; then rm -f "$TMP"/lines-*.txt; rmdir "$TMP" 2>/dev/null || true; fi
+  if [ "$KEEP_INPUTS" != 1 ]; then rm -f "$TMP"/lines-*.txt "$TMP"/lines-*.txt.part; rmdir "$TMP" 2>/dev/null || true; fi
   [ $rc -eq 0 ] || echo "bench: FAILED (exit $rc)" >&2
   exit $rc
 }
@@ -82,26 +101,28 @@ rm -f "$TMP/mock.ctl"
 mkfifo "$TMP/mock.ctl"
 exec 9<>"$TMP/mock.ctl"   # held open read-write: the mock's stdin never hits EOF while we run
 
-# start_mock: a fresh cluster with topic $TOPIC; sets BOOTSTRAP. The mock does not inherit fd 9,
+# start_mock: a fresh cluster with topic $TOPIC; sets BOOTSTRAP. Each cluster writes its own
+# output file (no stale bootstrap list from the previous one). The mock does not inherit fd 9,
 # so it also stops by itself (stdin EOF) if this script dies without running its trap.
 start_mock() {
+  MOCK_SEQ=$((MOCK_SEQ + 1))
+  local out="$TMP/mock.$MOCK_SEQ.out" err="$TMP/mock.$MOCK_SEQ.err" i
   "$MOCKBIN" --brokers "$MOCK_BROKERS" --topic "$TOPIC:$PARTITIONS" \
-    <"$TMP/mock.ctl" >"$TMP/mock.out" 2>"$TMP/mock.err" 9>&- &
+    <"$TMP/mock.ctl" >"$out" 2>"$err" 9>&- &
   MOCK_PID=$!
-  local i
-  for i in $(seq 1 200); do
-    [ -s "$TMP/mock.out" ] && break
-    kill -0 "$MOCK_PID" 2>/dev/null || die "mock cluster exited: $(cat "$TMP/mock.err")"
+  BOOTSTRAP=""
+  for i in $(seq 1 500); do
+    if [ -s "$out" ] && [ "$(wc -l <"$out")" -ge 1 ]; then BOOTSTRAP=$(head -1 "$out"); break; fi
+    kill -0 "$MOCK_PID" 2>/dev/null || die "mock cluster exited: $(cat "$err")"
     sleep 0.02
   done
-  BOOTSTRAP=$(head -1 "$TMP/mock.out")
-  [ -n "$BOOTSTRAP" ] || die "mock cluster did not print its bootstrap list"
+  [ -n "$BOOTSTRAP" ] || die "mock cluster did not print its bootstrap list within 10 s"
 }
 stop_mock() {
   [ -n "$MOCK_PID" ] || return 0
-  kill "$MOCK_PID" 2>/dev/null || true
-  wait "$MOCK_PID" 2>/dev/null || true
+  stop_pid "$MOCK_PID"
   MOCK_PID=""
+  rm -f "$TMP/mock.$MOCK_SEQ.out" "$TMP/mock.$MOCK_SEQ.err"
 }
 
 # end_offsets_sum: records in $TOPIC (fresh cluster, so the sum of the partitions' end offsets)

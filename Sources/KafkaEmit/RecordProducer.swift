@@ -9,9 +9,13 @@ import Glibc
 /// lines are views into the reader's block, and only the slot number goes to librdkafka.
 final class RecordProducer {
     private let plan: EmitPlan
-    private let engine: DeliveryEngine?
-    private let correlations: CorrelationStore?
-    private let stop: StopSignal
+    // unowned(unsafe): the Emitter keeps both alive for the whole run; a strong optional
+    // would cost a retain/release pair per record on the hot path.
+    private unowned(unsafe) let engine: DeliveryEngine?
+    private unowned(unsafe) let correlations: CorrelationStore?
+    private let engineRef: Unmanaged<DeliveryEngine>?
+    private let correlationsRef: Unmanaged<CorrelationStore>?
+    private unowned(unsafe) let stop: StopSignal
     var dryRunWriter: OutputWriter?
     private(set) var attempted = 0
     private(set) var pacingStats = PacingStats()
@@ -30,6 +34,8 @@ final class RecordProducer {
     private let headerNames: [UnsafeMutablePointer<CChar>]
     private let outHeaders: UnsafeMutableBufferPointer<OutgoingHeader>
     private let needCorrelationBytes: Bool
+    private let nullEmpty: Bool
+    private let fixedPartition: Int32?
     private var ctx: RenderContext
     private let partition: Int32
     private let keyDelimiter: [UInt8]?
@@ -38,6 +44,7 @@ final class RecordProducer {
     // --input-format json: the current envelope's headers (names NUL-terminated in the arena).
     private let extraArena = ByteBuffer()
     private var extraHeaders: [OutgoingHeader] = []
+    private var extraHeaderCount = 0
     private var merged = UnsafeMutablePointer<OutgoingHeader>.allocate(capacity: 8)
     private var mergedCapacity = 8
 
@@ -53,6 +60,8 @@ final class RecordProducer {
         self.plan = plan
         self.engine = engine
         self.correlations = correlations
+        engineRef = engine.map { Unmanaged.passUnretained($0) }
+        correlationsRef = correlations.map { Unmanaged.passUnretained($0) }
         self.stop = stop
         let topic = plan.topic
         keyDelimiter = plan.keyDelimiter
@@ -79,7 +88,9 @@ final class RecordProducer {
         for (i, n) in names.enumerated() {
             outHeaders.baseAddress!.advanced(by: i).initialize(to: OutgoingHeader(name: n, value: nil))
         }
-        needCorrelationBytes = !plan.correlation.isIndex || engine == nil
+        needCorrelationBytes = !plan.correlation.isIndex || engine == nil || plan.correlationHeader != nil
+        nullEmpty = plan.nullEmpty
+        fixedPartition = plan.partition
         ctx = RenderContext(rng: SeededRandom(seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)))
         partition = plan.partition ?? -1
         everyNanos = { if case .every(let n) = plan.pacing { n } else { 0 } }()
@@ -172,6 +183,8 @@ final class RecordProducer {
             let value = o.2 < 0 ? nil : UnsafeRawBufferPointer(start: base + o.1, count: o.2)
             extraHeaders.append(OutgoingHeader(name: name, value: value))
         }
+        extraHeaderCount = extraHeaders.count
+        defer { extraHeaderCount = 0 }
         let payload = env.payload ?? []
         return payload.withUnsafeBytes { pv in
             let keyBytes = env.key ?? []
@@ -250,10 +263,10 @@ final class RecordProducer {
             valueTemplate.render(into: valueBuffer, &ctx)
             value = valueBuffer.bytes
         }
-        if plan.nullEmpty && value!.count == 0 { value = nil }
+        if nullEmpty && value!.count == 0 { value = nil }
 
         var correlation = UnsafeRawBufferPointer(start: nil, count: 0)
-        if needCorrelationBytes || plan.correlationHeader != nil {
+        if needCorrelationBytes {
             correlationBuffer.removeAll()
             correlationTemplate.render(into: correlationBuffer, &ctx)
             correlation = correlationBuffer.bytes
@@ -267,7 +280,7 @@ final class RecordProducer {
             h += 1
         }
         var headers = UnsafeBufferPointer(start: outHeaders.baseAddress, count: headerCount)
-        if !extraHeaders.isEmpty {
+        if extraHeaderCount > 0 {
             // Envelope headers first, then -H and the correlation header.
             let total = extraHeaders.count + headerCount
             if total > mergedCapacity {
@@ -279,13 +292,26 @@ final class RecordProducer {
             for k in 0..<headerCount { (merged + extraHeaders.count + k).initialize(to: outHeaders[k]) }
             headers = UnsafeBufferPointer(start: merged, count: total)
         }
-        let partition = plan.partition ?? partitionOverride ?? self.partition
+        let partition = fixedPartition ?? partitionOverride ?? self.partition
 
-        guard let engine, let correlations else {
+        guard let engineRef, let correlationsRef else {
             writeDryRun(key: key, value: value, headers: headers, correlation: correlation)
             attempted += 1
             return !(dryRunWriter?.closed ?? false)
         }
+        // Borrowed (+0) references: no retain/release pair per record.
+        return engineRef._withUnsafeGuaranteedRef { engine in
+            correlationsRef._withUnsafeGuaranteedRef { correlations in
+                send(engine, correlations, index: index, key: key, value: value, headers: headers,
+                     partition: partition, correlation: correlation)
+            }
+        }
+    }
+
+    @inline(__always) private func send(_ engine: DeliveryEngine, _ correlations: CorrelationStore, index: UInt64,
+                                        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+                                        headers: UnsafeBufferPointer<OutgoingHeader>, partition: Int32,
+                                        correlation: UnsafeRawBufferPointer) -> Bool {
         let waitsBefore = engine.slotWaits
         guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped }) else { return false }
         if pacingStats.paced && engine.slotWaits != waitsBefore {

@@ -30,12 +30,13 @@ public struct DeliveryReport {
     public var value: UnsafeRawBufferPointer?
     /// Monotonic time the record was handed to librdkafka.
     public var sentNanos: UInt64
-    /// For failures found at produce time, librdkafka's message (else derived from the code).
-    public var detail: String?
+    /// For failures found at produce time, librdkafka's message as a C string valid during
+    /// the handler call (else the message is derived from the code). Keeps the struct trivial.
+    public var detail: UnsafePointer<CChar>?
 
     public var succeeded: Bool { errorCode == 0 }
     public var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
-    public var errorMessage: String { detail ?? LibrdkafkaInfo.errorDescription(errorCode) }
+    public var errorMessage: String { detail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
 }
 
 /// Receives delivery reports on the reporter thread (and produce-time failures on the
@@ -188,7 +189,6 @@ public final class DeliveryEngine: @unchecked Sendable {
                         freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
                         tail &+= 1
                     }
-                    reports.deinitialize(count: n)
                     freeTail.store(tail, ordering: .releasing)
                     completedCount.add(n, ordering: .sequentiallyConsistent)
                     if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
@@ -335,12 +335,14 @@ public final class DeliveryEngine: @unchecked Sendable {
     /// gets its `failed` line like any other; the slot is released.
     public func reportLocalFailure(slot: Int, code: Int32, message: String,
                                    key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, partition: Int32) {
-        var report = DeliveryReport(slot: slot, errorCode: code, partition: partition, offset: -1,
-                                    timestampMillis: -1, key: key, value: value,
-                                    sentNanos: Clock.monotonicNanos(), detail: message)
         let now = Clock.monotonicNanos()
-        withUnsafeMutablePointer(to: &report) { p in
-            waiter.locked { handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now) }
+        message.withCString { cMessage in
+            var report = DeliveryReport(slot: slot, errorCode: code, partition: partition, offset: -1,
+                                        timestampMillis: -1, key: key, value: value,
+                                        sentNanos: now, detail: cMessage)
+            withUnsafeMutablePointer(to: &report) { p in
+                waiter.locked { handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now) }
+            }
         }
         releaseUnsent(slot)
     }
