@@ -87,6 +87,7 @@ public final class Emitter {
             reachability.withLock { $0 = r }
             switch r {
             case .reachable(let partitions):
+                engine.markReady()
                 if verbose { writeAll(stderrFD, "kafka-emit: connected; topic \(topic) has \(partitions) partition(s)\n") }
             case .unreachable, .topicMissing:
                 if !stop.isStopped || stop.reason == .deliveryFailed || stop.reason == .outputClosed {

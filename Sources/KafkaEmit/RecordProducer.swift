@@ -45,6 +45,8 @@ final class RecordProducer {
     private let extraArena = ByteBuffer()
     private var extraHeaders: [OutgoingHeader] = []
     private var extraHeaderCount = 0
+    private var clusterReady = false
+    private static let recordsBeforeConnected = 1000
     private var merged = UnsafeMutablePointer<OutgoingHeader>.allocate(capacity: 8)
     private var mergedCapacity = 8
 
@@ -312,6 +314,15 @@ final class RecordProducer {
                                         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                                         headers: UnsafeBufferPointer<OutgoingHeader>, partition: Int32,
                                         correlation: UnsafeRawBufferPointer) -> Bool {
+        if !clusterReady && attempted >= Self.recordsBeforeConnected {
+            // Until the cluster has answered, queue only a few records: otherwise the whole
+            // in-flight window piles up in librdkafka's queue (memory) before the first send.
+            while !engine.isReady {
+                if stop.isStopped { return false }
+                Clock.sleep(nanos: 200_000)
+            }
+            clusterReady = true
+        }
         let waitsBefore = engine.slotWaits
         guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped }) else { return false }
         if pacingStats.paced && engine.slotWaits != waitsBefore {
@@ -329,6 +340,7 @@ final class RecordProducer {
                               shouldStop: { stop.isStopped }) {
         case .accepted:
             attempted += 1
+            if attempted & 63 == 0 { engine.serveReportsOnProducer() }
             return true
         case .refused(let code, let message):
             attempted += 1

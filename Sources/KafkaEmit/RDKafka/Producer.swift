@@ -81,6 +81,11 @@ public final class DeliveryEngine: @unchecked Sendable {
     private let completedCount = Atomic<Int>(0)
     private let producerWaiting = Atomic<Bool>(false)
     private let reporterStop = Atomic<Bool>(false)
+    private let ready = Atomic<Bool>(false)
+
+    /// The cluster answered for the topic (set by the connectivity check).
+    public func markReady() { ready.store(true, ordering: .releasing) }
+    public var isReady: Bool { ready.load(ordering: .acquiring) }
     let waiter = Waiter()
 
     private var vus: UnsafeMutablePointer<rd_kafka_vu_t>
@@ -148,12 +153,16 @@ public final class DeliveryEngine: @unchecked Sendable {
         reporter = WorkerThread(name: "kafka-emit-dr") { [self] in self.reportLoop(handler) }
     }
 
-    private func reportLoop(_ handler: any DeliveryHandler) {
-        let batchMax = 1024
+    /// Per-thread scratch for turning one DR event into reports.
+    final class ReportScratch {
+        static let batchMax = 1024
         let msgs = UnsafeMutablePointer<UnsafePointer<rd_kafka_message_t>?>.allocate(capacity: batchMax)
         let reports = UnsafeMutablePointer<DeliveryReport>.allocate(capacity: batchMax)
-        defer { msgs.deallocate(); reports.deallocate() }
-        var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        deinit { msgs.deallocate(); reports.deallocate() }
+    }
+
+    private func reportLoop(_ handler: any DeliveryHandler) {
+        let scratch = ReportScratch()
         while true {
             var ev = rd_kafka_queue_poll(queue, 0)
             if ev == nil {
@@ -162,28 +171,51 @@ public final class DeliveryEngine: @unchecked Sendable {
                 ev = rd_kafka_queue_poll(queue, 100)
                 if ev == nil { continue }
             }
-            let type = rd_kafka_event_type(ev)
-            if type == RD_KAFKA_EVENT_DR {
-                while true {
-                    let n = rd_kafka_event_message_array(ev, msgs, batchMax)
-                    if n == 0 { break }
-                    let now = Clock.monotonicNanos()
-                    for k in 0..<n {
-                        let m = msgs[k]!.pointee
-                        let slot = Int(bitPattern: m._private)
-                        (reports + k).initialize(to: DeliveryReport(
-                            slot: slot,
-                            errorCode: m.err.rawValue,
-                            partition: m.partition,
-                            offset: m.offset,
-                            timestampMillis: rd_kafka_message_timestamp(msgs[k], &tstype),
-                            key: m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
-                            value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
-                            sentNanos: sentAt[slot],
-                            detail: nil))
-                    }
-                    waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
-                    // Only now may the producer reuse these slots.
+            process(ev!, handler, scratch, byProducer: false)
+            rd_kafka_event_destroy(ev)
+        }
+    }
+
+    private let producerScratch = ReportScratch()
+
+    /// Serves delivery reports that are already waiting, on the producing thread (as kcat does
+    /// between records): the messages are freed by the thread that allocated them, and the
+    /// freed slots go straight back to it. Non-blocking.
+    @inline(__always) public func serveReportsOnProducer() {
+        guard let handler, let ev = rd_kafka_queue_poll(queue, 0) else { return }
+        process(ev, handler, producerScratch, byProducer: true)
+        rd_kafka_event_destroy(ev)
+    }
+
+    private func process(_ ev: OpaquePointer, _ handler: any DeliveryHandler, _ scratch: ReportScratch, byProducer: Bool) {
+        let type = rd_kafka_event_type(ev)
+        if type == RD_KAFKA_EVENT_DR {
+            let msgs = scratch.msgs, reports = scratch.reports
+            var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+            while true {
+                let n = rd_kafka_event_message_array(ev, msgs, ReportScratch.batchMax)
+                if n == 0 { break }
+                let now = Clock.monotonicNanos()
+                for k in 0..<n {
+                    let m = msgs[k]!.pointee
+                    let slot = Int(bitPattern: m._private)
+                    reports[k] = DeliveryReport(
+                        slot: slot,
+                        errorCode: m.err.rawValue,
+                        partition: m.partition,
+                        offset: m.offset,
+                        timestampMillis: rd_kafka_message_timestamp(msgs[k], &tstype),
+                        key: m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
+                        value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
+                        sentNanos: sentAt[slot],
+                        detail: nil)
+                }
+                waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
+                // Only now may the producer reuse these slots.
+                if byProducer {
+                    for k in 0..<n { localFree.append(Int32(truncatingIfNeeded: reports[k].slot)) }
+                    completedCount.add(n, ordering: .sequentiallyConsistent)
+                } else {
                     var tail = freeTail.load(ordering: .relaxed)
                     for k in 0..<n {
                         freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
@@ -193,13 +225,12 @@ public final class DeliveryEngine: @unchecked Sendable {
                     completedCount.add(n, ordering: .sequentiallyConsistent)
                     if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
                 }
-            } else if type == RD_KAFKA_EVENT_ERROR {
-                let code = rd_kafka_event_error(ev).rawValue
-                let message = String(cString: rd_kafka_event_error_string(ev))
-                let fatal = rd_kafka_event_error_is_fatal(ev) != 0
-                waiter.locked { handler.clientError(code: code, message: message, fatal: fatal) }
             }
-            rd_kafka_event_destroy(ev)
+        } else if type == RD_KAFKA_EVENT_ERROR {
+            let code = rd_kafka_event_error(ev).rawValue
+            let message = String(cString: rd_kafka_event_error_string(ev))
+            let fatal = rd_kafka_event_error_is_fatal(ev) != 0
+            waiter.locked { handler.clientError(code: code, message: message, fatal: fatal) }
         }
     }
 
