@@ -112,8 +112,8 @@ public struct EmitPlan: Sendable {
         if maxInFlight < 1 || maxInFlight > 10_000_000 {
             throw .usage("--max-in-flight: \(maxInFlight) is out of range; use 1 to 10000000")
         }
-        if case .rate(let r) = pacing, !(r > 0 && r <= 10_000_000) {
-            throw .usage("--rate: \(r) is out of range; use a positive rate up to 10000000 records/s")
+        if case .rate(let r) = pacing, !(r >= 0.001 && r <= 10_000_000) {
+            throw .usage("--rate: \(r) is out of range; use 0.001 to 10000000 records/s")
         }
         if inputFormat == .json && keyDelimiter != nil {
             throw .usage("--key-delimiter (-K) splits plain lines; with --input-format json the key comes from the envelope")

@@ -203,6 +203,10 @@ public final class Emitter {
             let h = s.pacing.latenessMicros
             line += "; send lateness us p50=\(h.valueAtPercentile(50)) p99=\(h.valueAtPercentile(99)) max=\(h.max)"
             line += ", behind schedule \(Fmt.millis(micros: s.pacing.behindNanos / 1000))ms"
+            if s.pacing.lastIndex > 0 {
+                let drift = s.pacing.driftNanos / 1e6
+                line += ", drift \(drift >= 0 ? "+" : "")\(Fmt.fixed(drift, 3))ms, send rate \(Fmt.fixed(s.pacing.achievedRate, 1))/s"
+            }
         }
         return line
     }
@@ -221,6 +225,7 @@ public final class Emitter {
             let h = s.pacing.latenessMicros
             json += ",\"lateness_us\":{\"p50\":\(h.valueAtPercentile(50)),\"p99\":\(h.valueAtPercentile(99)),\"max\":\(h.max)}"
             json += ",\"behind_schedule_ms\":\(ms(s.pacing.behindNanos / 1000))"
+            json += ",\"drift_ms\":\(Fmt.fixed(s.pacing.driftNanos / 1e6, 3)),\"send_rate\":\(Fmt.fixed(s.pacing.achievedRate, 2))"
         }
         json += ",\"exit_code\":\(s.exitCode)}"
         return json

@@ -98,6 +98,7 @@ final class RecordProducer {
         everyNanos = { if case .every(let n) = plan.pacing { n } else { 0 } }()
         intervalNanos = plan.pacing.intervalNanos
         pacingStats.paced = plan.pacing != .unpaced
+        pacingStats.intervalNanos = plan.pacing.intervalNanos
         dryFormatter = engine == nil ? ResultFormatter(format: plan.output, topic: topic) : nil
         if case .lines(_, _, _, let f) = plan.source { inputFormat = f } else { inputFormat = .lines }
     }
@@ -225,6 +226,9 @@ final class RecordProducer {
         }
         let late = now - deadline
         _ = pacingStats.latenessMicros.record(late / 1000)
+        if i == 0 { pacingStats.firstSendNanos = now }
+        pacingStats.lastSendNanos = now
+        pacingStats.lastIndex = i
         if late > Self.rebaseAfterNanos {
             // Stalled (stopped process, slow machine): resume the cadence from here, no burst.
             shiftNanos &+= late

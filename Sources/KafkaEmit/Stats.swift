@@ -32,7 +32,25 @@ public struct PacingStats: Sendable {
     /// Total time the schedule was shifted because the sender could not keep up.
     public var behindNanos: UInt64 = 0
     public var paced = false
+    /// Monotonic send times of the first and last record, the last record's number and the
+    /// schedule's interval: what drift and achieved rate are computed from.
+    public var firstSendNanos: UInt64 = 0
+    public var lastSendNanos: UInt64 = 0
+    public var lastIndex: UInt64 = 0
+    public var intervalNanos: Double = 0
     public init() {}
+
+    /// Actual first-to-last send span minus the ideal one (and minus deliberate shifts), in ns.
+    public var driftNanos: Double {
+        guard lastIndex > 0 else { return 0 }
+        return Double(lastSendNanos - firstSendNanos) - Double(lastIndex) * intervalNanos - Double(behindNanos)
+    }
+
+    /// Records per second actually achieved between the first and the last send.
+    public var achievedRate: Double {
+        guard lastIndex > 0, lastSendNanos > firstSendNanos else { return 0 }
+        return Double(lastIndex) / (Double(lastSendNanos - firstSendNanos) / 1e9)
+    }
 }
 
 /// Fixed-point formatting without Foundation.
