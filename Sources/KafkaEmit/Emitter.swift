@@ -170,7 +170,9 @@ public final class Emitter {
         }
         if !plan.quiet { writeAll(stderrFD, (plan.output == .json ? summaryJSON(summary) : summaryLine(summary)) + "\n") }
         if let m = summary.errorMessage { writeAll(stderrFD, "kafka-emit: \(m)\n") }
-        withExtendedLifetime(mock) {}
+        // The process is about to exit: tearing the embedded cluster down can wait out its
+        // I/O thread's poll timeout (up to a second), so let process exit reclaim it.
+        if let mock { MockCluster.keepUntilExit(mock) }
         return summary
     }
 

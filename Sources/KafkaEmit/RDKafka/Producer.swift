@@ -383,7 +383,10 @@ public final class DeliveryEngine: @unchecked Sendable {
     public func drain(abandon: () -> Bool) -> Bool {
         while inFlight > 0 {
             if abandon() { return false }
-            waiter.wait(nanos: 10_000_000) { false }
+            // The reporter signals after each batch while we wait, so the last report ends the wait.
+            producerWaiting.store(true, ordering: .sequentiallyConsistent)
+            waiter.wait(nanos: 10_000_000) { inFlight == 0 }
+            producerWaiting.store(false, ordering: .relaxed)
         }
         return true
     }
