@@ -48,7 +48,26 @@ public final class ByteBuffer {
         let n = bytes.count
         guard n > 0 else { return }
         reserve(n)
-        memcpy(base + count, bytes.baseAddress!, n)
+        let src = bytes.baseAddress!
+        let dst = UnsafeMutableRawPointer(base + count)
+        if n >= 8 && n <= 16 {
+            // Short pieces (separators, template literals, digits): two overlapping 8-byte
+            // moves beat a call to memcpy.
+            let a = src.loadUnaligned(as: UInt64.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            dst.storeBytes(of: a, as: UInt64.self)
+            dst.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let a = src.loadUnaligned(as: UInt32.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            dst.storeBytes(of: a, as: UInt32.self)
+            dst.storeBytes(of: b, toByteOffset: n - 4, as: UInt32.self)
+        } else if n < 4 {
+            var i = 0
+            while i < n { dst.storeBytes(of: src.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self); i += 1 }
+        } else {
+            memcpy(dst, src, n)
+        }
         count += n
     }
 
@@ -64,9 +83,8 @@ public final class ByteBuffer {
     /// Decimal digits of `value`, zero-padded to `width`.
     @inline(__always) public func appendDecimal(_ value: UInt64, width: Int = 0) {
         reserve(max(20, width))
-        var digits = 1
-        var v = value
-        while v >= 10 { v /= 10; digits += 1 }
+        let digits = Self.decimalDigits(value)
+        var v: UInt64
         var pad = width - digits
         while pad > 0 { base[count] = 0x30; count += 1; pad -= 1 }
         var p = count + digits - 1
@@ -77,6 +95,21 @@ public final class ByteBuffer {
             p -= 1
         } while v != 0
         count += digits
+    }
+
+    @inline(__always) static func decimalDigits(_ v: UInt64) -> Int {
+        if v < 10 { return 1 }
+        if v < 100 { return 2 }
+        if v < 1000 { return 3 }
+        if v < 10_000 { return 4 }
+        if v < 100_000 { return 5 }
+        if v < 1_000_000 { return 6 }
+        if v < 10_000_000 { return 7 }
+        if v < 100_000_000 { return 8 }
+        var n = 9
+        var x = v / 1_000_000_000
+        while x > 0 { n += 1; x /= 10 }
+        return n
     }
 
     @inline(__always) public func appendDecimal(_ value: Int64) {
