@@ -1,0 +1,29 @@
+import Testing
+@testable import KafkaEmit
+
+@Suite struct ByteBufferTests {
+    @Test func appendsEverySizeExactly() {
+        let b = ByteBuffer(capacity: 16)
+        var expected: [UInt8] = []
+        for n in 0...70 {
+            let piece = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ n) }
+            piece.withUnsafeBytes { b.append($0) }
+            expected += piece
+            #expect(b.array == expected, "after appending \(n) bytes")
+        }
+    }
+
+    @Test(arguments: [0, 1, 9, 10, 99, 100, 12345, 999_999_999, 1_000_000_000, UInt64.max] as [UInt64])
+    func decimals(value: UInt64) {
+        let b = ByteBuffer()
+        b.appendDecimal(value)
+        #expect(String(decoding: b.array, as: UTF8.self) == String(value))
+        b.removeAll()
+        b.appendDecimal(value, width: 12)
+        let s = String(value)
+        #expect(String(decoding: b.array, as: UTF8.self) == String(repeating: "0", count: max(0, 12 - s.count)) + s)
+        b.removeAll()
+        b.appendDecimal(Int64(-5))
+        #expect(b.array == Array("-5".utf8))
+    }
+}
