@@ -82,21 +82,24 @@ public final class Emitter {
         let deadline = startNanos + plan.connectTimeoutNanos
         let stop = self.stop
         let verbose = plan.verbose, stderrFD = self.stderrFD, topic = plan.topic
+        let watchDone = DoneFlag()
         let watch = WorkerThread(name: "kafka-emit-conn") {
-            let r = engine.checkReachable(deadlineNanos: deadline, shouldStop: { stop.isStopped && stop.reason != .deliveryFailed })
+            // Keeps checking after a stop request too: records already queued can only drain
+            // (or be failed) once we know whether a broker answers.
+            let r = engine.checkReachable(deadlineNanos: deadline, shouldStop: { watchDone.isSet })
             reachability.withLock { $0 = r }
             switch r {
             case .reachable(let partitions):
                 engine.markReady()
                 if verbose { writeAll(stderrFD, "kafka-emit: connected; topic \(topic) has \(partitions) partition(s)\n") }
             case .unreachable, .topicMissing:
-                if !stop.isStopped || stop.reason == .deliveryFailed || stop.reason == .outputClosed {
-                    let why: String
-                    if case .topicMissing = r { why = "topic \(topic) does not exist" } else { why = "no broker reachable within --connect-timeout" }
-                    engine.waiter.locked { sink.purgeReason = why }
-                    stop.request(.unreachable)
-                    engine.purgeAll()
-                }
+                let why: String
+                if case .topicMissing = r { why = "topic \(topic) does not exist" } else { why = "no broker reachable within --connect-timeout" }
+                engine.waiter.locked { sink.purgeReason = why }
+                stop.request(.unreachable)
+                engine.purgeAll()
+            case .cancelled:
+                break
             }
         }
 
@@ -121,19 +124,32 @@ public final class Emitter {
         // Drain: every record handed over gets its result line.
         let isUnreachable = { () -> Bool in
             reachability.withLock { r in
-                if case .reachable = r { return false }
-                return r != nil
+                switch r {
+                case .unreachable, .topicMissing: true
+                default: false
+                }
             }
         }
         let drained = engine.drain(abandon: {
-            if isUnreachable() { engine.purgeAll() }
+            if isUnreachable() {
+                engine.purgeAll()
+            } else if stop.reason == .interrupted || stop.reason == .terminated, !engine.isReady {
+                // Interrupted before any broker answered: nothing queued can drain, so fail it now
+                // rather than wait out --connect-timeout.
+                engine.waiter.locked { sink.purgeReason = "interrupted before any broker answered" }
+                engine.purgeAll()
+            }
             return stop.signalCount >= 2
         })
+        watchDone.set()
         progress?.finish()
         if !drained {
             // Second signal: abandon what is still in flight, report what we have, leave now.
-            writer.flush()
-            var summary = makeSummary(sink: sink, attempted: attempted, start: startNanos, pacing: pacing)
+            // The reporter may still be writing: take its lock.
+            var summary = engine.waiter.locked {
+                writer.flush()
+                return makeSummary(sink: sink, attempted: attempted, start: startNanos, pacing: pacing)
+            }
             summary.exitCode = stop.reason == .terminated ? ExitStatus.terminated : ExitStatus.interrupted
             let abandoned = attempted - summary.delivered - summary.failed
             if !plan.quiet { writeAll(stderrFD, summaryLine(summary) + "\n") }
@@ -239,6 +255,7 @@ public final class Emitter {
         let writer = OutputWriter(fd: stdoutFD)
         let producer = RecordProducer(plan: plan, engine: nil, correlations: nil, stop: stop)
         producer.dryRunWriter = writer
+        defer { writer.flush() }   // records rendered before an input error still reach stdout
         if let reader { try producer.runLines(reader) } else { producer.runGenerate() }
         writer.flush()
         var s = RunSummary()
@@ -247,4 +264,11 @@ public final class Emitter {
         if !plan.quiet { writeAll(stderrFD, "kafka-emit: dry run: \(producer.attempted) record(s) rendered, nothing sent\n") }
         return s
     }
+}
+
+/// A one-way flag shared between threads.
+final class DoneFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .releasing) }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
 }

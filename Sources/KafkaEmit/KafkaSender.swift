@@ -95,8 +95,8 @@ public struct SendSummary: Sendable, Equatable {
 /// been reported. `onResult` is called on the sender's reporter thread, in completion order,
 /// never concurrently with itself. One `send` at a time per sender.
 ///
-/// Ownership: the sender owns one librdkafka producer; `close()` (or deinit) flushes nothing
-/// — `send` already waited for every result — and destroys it.
+/// Ownership: the sender owns one librdkafka producer, destroyed with the sender; there is
+/// nothing to flush, since `send` returns only after every record has its result.
 ///
 /// ```swift
 /// let sender = try KafkaSender(options: SenderOptions(bootstrapServers: "localhost:9092"))
@@ -109,8 +109,9 @@ public final class KafkaSender: @unchecked Sendable {
     // `@unchecked Sendable`: `send` is documented as one call at a time; the engine's own
     // threading contract covers the rest.
     private let engine: DeliveryEngine
-    private let stop = StopSignal()
     private let options: SenderOptions
+    /// The running `send`'s stop request (a fresh one per call).
+    private let currentStop = Mutex<StopSignal?>(nil)
 
     public init(options: SenderOptions) throws(EmitError) {
         self.options = options
@@ -121,7 +122,7 @@ public final class KafkaSender: @unchecked Sendable {
                      ConfigProperty("queue.buffering.max.messages", String(min(10_000_000, max(100_000, options.maxInFlight))), origin: "default")]
         for (k, v) in options.properties.sorted(by: { $0.key < $1.key }) { props.append(ConfigProperty(k, v, origin: "SenderOptions.properties")) }
         let conf = try KafkaConfig.make(props)
-        engine = try DeliveryEngine(conf: conf, topic: "__kafka_emit_sender", slots: options.maxInFlight)
+        engine = try DeliveryEngine(conf: conf, topic: nil, slots: options.maxInFlight)
     }
 
     /// Sends every record of `records` (until one fails, with `stopOnError`) and calls
@@ -130,6 +131,9 @@ public final class KafkaSender: @unchecked Sendable {
     public func send<Correlation: Sendable, Records: Sequence>(
         _ records: Records, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
     ) -> SendSummary where Records.Element == SenderRecord<Correlation> {
+        let stop = StopSignal()
+        currentStop.withLock { $0 = stop }
+        defer { currentStop.withLock { $0 = nil } }
         let sink = SenderSink<Correlation>(slots: engine.slotCount, onResult: onResult, stop: stop, stopOnError: options.stopOnError)
         engine.startReporter(sink)
         let nameBuffer = ByteBuffer()
@@ -186,15 +190,15 @@ public final class KafkaSender: @unchecked Sendable {
         for records: Records
     ) -> AsyncStream<SenderResult<Correlation>> where Records.Element == SenderRecord<Correlation> {
         AsyncStream { continuation in
-            _ = WorkerThread(name: "kafka-sender") { [self] in
+            WorkerThread(name: "kafka-sender") { [self] in
                 self.send(records) { continuation.yield($0) }
                 continuation.finish()
-            }
+            }.detach()
         }
     }
 
     /// Asks a running `send` to stop taking records; records in flight still get results.
-    public func requestStop() { stop.request(.interrupted) }
+    public func requestStop() { currentStop.withLock { $0?.request(.interrupted) } }
 
     private func withBytes<T>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> T) -> T {
         guard let bytes else { return body(nil) }

@@ -20,6 +20,8 @@ public final class LineReader {
     private var eof = false
     private let ownsFD: Bool
     public private(set) var bytesRead: UInt64 = 0
+    /// Monotonic time after which waiting for input ends the stream (`--duration`); 0 = none.
+    public var deadlineNanos: UInt64 = 0
 
     public enum Next {
         case record(UnsafeRawBufferPointer)
@@ -120,7 +122,14 @@ public final class LineReader {
         while true {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
-            let rc = poll(&fds, wakeFD >= 0 ? 2 : 1, -1)
+            var timeoutMs: Int32 = -1
+            if deadlineNanos != 0 {
+                let now = Clock.monotonicNanos()
+                if now >= deadlineNanos { return false }
+                timeoutMs = Int32(min(UInt64(Int32.max), (deadlineNanos - now + 999_999) / 1_000_000))
+            }
+            let rc = poll(&fds, wakeFD >= 0 ? 2 : 1, timeoutMs)
+            if rc == 0 { continue }
             if rc < 0 {
                 if errno == EINTR { continue }
                 throw .io("reading the input: \(String(cString: strerror(errno)))")

@@ -37,7 +37,7 @@ final class ProgressReporter: Sendable {
                 lastCount = completed
                 let text: String
                 if bar, let total {
-                    text = "\r\u{1B}[K" + Self.bar(done: completed, total: Int(total), rate: rate, inFlight: inFlight, p99: p99)
+                    text = "\r\u{1B}[K" + Self.bar(done: UInt64(completed), total: total, rate: rate, inFlight: inFlight, p99: p99)
                 } else {
                     text = "kafka-emit: progress \(completed + inFlight) sent, \(delivered) delivered, \(failed) failed, "
                         + "\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, in-flight \(inFlight), p99 \(Fmt.millis(micros: p99))ms\n"
@@ -49,11 +49,11 @@ final class ProgressReporter: Sendable {
 
     private let doneBox: DoneBox
 
-    static func bar(done: Int, total: Int, rate: Double, inFlight: Int, p99: UInt64) -> String {
+    static func bar(done: UInt64, total: UInt64, rate: Double, inFlight: Int, p99: UInt64) -> String {
         let width = 30
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let filled = Int(fraction * Double(width))
-        let eta = rate > 0 ? Double(max(0, total - done)) / rate : 0
+        let eta = rate > 0 ? Double(total > done ? total - done : 0) / rate : 0
         return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
             + "\(Int(fraction * 100))% \(done)/\(total) \(Fmt.fixed(rate, rate < 100 ? 1 : 0)) rec/s"
             + " in-flight \(inFlight) p99 \(Fmt.millis(micros: p99))ms ETA \(Fmt.fixed(eta, 0))s"

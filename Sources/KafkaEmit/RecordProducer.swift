@@ -126,6 +126,7 @@ final class RecordProducer {
         let count = plan.count ?? UInt64.max
         var i: UInt64 = 0
         startClock()
+        reader.deadlineNanos = durationEnd
         while i < count {
             if stop.isStopped { break }
             switch try reader.next() {
@@ -144,6 +145,8 @@ final class RecordProducer {
             i += 1
         }
     }
+
+    private var durationExpired: Bool { durationEnd != 0 && Clock.monotonicNanos() >= durationEnd }
 
     private func startClock() {
         let now = Clock.monotonicNanos()
@@ -167,7 +170,7 @@ final class RecordProducer {
         } catch {
             let message = "input line \(index + 1): \(error.message)"
             if plan.stopOnError { throw .dataError("--input-format json: \(message); fix the line, or pass --continue-on-error") }
-            return reportBadInput(index: index, message: message)
+            return reportBadInput(index: index, line: line, message: message)
         }
         extraArena.removeAll()
         var offsets: [(Int, Int, Int, Int)] = []   // name offset, value offset, value length (-1 = null)
@@ -198,12 +201,16 @@ final class RecordProducer {
         }
     }
 
-    private func reportBadInput(index: UInt64, message: String) -> Bool {
+    private func reportBadInput(index: UInt64, line: UnsafeRawBufferPointer, message: String) -> Bool {
         guard let engine, let correlations else {
             writeAll(2, "kafka-emit: \(message)\n")
             return true
         }
+        // Render the correlation from this line alone: {line} is the raw input line, {key} empty.
         ctx.index = index
+        ctx.line = line
+        ctx.keyPart = UnsafeRawBufferPointer(start: nil, count: 0)
+        ctx.wallMillis = -1
         correlationBuffer.removeAll()
         correlationTemplate.render(into: correlationBuffer, &ctx)
         guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped }) else { return false }
@@ -269,7 +276,7 @@ final class RecordProducer {
             valueTemplate.render(into: valueBuffer, &ctx)
             value = valueBuffer.bytes
         }
-        if nullEmpty && value!.count == 0 { value = nil }
+        if nullEmpty, let v = value, v.count == 0 { value = nil }
 
         var correlation = UnsafeRawBufferPointer(start: nil, count: 0)
         if needCorrelationBytes {
@@ -318,18 +325,20 @@ final class RecordProducer {
                                         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                                         headers: UnsafeBufferPointer<OutgoingHeader>, partition: Int32,
                                         correlation: UnsafeRawBufferPointer) -> Bool {
+        var waitedForCluster = false
         if !clusterReady && attempted >= Self.recordsBeforeConnected {
             // Until the cluster has answered, queue only a few records: otherwise the whole
             // in-flight window piles up in librdkafka's queue (memory) before the first send.
             while !engine.isReady {
-                if stop.isStopped { return false }
+                if stop.isStopped || durationExpired { return false }
                 Clock.sleep(nanos: 200_000)
+                waitedForCluster = true
             }
             clusterReady = true
         }
         let waitsBefore = engine.slotWaits
-        guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped }) else { return false }
-        if pacingStats.paced && engine.slotWaits != waitsBefore {
+        guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped || durationExpired }) else { return false }
+        if pacingStats.paced && (engine.slotWaits != waitsBefore || waitedForCluster) {
             // Backpressure held us: shift the schedule so the cadence resumes from now.
             let offset = everyNanos > 0 ? index &* everyNanos : UInt64(Double(index) * intervalNanos)
             let deadline = scheduleStart &+ shiftNanos &+ offset
@@ -344,7 +353,6 @@ final class RecordProducer {
                               shouldStop: { stop.isStopped }) {
         case .accepted:
             attempted += 1
-            if attempted & 63 == 0 { engine.serveReportsOnProducer() }
             return true
         case .refused(let code, let message):
             attempted += 1

@@ -60,7 +60,7 @@ public enum Fmt {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let v = (abs(x) * scale).rounded()
-        guard v < 9e18 else { return String(Int(x)) }
+        guard v < 9e18 else { return "\(x)" }
         let n = UInt64(v)
         let whole = n / UInt64(scale)
         let frac = n % UInt64(scale)

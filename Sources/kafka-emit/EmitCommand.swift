@@ -52,8 +52,8 @@ struct EmitCommand: ParsableCommand {
     @Flag(help: "Run against an embedded librdkafka mock cluster (no Kafka needed).")
     var mock = false
 
-    @Option(help: ArgumentHelp("Brokers in the --mock cluster.", valueName: "n"))
-    var mockBrokers: Int = 3
+    @Option(parsing: .unconditional, help: ArgumentHelp("Brokers in the --mock cluster (default 3).", valueName: "n"))
+    var mockBrokers: String?
 
     @Option(name: [.customShort("t"), .long], help: ArgumentHelp("Topic to send to (required).", valueName: "name"))
     var topic: String?
@@ -105,8 +105,8 @@ struct EmitCommand: ParsableCommand {
     @Flag(name: [.customShort("Z"), .long], help: "Send an empty value as NULL (a tombstone).")
     var nullEmpty = false
 
-    @Option(help: ArgumentHelp("Seed for {rand} and {uuid}, for repeatable runs.", valueName: "n"))
-    var seed: UInt64?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for {rand} and {uuid}, for repeatable runs.", valueName: "n"))
+    var seed: String?
 
     // MARK: producer settings
     @Option(help: ArgumentHelp("Acknowledgements: all, 1 or 0. Default all.", valueName: "all|1|0"))
@@ -121,13 +121,13 @@ struct EmitCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Idempotent producer: no duplicates, order kept across retries. Default on (off with --acks 0/1).")
     var idempotent: Bool?
 
-    @Option(help: ArgumentHelp("Most records sent but not yet reported; the source waits beyond it.", valueName: "n"))
-    var maxInFlight: Int = 100_000
+    @Option(parsing: .unconditional, help: ArgumentHelp("Most records sent but not yet reported; the source waits beyond it (default 100000).", valueName: "n"))
+    var maxInFlight: String?
 
     @Option(help: ArgumentHelp("Give up on a record after DURATION (message.timeout.ms). Default 30s.", valueName: "duration"))
     var deliveryTimeout: String?
 
-    @Option(help: ArgumentHelp("Exit 69 if no broker answers within DURATION. Default 10s.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Exit 69 if no broker answers within DURATION.", valueName: "duration"))
     var connectTimeout: String = "10s"
 
     @Flag(help: "What the first failed delivery does (in-flight records still get their lines). Default: stop.")

@@ -57,8 +57,16 @@ extension EmitCommand {
         }
         plan.correlationHeader = correlationHeader
         plan.nullEmpty = nullEmpty
-        plan.seed = seed
-        plan.maxInFlight = maxInFlight
+        if let seed {
+            guard let s = UInt64(seed) else { throw .usage("--seed: '\(seed)' is not a whole number from 0 to 18446744073709551615") }
+            plan.seed = s
+        }
+        if let maxInFlight {
+            guard let m = Int(maxInFlight), m >= 1, m <= 10_000_000 else {
+                throw .usage("--max-in-flight: '\(maxInFlight)' is out of range; use 1 to 10000000")
+            }
+            plan.maxInFlight = m
+        }
         plan.connectTimeoutNanos = try DurationParser.parse(connectTimeout, flag: "--connect-timeout")
         plan.stopOnError = (errorPolicy ?? .stopOnError) == .stopOnError
 
@@ -77,7 +85,15 @@ extension EmitCommand {
         plan.verbose = verbose
         plan.dryRun = dryRun
 
-        if mock { plan.mockBrokers = mockBrokers }
+        if let mockBrokers {
+            guard mock else { throw .usage("--mock-brokers sizes the embedded cluster; add --mock") }
+            guard let n = Int(mockBrokers), n >= 1, n <= 32 else {
+                throw .usage("--mock-brokers: '\(mockBrokers)' is out of range; use 1 to 32")
+            }
+            plan.mockBrokers = n
+        } else if mock {
+            plan.mockBrokers = 3
+        }
         plan.properties = try properties(plan: plan, environment: environment)
         if let b = plan.properties.last(where: { $0.key == "bootstrap.servers" }) { plan.bootstrapServers = b.value }
         try plan.validate()
@@ -130,10 +146,14 @@ extension EmitCommand {
         if let linger {
             let nanos: UInt64
             if linger == "0" || linger == "0ms" || linger == "0s" { nanos = 0 } else { nanos = try DurationParser.parse(linger, flag: "--linger") }
+            guard nanos <= 900_000_000_000 else { throw .usage("--linger: '\(linger)' is too long; librdkafka allows up to 900s") }
             props.append(ConfigProperty("linger.ms", Fmt.fixed(Double(nanos) / 1e6, 3), origin: "--linger"))
         }
         if let deliveryTimeout {
             let nanos = try DurationParser.parse(deliveryTimeout, flag: "--delivery-timeout")
+            guard nanos <= 2_147_483_647 * 1_000_000 else {
+                throw .usage("--delivery-timeout: '\(deliveryTimeout)' is too long; librdkafka allows up to 2147483647ms (about 24 days)")
+            }
             props.append(ConfigProperty("message.timeout.ms", String(max(1, nanos / 1_000_000)), origin: "--delivery-timeout"))
         }
         if let debug {
@@ -144,7 +164,13 @@ extension EmitCommand {
             guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
                 throw .usage("-X '\(p)': write KEY=VALUE, e.g. -X linger.ms=5")
             }
-            props.append(ConfigProperty(String(p[..<eq]), String(p[p.index(after: eq)...]), origin: "-X"))
+            let key = String(p[..<eq]), value = String(p[p.index(after: eq)...])
+            props.append(ConfigProperty(key, value, origin: "-X"))
+            // Like --acks: acks 0/1 turn the idempotent default off, unless asked for explicitly.
+            if (key == "acks" || key == "request.required.acks"), !["all", "-1"].contains(value), idempotent == nil,
+               !property.contains(where: { $0.hasPrefix("enable.idempotence=") }) {
+                props.append(ConfigProperty("enable.idempotence", "false", origin: "-X \(key)=\(value)"))
+            }
         }
         return props
     }

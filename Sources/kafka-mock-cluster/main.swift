@@ -30,12 +30,12 @@ while let a = args.popFirst() {
         guard let v = args.popFirst(), let n = Int(v), n >= 1, n <= 32 else { die("--brokers needs a number from 1 to 32") }
         brokers = n
     case "--topic":
-        guard let v = args.popFirst(), let colon = v.lastIndex(of: ":"), let p = Int(v[v.index(after: colon)...]), p >= 1 else {
+        guard let v = args.popFirst(), let colon = v.lastIndex(of: ":"), let p = Int(v[v.index(after: colon)...]), (1...100_000).contains(p) else {
             die("--topic needs NAME:PARTITIONS, e.g. --topic orders:3")
         }
         topics.append((String(v[..<colon]), p))
     case "--rtt-ms":
-        guard let v = args.popFirst(), let n = Int(v), n >= 0 else { die("--rtt-ms needs a number of milliseconds") }
+        guard let v = args.popFirst(), let n = Int(v), (0...1_000_000).contains(n) else { die("--rtt-ms needs a number of milliseconds (0 to 1000000)") }
         rttMs = n
     case "-h", "--help":
         writeAll(1, usage)
@@ -73,10 +73,10 @@ func handle(_ line: String) -> String {
     switch (cmd, w.count) {
     case ("down", 2): if let id = Int32(w[1]) { cluster.setBrokerDown(id); return "ok" }
     case ("up", 2): if let id = Int32(w[1]) { cluster.setBrokerUp(id); return "ok" }
-    case ("rtt", 3): if let id = Int32(w[1]), let ms = Int(w[2]) { cluster.setRoundTripTime(broker: id, milliseconds: ms); return "ok" }
-    case ("leader", 4): if let p = Int32(w[2]), let id = Int32(w[3]) { cluster.setPartitionLeader(topic: w[1], partition: p, broker: id); return "ok" }
-    case ("errors", 3): if let n = Int(w[1]), let code = Int32(w[2]) { cluster.pushProduceErrors(Array(repeating: code, count: n)); return "ok" }
-    case ("topic", 3): if let p = Int(w[2]) { return cluster.createTopic(w[1], partitions: p) ? "ok" : "error: cannot create" }
+    case ("rtt", 3): if let id = Int32(w[1]), let ms = Int32(w[2]), ms >= 0 { cluster.setRoundTripTime(broker: id, milliseconds: Int(ms)); return "ok" }
+    case ("leader", 4): if let p = Int32(w[2]), p >= 0, let id = Int32(w[3]) { cluster.setPartitionLeader(topic: w[1], partition: p, broker: id); return "ok" }
+    case ("errors", 3): if let n = Int(w[1]), (0...100_000).contains(n), let code = Int32(w[2]) { cluster.pushProduceErrors(Array(repeating: code, count: n)); return "ok" }
+    case ("topic", 3): if let p = Int(w[2]), (1...100_000).contains(p) { return cluster.createTopic(w[1], partitions: p) ? "ok" : "error: cannot create" }
     default: break
     }
     return "error: unknown command '\(line)'"

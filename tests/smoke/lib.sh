@@ -21,7 +21,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 start_mock() {
   mkfifo "$WORK/mock.ctl"
   exec 9<>"$WORK/mock.ctl"
-  "$MOCKBIN" "$@" <"$WORK/mock.ctl" >"$WORK/mock.out" 2>&1 &
+  # 9>&-: the broker must not hold the control fifo's write end itself, or it never sees EOF.
+  "$MOCKBIN" "$@" <"$WORK/mock.ctl" >"$WORK/mock.out" 2>&1 9>&- &
   MOCK_PID=$!
   for _ in $(seq 1 100); do
     [ -s "$WORK/mock.out" ] && break

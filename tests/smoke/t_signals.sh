@@ -46,3 +46,22 @@ ms=$(elapsed_ms "$t0")
 assert_eq "$rc" 130 "exit code after a second SIGINT"
 [ "$ms" -le 1000 ] || fail "second SIGINT took ${ms} ms"
 grep -q 'abandoned [0-9]* in-flight' "$WORK/err.txt" || fail "no abandon note: $(cat "$WORK/err.txt")"
+
+# Ctrl-C before any broker answered: the queued records fail at once, no wait for --connect-timeout
+"$EMIT" -b 127.0.0.1:1 -t sig -n 5 --connect-timeout 30s > "$WORK/out.txt" 2> "$WORK/err.txt" &
+pid=$!; PIDS+=("$pid")
+sleep 1
+t0=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid"; rc=$?
+ms=$(elapsed_ms "$t0")
+assert_eq "$rc" 130 "exit code, unreachable broker + SIGINT"
+[ "$ms" -le 2000 ] || fail "SIGINT with an unreachable broker took ${ms} ms"
+assert_eq "$(grep -c 'error="_PURGE_QUEUE: interrupted before any broker answered"' "$WORK/out.txt")" 5 "failed lines"
+
+# --duration ends a run whose input stays idle (the fifo above is open, with nothing to read)
+t0=$(date +%s%N)
+"$EMIT" -b "$BOOTSTRAP" -t sig -i "$WORK/idle" --duration 1s -q; rc=$?
+ms=$(elapsed_ms "$t0")
+assert_eq "$rc" 0 "exit code, --duration with idle input"
+[ "$ms" -ge 900 ] && [ "$ms" -le 2500 ] || fail "--duration 1s with idle input took ${ms} ms"

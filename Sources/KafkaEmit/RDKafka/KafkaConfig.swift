@@ -34,7 +34,7 @@ enum KafkaConfig {
             let rc = rd_kafka_conf_set(conf, p.key, p.value, &errstr, errstr.count)
             if rc != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                let why = String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let why = cString(errstr)
                 let shown = "\(p.key)=\(p.shownValue)"
                 let fix = rc == RD_KAFKA_CONF_UNKNOWN
                     ? "check the name against librdkafka's CONFIGURATION.md"
@@ -85,6 +85,12 @@ enum KafkaConfig {
             i += 2
         }
     }
+}
+
+/// librdkafka's error buffer as one line (it ends some messages with a newline).
+func cString(_ buffer: [CChar]) -> String {
+    let s = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return s.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ").trimmingSpaces()
 }
 
 extension String {

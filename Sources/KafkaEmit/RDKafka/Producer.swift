@@ -62,7 +62,8 @@ public protocol DeliveryHandler: AnyObject, Sendable {
 /// hands back the delivery report (which passes through librdkafka's locked queues).
 public final class DeliveryEngine: @unchecked Sendable {
     let rk: OpaquePointer
-    let rkt: OpaquePointer
+    /// The main topic's handle; nil for a sender whose records name their own topics.
+    let rkt: OpaquePointer?
     private let queue: OpaquePointer
     public let slotCount: Int
 
@@ -95,21 +96,28 @@ public final class DeliveryEngine: @unchecked Sendable {
     private var extraTopics: [String: OpaquePointer] = [:]   // producer only
 
     /// Creates the producer. `conf` is consumed (librdkafka owns it from here on).
-    init(conf: OpaquePointer, topic: String, slots: Int) throws(EmitError) {
+    init(conf: OpaquePointer, topic: String?, slots: Int) throws(EmitError) {
         rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
         var errstr = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
-            let why = String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var why = cString(errstr)
+            if why.contains("enable.idempotence") {
+                why += "; use --no-idempotent (or -X enable.idempotence=false) with acks 0 or 1"
+            }
             throw .usage("cannot create the producer: \(why)")
         }
         rk = handle
-        guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
-            let code = rd_kafka_last_error()
-            rd_kafka_destroy(handle)
-            throw .usage("--topic '\(topic)': \(String(cString: rd_kafka_err2str(code)))")
+        if let topic {
+            guard let topicHandle = rd_kafka_topic_new(handle, topic, nil) else {
+                let code = rd_kafka_last_error()
+                rd_kafka_destroy(handle)
+                throw .usage("--topic '\(topic)': \(String(cString: rd_kafka_err2str(code)))")
+            }
+            rkt = topicHandle
+        } else {
+            rkt = nil
         }
-        rkt = topicHandle
         queue = rd_kafka_queue_get_main(handle)
         slotCount = max(1, slots)
         sentAt = .allocate(capacity: slotCount)
@@ -125,7 +133,7 @@ public final class DeliveryEngine: @unchecked Sendable {
     deinit {
         rd_kafka_queue_destroy(queue)
         for (_, t) in extraTopics { rd_kafka_topic_destroy(t) }
-        rd_kafka_topic_destroy(rkt)
+        if let rkt { rd_kafka_topic_destroy(rkt) }
         rd_kafka_destroy(rk)
         sentAt.deallocate()
         freeRing.deallocate()
@@ -171,23 +179,12 @@ public final class DeliveryEngine: @unchecked Sendable {
                 ev = rd_kafka_queue_poll(queue, 100)
                 if ev == nil { continue }
             }
-            process(ev!, handler, scratch, byProducer: false)
+            process(ev!, handler, scratch)
             rd_kafka_event_destroy(ev)
         }
     }
 
-    private let producerScratch = ReportScratch()
-
-    /// Serves delivery reports that are already waiting, on the producing thread (as kcat does
-    /// between records): the messages are freed by the thread that allocated them, and the
-    /// freed slots go straight back to it. Non-blocking.
-    @inline(__always) public func serveReportsOnProducer() {
-        guard let handler, let ev = rd_kafka_queue_poll(queue, 0) else { return }
-        process(ev, handler, producerScratch, byProducer: true)
-        rd_kafka_event_destroy(ev)
-    }
-
-    private func process(_ ev: OpaquePointer, _ handler: any DeliveryHandler, _ scratch: ReportScratch, byProducer: Bool) {
+    private func process(_ ev: OpaquePointer, _ handler: any DeliveryHandler, _ scratch: ReportScratch) {
         let type = rd_kafka_event_type(ev)
         if type == RD_KAFKA_EVENT_DR {
             let msgs = scratch.msgs, reports = scratch.reports
@@ -212,19 +209,14 @@ public final class DeliveryEngine: @unchecked Sendable {
                 }
                 waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
                 // Only now may the producer reuse these slots.
-                if byProducer {
-                    for k in 0..<n { localFree.append(Int32(truncatingIfNeeded: reports[k].slot)) }
-                    completedCount.add(n, ordering: .sequentiallyConsistent)
-                } else {
-                    var tail = freeTail.load(ordering: .relaxed)
-                    for k in 0..<n {
-                        freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
-                        tail &+= 1
-                    }
-                    freeTail.store(tail, ordering: .releasing)
-                    completedCount.add(n, ordering: .sequentiallyConsistent)
-                    if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
+                var tail = freeTail.load(ordering: .relaxed)
+                for k in 0..<n {
+                    freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
+                    tail &+= 1
                 }
+                freeTail.store(tail, ordering: .releasing)
+                completedCount.add(n, ordering: .sequentiallyConsistent)
+                if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
             }
         } else if type == RD_KAFKA_EVENT_ERROR {
             let code = rd_kafka_event_error(ev).rawValue
@@ -269,7 +261,8 @@ public final class DeliveryEngine: @unchecked Sendable {
         return Int(s)
     }
 
-    /// How many times the producer had to wait for a slot (producer thread only).
+    /// How many times the producer had to wait for room — a free slot or librdkafka's queue
+    /// (producer thread only); the pacer resumes its cadence after such waits.
     public private(set) var slotWaits = 0
 
     @inline(never) private func waitForSlot(_ shouldStop: () -> Bool) -> Bool {
@@ -302,7 +295,7 @@ public final class DeliveryEngine: @unchecked Sendable {
         let needed = 6 + headers.count
         if needed > vuCapacity { growVUs(needed) }
         var n = 0
-        vus[n].vtype = RD_KAFKA_VTYPE_RKT; vus[n].u.rkt = topic ?? rkt; n += 1
+        vus[n].vtype = RD_KAFKA_VTYPE_RKT; vus[n].u.rkt = topic ?? rkt!; n += 1
         vus[n].vtype = RD_KAFKA_VTYPE_PARTITION; vus[n].u.i32 = partition; n += 1
         vus[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[n].u.i = RD_KAFKA_MSG_F_COPY; n += 1
         vus[n].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[n].u.ptr = UnsafeMutableRawPointer(bitPattern: slot); n += 1
@@ -343,6 +336,7 @@ public final class DeliveryEngine: @unchecked Sendable {
                     sentCount.subtract(1, ordering: .sequentiallyConsistent)
                     return .stopped
                 }
+                slotWaits += 1
                 waiter.wait(nanos: 1_000_000) { false }
                 continue
             }
@@ -402,18 +396,23 @@ public final class DeliveryEngine: @unchecked Sendable {
         case reachable(partitions: Int)
         case unreachable(String)
         case topicMissing(String)
+        /// The run ended before the check could tell.
+        case cancelled
     }
 
     /// Asks for the topic's metadata until `deadline`: proves a broker answers and that the
-    /// topic exists (or was auto-created).
+    /// topic exists (or was auto-created). Each request waits at most 250 ms, so a stop request
+    /// is noticed promptly.
     public func checkReachable(deadlineNanos: UInt64, shouldStop: () -> Bool) -> Reachability {
         var lastTopicError: Int32 = 0
+        var lastError = "no broker answered"
         while true {
+            if shouldStop() { return .cancelled }
             let now = Clock.monotonicNanos()
-            if now >= deadlineNanos || shouldStop() { break }
-            let remainingMs = Int32(min(UInt64(Int32.max), max(1, (deadlineNanos - now) / 1_000_000)))
+            if now >= deadlineNanos { break }
+            let sliceMs = Int32(max(1, min(250, (deadlineNanos - now) / 1_000_000)))
             var md: UnsafePointer<rd_kafka_metadata>?
-            let err = rd_kafka_metadata(rk, 0, rkt, &md, remainingMs)
+            let err = rd_kafka_metadata(rk, 0, rkt, &md, sliceMs)
             if err == RD_KAFKA_RESP_ERR_NO_ERROR, let md {
                 defer { rd_kafka_metadata_destroy(md) }
                 if md.pointee.topic_cnt > 0 {
@@ -423,16 +422,16 @@ public final class DeliveryEngine: @unchecked Sendable {
                     }
                     lastTopicError = t.err.rawValue
                 }
-                Clock.sleep(nanos: 200_000_000)
+                Clock.sleep(nanos: 100_000_000)
                 continue
             }
-            if err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR__TRANSPORT { break }
-            Clock.sleep(nanos: 100_000_000)
+            lastError = LibrdkafkaInfo.errorDescription(err.rawValue)
+            if err != RD_KAFKA_RESP_ERR__TIMED_OUT { Clock.sleep(nanos: 50_000_000) }
         }
         if lastTopicError != 0 {
             return .topicMissing("\(LibrdkafkaInfo.errorName(lastTopicError)): \(LibrdkafkaInfo.errorDescription(lastTopicError))")
         }
-        return .unreachable("no broker answered")
+        return .unreachable(lastError)
     }
 
     /// The effective configuration (secrets redacted), for `--verbose`.

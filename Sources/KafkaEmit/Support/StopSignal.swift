@@ -58,12 +58,21 @@ public final class StopSignal: Sendable {
 
     public var reason: StopReason { StopReason(rawValue: reasonValue.load(ordering: .sequentiallyConsistent)) ?? .none }
 
-    /// Counts a SIGINT/SIGTERM; returns how many have arrived (a second one abandons the drain).
+    /// Counts a SIGINT/SIGTERM; returns how many have counted (a second one abandons the drain).
+    /// A repeat within 200 ms of the first is the same request delivered twice — `timeout`
+    /// signals the child and then its process group — and does not count.
     public func signalReceived(_ reason: StopReason) -> Int {
+        let now = Clock.monotonicNanos()
+        let (first, _) = firstSignalNanos.compareExchange(expected: 0, desired: now, ordering: .sequentiallyConsistent)
+        if !first && now &- firstSignalNanos.load(ordering: .sequentiallyConsistent) < 200_000_000 {
+            return signals.load(ordering: .sequentiallyConsistent)
+        }
         let n = signals.add(1, ordering: .sequentiallyConsistent).newValue
         request(reason)
         return n
     }
+
+    private let firstSignalNanos = Atomic<UInt64>(0)
 
     public var signalCount: Int { signals.load(ordering: .sequentiallyConsistent) }
 }

@@ -36,6 +36,11 @@ public struct WorkerThread: Sendable {
     public func join() {
         pthread_join(handle, nil)
     }
+
+    /// For a thread nobody will join: its resources are freed when it ends.
+    public func detach() {
+        pthread_detach(handle)
+    }
 }
 
 /// A mutex + condition variable pair for the rare waits (backpressure, drain).
