@@ -353,6 +353,7 @@ final class RecordProducer {
                               shouldStop: { stop.isStopped }) {
         case .accepted:
             attempted += 1
+            if attempted & 31 == 0 { engine.serveReportsOnProducer() }
             return true
         case .refused(let code, let message):
             attempted += 1

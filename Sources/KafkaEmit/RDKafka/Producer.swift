@@ -82,6 +82,13 @@ public final class DeliveryEngine: @unchecked Sendable {
     private let completedCount = Atomic<Int>(0)
     private let producerWaiting = Atomic<Bool>(false)
     private let reporterStop = Atomic<Bool>(false)
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    /// Whoever holds it pops and handles reports, one event at a time, so result lines keep
+    /// completion order whichever thread serves them.
+    private let serveLock = ServeLock()
+    /// Monotonic time the producing thread last served reports itself.
+    private let producerServedAt = Atomic<UInt64>(0)
     private let ready = Atomic<Bool>(false)
 
     /// The cluster answered for the topic (set by the connectivity check).
@@ -119,6 +126,16 @@ public final class DeliveryEngine: @unchecked Sendable {
             rkt = nil
         }
         queue = rd_kafka_queue_get_main(handle)
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
+        wakeRead = fds[0]
+        wakeWrite = fds[1]
+        // librdkafka writes a byte here whenever the report queue goes from empty to non-empty,
+        // so the reporter can wait for reports without popping them.
+        var one: UInt8 = 1
+        rd_kafka_queue_io_event_enable(queue, wakeWrite, &one, 1)
         slotCount = max(1, slots)
         sentAt = .allocate(capacity: slotCount)
         sentAt.initialize(repeating: 0, count: slotCount)
@@ -131,6 +148,9 @@ public final class DeliveryEngine: @unchecked Sendable {
     }
 
     deinit {
+        rd_kafka_queue_io_event_enable(queue, -1, nil, 0)
+        close(wakeRead)
+        close(wakeWrite)
         rd_kafka_queue_destroy(queue)
         for (_, t) in extraTopics { rd_kafka_topic_destroy(t) }
         if let rkt { rd_kafka_topic_destroy(rkt) }
@@ -171,21 +191,50 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     private func reportLoop(_ handler: any DeliveryHandler) {
         let scratch = ReportScratch()
+        var pfd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
+        var sink = [UInt8](repeating: 0, count: 256)
         while true {
-            var ev = rd_kafka_queue_poll(queue, 0)
-            if ev == nil {
+            let stopping = reporterStop.load(ordering: .acquiring)
+            // While the producing thread is serving reports itself (bulk sending), stay out of
+            // its way: two threads freeing and allocating messages contend on malloc's locks.
+            let producerServing = Clock.monotonicNanos() &- producerServedAt.load(ordering: .relaxed) < Self.producerServingWindow
+            if !producerServing || stopping {
+                serveLock.lock()
+                while let ev = rd_kafka_queue_poll(queue, 0) {
+                    process(ev, handler, scratch, byProducer: false)
+                    rd_kafka_event_destroy(ev)
+                }
+                serveLock.unlock()
                 waiter.locked { handler.idle() }
-                if reporterStop.load(ordering: .acquiring) { break }
-                ev = rd_kafka_queue_poll(queue, 100)
-                if ev == nil { continue }
+                if stopping { break }
             }
-            process(ev!, handler, scratch)
-            rd_kafka_event_destroy(ev)
+            _ = poll(&pfd, 1, producerServing ? 2 : 100)
+            while read(wakeRead, &sink, sink.count) > 0 {}
         }
     }
 
-    private func process(_ ev: OpaquePointer, _ handler: any DeliveryHandler, _ scratch: ReportScratch) {
+    private static let producerServingWindow: UInt64 = 2_000_000
+
+    private let producerScratch = ReportScratch()
+
+    /// Serves reports that are already waiting, on the producing thread (as kcat does between
+    /// records): messages are then freed by the thread that allocated them, and the freed slots
+    /// come straight back. Non-blocking; skipped while the reporter is serving.
+    @inline(__always) public func serveReportsOnProducer() {
+        guard let handler, serveLock.tryLock() else { return }
+        while let ev = rd_kafka_queue_poll(queue, 0) {
+            process(ev, handler, producerScratch, byProducer: true)
+            rd_kafka_event_destroy(ev)
+        }
+        serveLock.unlock()
+        producerServedAt.store(Clock.monotonicNanos(), ordering: .relaxed)
+    }
+
+    /// Hands one event's reports to the handler; returns how many records it reported.
+    @discardableResult
+    private func process(_ ev: OpaquePointer, _ handler: any DeliveryHandler, _ scratch: ReportScratch, byProducer: Bool) -> Int {
         let type = rd_kafka_event_type(ev)
+        var reported = 0
         if type == RD_KAFKA_EVENT_DR {
             let msgs = scratch.msgs, reports = scratch.reports
             var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
@@ -209,14 +258,20 @@ public final class DeliveryEngine: @unchecked Sendable {
                 }
                 waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
                 // Only now may the producer reuse these slots.
-                var tail = freeTail.load(ordering: .relaxed)
-                for k in 0..<n {
-                    freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
-                    tail &+= 1
+                if byProducer {
+                    for k in 0..<n { localFree.append(Int32(truncatingIfNeeded: reports[k].slot)) }
+                    completedCount.add(n, ordering: .sequentiallyConsistent)
+                } else {
+                    var tail = freeTail.load(ordering: .relaxed)
+                    for k in 0..<n {
+                        freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
+                        tail &+= 1
+                    }
+                    freeTail.store(tail, ordering: .releasing)
+                    completedCount.add(n, ordering: .sequentiallyConsistent)
+                    if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
                 }
-                freeTail.store(tail, ordering: .releasing)
-                completedCount.add(n, ordering: .sequentiallyConsistent)
-                if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
+                reported += n
             }
         } else if type == RD_KAFKA_EVENT_ERROR {
             let code = rd_kafka_event_error(ev).rawValue
@@ -224,12 +279,14 @@ public final class DeliveryEngine: @unchecked Sendable {
             let fatal = rd_kafka_event_error_is_fatal(ev) != 0
             waiter.locked { handler.clientError(code: code, message: message, fatal: fatal) }
         }
+        return reported
     }
 
     /// Stops the reporter once it has nothing left to serve. Call after the drain.
     public func stopReporter() {
         reporterStop.store(true, ordering: .releasing)
-        rd_kafka_queue_yield(queue)
+        var b: UInt8 = 1
+        _ = write(wakeWrite, &b, 1)
         reporter?.join()
         reporter = nil
         handler = nil

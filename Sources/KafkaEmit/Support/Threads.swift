@@ -92,3 +92,23 @@ public final class Waiter: @unchecked Sendable {
         return try body()
     }
 }
+
+/// A plain mutex with try-lock, for serving delivery reports from two threads in turn.
+/// `@unchecked Sendable`: a pthread mutex is made for cross-thread use.
+public final class ServeLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    public init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    @inline(__always) public func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    @inline(__always) public func unlock() { pthread_mutex_unlock(mutex) }
+}
