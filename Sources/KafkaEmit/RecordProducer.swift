@@ -46,6 +46,9 @@ final class RecordProducer {
     private var extraHeaders: [OutgoingHeader] = []
     private var extraHeaderCount = 0
     private var clusterReady = false
+    /// Bulk and fast-paced sending serve reports on this thread too; slower paces leave them
+    /// to the reporter, which answers each report at once (latency).
+    private lazy var servesReports: Bool = !pacingStats.paced || intervalNanos < 100_000
     private static let recordsBeforeConnected = 1000
     private var merged = UnsafeMutablePointer<OutgoingHeader>.allocate(capacity: 8)
     private var mergedCapacity = 8
@@ -353,7 +356,7 @@ final class RecordProducer {
                               shouldStop: { stop.isStopped }) {
         case .accepted:
             attempted += 1
-            if attempted & 31 == 0 { engine.serveReportsOnProducer() }
+            if servesReports && attempted & 31 == 0 { engine.serveReportsOnProducer() }
             return true
         case .refused(let code, let message):
             attempted += 1

@@ -130,7 +130,7 @@ public final class ResultFormatter {
         } else {
             failedPrefix.withUnsafeBytes { out.append($0) }
             out.append(r.correlation)
-            out.append(" error=\"")
+            out.appendLiteral(" error=\"")
             Self.appendQuotedText(out, r.errorName + ": " + r.errorMessage)
             out.append(0x22)
             out.append(0x0A)
@@ -142,22 +142,22 @@ public final class ResultFormatter {
     nonisolated(unsafe) private static let correlationEq = UnsafeRawBufferPointer(staticString: " correlation=")
 
     private func appendJSON(_ r: ResultView, _ out: ByteBuffer) {
-        out.append(r.delivered ? "{\"status\":\"delivered\",\"topic\":" : "{\"status\":\"failed\",\"topic\":")
+        if r.delivered { out.appendLiteral("{\"status\":\"delivered\",\"topic\":") } else { out.appendLiteral("{\"status\":\"failed\",\"topic\":") }
         topicJSON.withUnsafeBytes { out.append($0) }
-        out.append(",\"partition\":"); out.appendDecimal(Int64(r.partition))
-        if r.delivered { out.append(",\"offset\":"); out.appendDecimal(r.offset) }
-        out.append(",\"correlation\":"); Self.appendJSONString(out, r.correlation)
-        out.append(",\"key\":")
-        if let k = r.key { Self.appendJSONString(out, k) } else { out.append("null") }
-        if r.timestampMillis >= 0 { out.append(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
-        out.append(",\"latency_ms\":"); out.appendMilli(r.latencyMicros)
+        out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
+        if r.delivered { out.appendLiteral(",\"offset\":"); out.appendDecimal(r.offset) }
+        out.appendLiteral(",\"correlation\":"); Self.appendJSONString(out, r.correlation)
+        out.appendLiteral(",\"key\":")
+        if let k = r.key { Self.appendJSONString(out, k) } else { out.appendLiteral("null") }
+        if r.timestampMillis >= 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
+        out.appendLiteral(",\"latency_ms\":"); out.appendMilli(r.latencyMicros)
         if !r.delivered {
-            out.append(",\"error\":")
+            out.appendLiteral(",\"error\":")
             Self.appendJSONString(out, r.errorMessage)
-            out.append(",\"error_code\":")
+            out.appendLiteral(",\"error_code\":")
             Self.appendJSONString(out, r.errorName)
         }
-        out.append("}\n")
+        out.appendLiteral("}\n")
     }
 
     private func appendCustom(_ r: ResultView, _ out: ByteBuffer) {
@@ -203,6 +203,18 @@ public final class ResultFormatter {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Copy a run of bytes that need no escaping in one go.
+            var j = i
+            while j < n {
+                let c = bytes[j]
+                if c < 0x20 || c == 0x22 || c == 0x5C || c >= 0x7F { break }
+                j += 1
+            }
+            if j > i {
+                out.append(UnsafeRawBufferPointer(rebasing: bytes[i..<j]))
+                i = j
+                if i == n { break }
+            }
             let b = bytes[i]
             if b < 0x80 {
                 switch b {
@@ -212,7 +224,7 @@ public final class ResultFormatter {
                 case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
                 case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
                 case 0..<0x20, 0x7F:
-                    out.append("\\u00"); out.appendHex(b)
+                    out.appendLiteral("\\u00"); out.appendHex(b)
                 default: out.append(b)
                 }
                 i += 1
@@ -220,7 +232,7 @@ public final class ResultFormatter {
             }
             let len = utf8SequenceLength(bytes, i)
             if len == 0 {
-                out.append("\\ufffd")
+                out.appendLiteral("\\ufffd")
                 i += 1
             } else {
                 for k in 0..<len { out.append(bytes[i + k]) }

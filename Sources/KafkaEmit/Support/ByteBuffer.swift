@@ -75,6 +75,11 @@ public final class ByteBuffer {
         bytes.withUnsafeBytes { append($0) }
     }
 
+    /// A string literal's bytes: no String machinery on the hot path.
+    @inline(__always) public func appendLiteral(_ s: StaticString) {
+        append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     public func append(_ string: String) {
         var s = string
         s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
