@@ -13,33 +13,39 @@ struct EmitCommand: ParsableCommand {
         abstract: "Send records to Apache Kafka from a timer or from stdin, one result line per delivery.",
         discussion: """
         MODES
-          generate (no --input): --count N records from templates, paced by --every/--rate or unpaced.
-          lines (--input FILE, - for stdin): one record per line (delimiter -D, default \\n).
+          generate  no --input: --count N records from templates, paced by
+                    --every/--rate, or as fast as the broker takes them
+          lines     --input FILE (- = stdin): one record per line (-D sets
+                    the delimiter, default \\n; a trailing \\r is stripped)
 
         TEMPLATES (--key, --value, --header, --correlation)
-          \(Template.knownPlaceholders).
-          {{ is a literal {, and the }} that closes it a literal } ({{i}} gives {i}); any other
-          brace is literal, so JSON works as written: --value '{"id":{i},"at":{ts}}'
+          {i} {i:WIDTH} {rand:N} {uuid} {ts} {now} {line} {key} {topic}
+          {{ is a literal {, and the }} closing it a literal }; any other
+          brace is literal, so JSON works as written:
+            --value '{"id":{i},"at":{ts}}'
 
         OUTPUT
-          stdout: one line per record, in completion order:
+          stdout, one line per record, in completion order:
             delivered topic=T partition=P offset=O correlation=C
             failed topic=T correlation=C error="NAME: message"
-          stderr: diagnostics and the summary (delivered, failed, rate, latency percentiles).
-          --format tokens: \(ResultFormatterTokens.text)
+          -o json: one JSON object per line; -o none; --format FMT with
+            %t %p %o %c %k %v %T %l %e %s \\n \\t %%
+          stderr: diagnostics and the summary (counts, rate, latency)
 
         CONFIGURATION PRECEDENCE (highest first)
-          -X KEY=VALUE  >  typed flags (--acks, -z, --linger, ...)  >  -F FILE  >  $KAFKA_BOOTSTRAP_SERVERS  >  defaults
+          -X KEY=VALUE > typed flags (--acks, -z, --linger, ...)
+            > -F FILE > $KAFKA_BOOTSTRAP_SERVERS > defaults
 
         EXIT CODES
-          0 all delivered · 1 some failed · 64 usage error · 65 malformed input record
-          66 cannot open input/config file · 69 no broker reachable / topic missing
-          74 I/O error · 130/143 interrupted by SIGINT/SIGTERM
+          0 all delivered      1 some failed        64 usage error
+          65 bad input record  66 cannot open file  69 no broker / topic
+          74 I/O error         130/143 SIGINT/SIGTERM
 
         EXAMPLES
           kafka-emit --mock -t order-events --every 100ms --count 100
           cat events.txt | kafka-emit -b broker:9092 -t events -i -
-          kafka-emit -t load --rate 10000 --duration 30s --value '{"id":"{uuid}","n":{i}}' -o none
+          kafka-emit -t load --rate 10000 --duration 30s -o none \\
+            --value '{"id":"{uuid}","n":{i}}'
           kafka-emit -t smoke -n 10 -o json | jq -r .offset
         """
     )
@@ -181,8 +187,4 @@ struct EmitCommand: ParsableCommand {
     static var versionText: String {
         "kafka-emit \(version)\nlibrdkafka \(LibrdkafkaInfo.version) (builtin features: \(LibrdkafkaInfo.builtinFeatures))"
     }
-}
-
-enum ResultFormatterTokens {
-    static let text = "%t topic, %p partition, %o offset, %c correlation, %k key, %v value, %T timestamp ms, %l latency ms, %e error, %s status, \\n, \\t, %%"
 }
