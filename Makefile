@@ -42,7 +42,8 @@ SHARE = .build/share
 man: build
 	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --authors "kafka-emit developers" >/dev/null
 	mkdir -p $(SHARE)/man/man1
-	sed 's/^$$/.Pp/' .build/plugins/GenerateManual/outputs/kafka-emit/kafka-emit.1 > $(SHARE)/man/man1/kafka-emit.1
+	sed -e 's/^$$/.Pp/' -e '/^\.Ar subcommand$$/d' -e '/^\.It Em help$$/,/^\.El$$/d' \
+	  .build/plugins/GenerateManual/outputs/kafka-emit/kafka-emit.1 > $(SHARE)/man/man1/kafka-emit.1
 
 completions: build
 	mkdir -p $(SHARE)/completions
