@@ -91,7 +91,10 @@ public final class Emitter {
             switch r {
             case .reachable(let partitions):
                 engine.markReady()
-                if verbose { writeAll(stderrFD, "kafka-emit: connected; topic \(topic) has \(partitions) partition(s)\n") }
+                if verbose {
+                    writeAll(stderrFD, partitions > 0 ? "kafka-emit: connected; topic \(topic) has \(partitions) partition(s)\n"
+                                                       : "kafka-emit: connected; first record delivered to \(topic)\n")
+                }
             case .unreachable, .topicMissing:
                 let why: String
                 if case .topicMissing = r { why = "topic \(topic) does not exist" } else { why = "no broker reachable within --connect-timeout" }

@@ -49,7 +49,7 @@ final class RecordProducer {
     /// Bulk and fast-paced sending serve reports on this thread too; slower paces leave them
     /// to the reporter, which answers each report at once (latency).
     private lazy var servesReports: Bool = !pacingStats.paced || intervalNanos < 100_000
-    private static let recordsBeforeConnected = 1000
+    private static let recordsBeforeConnected = 10_000
     private var merged = UnsafeMutablePointer<OutgoingHeader>.allocate(capacity: 8)
     private var mergedCapacity = 8
 

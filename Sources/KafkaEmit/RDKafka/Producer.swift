@@ -242,9 +242,11 @@ public final class DeliveryEngine: @unchecked Sendable {
                 let n = rd_kafka_event_message_array(ev, msgs, ReportScratch.batchMax)
                 if n == 0 { break }
                 let now = Clock.monotonicNanos()
+                var anyDelivered = false
                 for k in 0..<n {
                     let m = msgs[k]!.pointee
                     let slot = Int(bitPattern: m._private)
+                    anyDelivered = anyDelivered || m.err == RD_KAFKA_RESP_ERR_NO_ERROR
                     reports[k] = DeliveryReport(
                         slot: slot,
                         errorCode: m.err.rawValue,
@@ -256,6 +258,8 @@ public final class DeliveryEngine: @unchecked Sendable {
                         sentNanos: sentAt[slot],
                         detail: nil)
                 }
+                // A delivered record proves the cluster answers for the topic.
+                if anyDelivered && !ready.load(ordering: .relaxed) { markReady() }
                 waiter.locked { handler.deliveries(UnsafeMutableBufferPointer(start: reports, count: n), nowNanos: now) }
                 // Only now may the producer reuse these slots.
                 if byProducer {
@@ -448,6 +452,8 @@ public final class DeliveryEngine: @unchecked Sendable {
         rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
     }
 
+    private static let passiveWaitNanos: UInt64 = 300_000_000
+
     /// Outcome of the connectivity check.
     public enum Reachability: Sendable, Equatable {
         case reachable(partitions: Int)
@@ -463,6 +469,16 @@ public final class DeliveryEngine: @unchecked Sendable {
     public func checkReachable(deadlineNanos: UInt64, shouldStop: () -> Bool) -> Reachability {
         var lastTopicError: Int32 = 0
         var lastError = "no broker answered"
+        // Usually the first delivery report arrives within milliseconds and settles it; only
+        // then ask for metadata. (An extra request on a fresh connection can meet a 40 ms
+        // delayed-ACK stall on loopback, which would cost short runs more than it saves.)
+        let quiet = min(deadlineNanos, Clock.monotonicNanos() + Self.passiveWaitNanos)
+        while Clock.monotonicNanos() < quiet {
+            if isReady { return .reachable(partitions: -1) }
+            if shouldStop() { return .cancelled }
+            Clock.sleep(nanos: 5_000_000)
+        }
+        if isReady { return .reachable(partitions: -1) }
         while true {
             if shouldStop() { return .cancelled }
             let now = Clock.monotonicNanos()
