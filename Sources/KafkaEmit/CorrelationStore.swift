@@ -16,15 +16,15 @@ final class CorrelationStore {
     init(slots: Int, indexOnly: Bool) {
         self.slots = slots
         isIndexOnly = indexOnly
+        // Per-slot state is written before it is read, so it is left uninitialised: pages are
+        // touched only for slots actually used.
         index = .allocate(capacity: slots)
-        index.initialize(repeating: 0, count: slots)
         if indexOnly {
             lengths = .allocate(capacity: 1)
             arena = nil
             overflow = nil
         } else {
             lengths = .allocate(capacity: slots)
-            lengths.initialize(repeating: 0, count: slots)
             arena = .allocate(byteCount: slots * inlineCapacity, alignment: 8)
             let o = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: slots)
             o.initialize(repeating: nil, count: slots)

@@ -138,7 +138,7 @@ public final class DeliveryEngine: @unchecked Sendable {
         rd_kafka_queue_io_event_enable(queue, wakeWrite, &one, 1)
         slotCount = max(1, slots)
         sentAt = .allocate(capacity: slotCount)
-        sentAt.initialize(repeating: 0, count: slotCount)
+        // Not initialised: a slot's send time is written before its record is handed over.
         var ringSize = 1
         while ringSize < slotCount { ringSize <<= 1 }
         freeRing = .allocate(capacity: ringSize)
@@ -312,11 +312,16 @@ public final class DeliveryEngine: @unchecked Sendable {
     /// A free slot, waiting (backpressure) while `max-in-flight` records are outstanding.
     /// Returns nil when `shouldStop` turns true while waiting.
     @inline(__always) public func acquireSlot(shouldStop: () -> Bool) -> Int? {
-        if neverUsed < slotCount { neverUsed += 1; return neverUsed - 1 }
+        // Recycled slots first: only as many slots (and pages of per-slot state) get touched
+        // as records are ever in flight at once.
         if let s = localFree.popLast() { return Int(s) }
-        if freeHead == freeTail.load(ordering: .acquiring) {
-            if !waitForSlot(shouldStop) { return nil }
+        if freeHead != freeTail.load(ordering: .acquiring) {
+            let s = freeRing[freeHead & freeMask]
+            freeHead &+= 1
+            return Int(s)
         }
+        if neverUsed < slotCount { neverUsed += 1; return neverUsed - 1 }
+        if !waitForSlot(shouldStop) { return nil }
         let s = freeRing[freeHead & freeMask]
         freeHead &+= 1
         return Int(s)
