@@ -12,7 +12,8 @@ SUMMARY = re.compile(
     r" \((?P<rate>[\d.]+) records/s, (?P<mbps>[\d.]+) MB/s\)"
     r"(?:; latency ms p50=(?P<p50>[\d.]+) p95=(?P<p95>[\d.]+) p99=(?P<p99>[\d.]+) max=(?P<max>[\d.]+))?"
     r"(?:; send lateness us p50=(?P<late50>\d+) p99=(?P<late99>\d+) max=(?P<latemax>\d+),"
-    r" behind schedule (?P<behind>[\d.]+)ms)?"
+    r" behind schedule (?P<behind>[\d.]+)ms"
+    r"(?:, drift (?P<drift>[+-]?[\d.]+)ms, send rate (?P<sendrate>[\d.]+)/s)?)?"
 )
 
 PAIRED = ["S1", "S2", "S3", "S4", "S5", "S8a", "S8b"]
@@ -141,8 +142,11 @@ def main():
 
     # 3. pacing accuracy
     t = Table("Pacing accuracy (kafka-emit; elapsed, lateness and latency from its summary line)",
-              ["Scenario", "asked rec/s", "achieved rec/s", "error %", "lateness p50 µs", "lateness p99 µs",
+              ["Scenario", "asked rec/s", "send rate", "send rate error %", "drift ms (worst)",
+               "achieved rec/s", "error %", "lateness p50 µs", "lateness p99 µs",
                "lateness max µs (worst)", "behind ms (worst)", "elapsed − ideal ms", "latency p99 ms", "CPU s"],
+              "send rate and drift come from kafka-emit's summary: records sent between the first and the "
+              "last send over that span, and that span minus the ideal (N−1)×interval; "
               "achieved = delivered / elapsed, elapsed from the summary line (start to the last delivery "
               "report, so it includes connecting and the last record's delivery latency); error % = "
               "(achieved − asked) / asked; elapsed − ideal = elapsed − (N−1)/asked, the fixed cost "
@@ -153,7 +157,13 @@ def main():
         ach = [r["s"]["delivered"] / r["s"]["elapsed"] for r in g if r["s"].get("elapsed")]
         asked = g[0]["asked"]
         a_med = med(ach)
-        t.add(f"{scen} {labels[scen]}", fmt(asked, 0), fmt(a_med, 1),
+        sr = med(r["s"].get("sendrate") for r in g)
+        drifts = [r["s"]["drift"] for r in g if "drift" in r["s"]]
+        worst_drift = max(drifts, key=abs) if drifts else None
+        t.add(f"{scen} {labels[scen]}", fmt(asked, 0), fmt(sr, 1),
+              f"{(sr - asked) / asked * 100:+.3f}" if sr and asked else "–",
+              f"{worst_drift:+.3f}" if worst_drift is not None else "–",
+              fmt(a_med, 1),
               f"{(a_med - asked) / asked * 100:+.2f}" if a_med and asked else "–",
               fmt(med(r["s"].get("late50") for r in g), 0), fmt(med(r["s"].get("late99") for r in g), 0),
               fmt(max((r["s"].get("latemax", 0) for r in g), default=None), 0),
