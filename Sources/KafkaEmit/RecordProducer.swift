@@ -229,6 +229,7 @@ final class RecordProducer {
         let deadline = scheduleStart &+ shiftNanos &+ offset
         var now = Clock.monotonicNanos()
         if durationEnd != 0 && deadline >= durationEnd { return nil }
+        if now < deadline { engine?.producerWillWait() }
         while now < deadline {
             if stop.isStopped { return nil }
             Clock.sleep(untilMonotonic: min(deadline, now + 100_000_000))
@@ -334,6 +335,8 @@ final class RecordProducer {
             // in-flight window piles up in librdkafka's queue (memory) before the first send.
             while !engine.isReady {
                 if stop.isStopped || durationExpired { return false }
+                engine.serveReportsOnProducer()   // the first delivery report is what we wait for
+                if engine.isReady { break }
                 Clock.sleep(nanos: 200_000)
                 waitedForCluster = true
             }

@@ -215,6 +215,15 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     private static let producerServingWindow: UInt64 = 2_000_000
 
+    /// The producing thread is about to wait (backpressure, pacing, drain): hand report
+    /// serving back to the reporter at once instead of after the serving window.
+    @inline(__always) public func producerWillWait() {
+        guard producerServedAt.load(ordering: .relaxed) != 0 else { return }
+        producerServedAt.store(0, ordering: .relaxed)
+        var b: UInt8 = 1
+        _ = write(wakeWrite, &b, 1)
+    }
+
     private let producerScratch = ReportScratch()
 
     /// Serves reports that are already waiting, on the producing thread (as kcat does between
@@ -333,6 +342,7 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     @inline(never) private func waitForSlot(_ shouldStop: () -> Bool) -> Bool {
         slotWaits += 1
+        producerWillWait()
         while freeHead == freeTail.load(ordering: .acquiring) {
             if shouldStop() { return false }
             producerWaiting.store(true, ordering: .sequentiallyConsistent)
@@ -403,6 +413,7 @@ public final class DeliveryEngine: @unchecked Sendable {
                     return .stopped
                 }
                 slotWaits += 1
+                producerWillWait()
                 waiter.wait(nanos: 1_000_000) { false }
                 continue
             }
@@ -441,6 +452,7 @@ public final class DeliveryEngine: @unchecked Sendable {
     /// Waits until every record handed over has been reported, or `abandon` turns true.
     /// Returns whether the drain completed.
     public func drain(abandon: () -> Bool) -> Bool {
+        producerWillWait()
         while inFlight > 0 {
             if abandon() { return false }
             // The reporter signals after each batch while we wait, so the last report ends the wait.
