@@ -120,6 +120,34 @@ import Testing
         #expect(result.lines.first { $0.hasPrefix("failed ") }?.contains("error=\"_MSG_TIMED_OUT") == true)
     }
 
+    @Test func backpressureHoldsThePacerWithoutLossOrBurst() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("slow", partitions: 1)
+        mock.setRoundTripTime(broker: 1, milliseconds: 50)
+        var plan = generatePlan(mock.bootstrapServers, topic: "slow", count: 300)
+        plan.pacing = .rate(2000)          // asks for 2000/s ...
+        plan.maxInFlight = 5               // ... but 5 in flight per ~50 ms round trip allows far less
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 0, "\(run.stderr)")
+        #expect(run.summary.delivered == 300)
+        // The schedule was shifted (waited, resumed from where it was) rather than caught up.
+        #expect(run.summary.pacing.behindNanos > 50_000_000)
+        #expect(run.summary.pacing.achievedRate < 1000)
+        try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "slow", count: 300)
+    }
+
+    @Test func tinyInFlightWindowStillDeliversEverything() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("tiny", partitions: 3)
+        var plan = generatePlan(mock.bootstrapServers, topic: "tiny", count: 2000)
+        plan.maxInFlight = 1
+        plan.properties.append(ConfigProperty("linger.ms", "0", origin: "test"))
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 0)
+        #expect(Set(run.delivered.map(\.correlation)).count == 2000)
+        try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "tiny", count: 2000)
+    }
+
     @Test func stopOnErrorStopsTheSource() throws {
         let mock = try MockCluster(brokers: 1)
         mock.createTopic("stop", partitions: 1)
