@@ -136,6 +136,20 @@ import Testing
         try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "slow", count: 300)
     }
 
+    @Test func missingTopicThatCannotBeCreatedIsExit69() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.setTopicError("ghost", code: MockCluster.errUnknownTopic)
+        var plan = generatePlan(mock.bootstrapServers, topic: "ghost", count: 5)
+        plan.connectTimeoutNanos = 2_000_000_000
+        plan.quiet = false
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 69)
+        #expect(run.summary.stopReason == .unreachable)
+        #expect(run.lines.count == 5)
+        #expect(run.lines.allSatisfy { $0.contains("error=\"_PURGE_QUEUE: topic ghost does not exist\"") }, "\(run.lines)")
+        #expect(run.stderr.contains("topic 'ghost' does not exist and was not created within 2s"), "\(run.stderr)")
+    }
+
     @Test func tinyInFlightWindowStillDeliversEverything() throws {
         let mock = try MockCluster(brokers: 3)
         mock.createTopic("tiny", partitions: 3)

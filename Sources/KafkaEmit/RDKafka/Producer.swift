@@ -172,9 +172,6 @@ public final class DeliveryEngine: @unchecked Sendable {
         return t
     }
 
-    /// The name of a topic handle, as librdkafka has it.
-    static func topicName(_ rkt: OpaquePointer) -> String { String(cString: rd_kafka_topic_name(rkt)) }
-
     public func startReporter(_ handler: any DeliveryHandler) {
         reporterStop.store(false, ordering: .releasing)
         self.handler = handler
