@@ -92,8 +92,9 @@ public struct SendSummary: Sendable, Equatable {
 ///
 /// Threading: `send` runs on the calling thread (it produces; it blocks while
 /// `maxInFlight` records are outstanding) and returns once every record it handed over has
-/// been reported. `onResult` is called on the sender's reporter thread, in completion order,
-/// never concurrently with itself. One `send` at a time per sender.
+/// been reported. `onResult` is called in completion order and never concurrently with
+/// itself — on the sender's reporter thread, or on the calling thread for records librdkafka
+/// refuses at once (e.g. too large). Concurrent `send` calls on one sender run one after another.
 ///
 /// Ownership: the sender owns one librdkafka producer, destroyed with the sender; there is
 /// nothing to flush, since `send` returns only after every record has its result.
@@ -134,7 +135,17 @@ public final class KafkaSender: @unchecked Sendable {
     public func send<Correlation: Sendable, Records: Sequence>(
         _ records: Records, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
     ) -> SendSummary where Records.Element == SenderRecord<Correlation> {
-        let stop = StopSignal()
+        send(records, stop: StopSignal(), onResult: onResult)
+    }
+
+    /// One send at a time owns the engine (its producing-thread state); others queue here.
+    private let sendLock = ServeLock()
+
+    private func send<Correlation: Sendable, Records: Sequence>(
+        _ records: Records, stop: StopSignal, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
+    ) -> SendSummary where Records.Element == SenderRecord<Correlation> {
+        sendLock.lock()
+        defer { sendLock.unlock() }
         currentStop.withLock { $0 = stop }
         defer { currentStop.withLock { $0 = nil } }
         let sink = SenderSink<Correlation>(slots: engine.slotCount, onResult: onResult, stop: stop, stopOnError: options.stopOnError)
@@ -192,15 +203,19 @@ public final class KafkaSender: @unchecked Sendable {
     public func results<Correlation: Sendable, Records: Sequence & Sendable>(
         for records: Records
     ) -> AsyncStream<SenderResult<Correlation>> where Records.Element == SenderRecord<Correlation> {
-        AsyncStream { continuation in
+        let stop = StopSignal()
+        return AsyncStream { continuation in
+            // A consumer that stops listening stops the send (records in flight still finish).
+            continuation.onTermination = { _ in stop.request(.interrupted) }
             WorkerThread(name: "kafka-sender") { [self] in
-                self.send(records) { continuation.yield($0) }
+                self.send(records, stop: stop) { continuation.yield($0) }
                 continuation.finish()
             }.detach()
         }
     }
 
-    /// Asks a running `send` to stop taking records; records in flight still get results.
+    /// Asks the running `send` to stop taking records; records in flight still get results.
+    /// (A call made while no send runs has no effect.)
     public func requestStop() { currentStop.withLock { $0?.request(.interrupted) } }
 
     private func withBytes<T>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> T) -> T {

@@ -344,8 +344,12 @@ final class RecordProducer {
         }
         let waitsBefore = engine.slotWaits
         guard let slot = engine.acquireSlot(shouldStop: { stop.isStopped || durationExpired }) else { return false }
+        correlations.store(slot: slot, index: index, correlation: correlation)
+        let outcome = engine.produce(slot: slot, key: key, value: value, headers: headers, partition: partition,
+                                     shouldStop: { stop.isStopped })
         if pacingStats.paced && (engine.slotWaits != waitsBefore || waitedForCluster) {
-            // Backpressure held us: shift the schedule so the cadence resumes from now.
+            // Backpressure (no free slot, librdkafka's queue full, or waiting for the cluster)
+            // held this record: shift the schedule so the cadence resumes from now, no burst.
             let offset = everyNanos > 0 ? index &* everyNanos : UInt64(Double(index) * intervalNanos)
             let deadline = scheduleStart &+ shiftNanos &+ offset
             let now = Clock.monotonicNanos()
@@ -354,9 +358,7 @@ final class RecordProducer {
                 pacingStats.behindNanos &+= now - deadline
             }
         }
-        correlations.store(slot: slot, index: index, correlation: correlation)
-        switch engine.produce(slot: slot, key: key, value: value, headers: headers, partition: partition,
-                              shouldStop: { stop.isStopped }) {
+        switch outcome {
         case .accepted:
             attempted += 1
             if servesReports && attempted & 31 == 0 { engine.serveReportsOnProducer() }

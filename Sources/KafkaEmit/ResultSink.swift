@@ -1,5 +1,5 @@
-/// Turns delivery reports into result lines and statistics. Runs on the reporter thread
-/// (and, for produce-time failures, on the producing thread), always under the engine's lock.
+/// Turns delivery reports into result lines and statistics. Runs on the reporter thread or the
+/// producing thread (see `DeliveryHandler`), always under the engine's lock.
 /// `@unchecked Sendable`: that lock serialises every call into it; the run reads its
 /// stats only after the reporter thread has been joined.
 final class ResultSink: DeliveryHandler, @unchecked Sendable {

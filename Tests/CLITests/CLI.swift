@@ -79,6 +79,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "batch.num.messages=0"], code: 64, mentions: "outside allowed range 1..1000000; check the value"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "acks=1", "--idempotent"], code: 64, mentions: "use --no-idempotent"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "delivery.report.only.error=true"], code: 64, mentions: "needs a delivery report for every record"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "delivery.report.only.error=T"], code: 64, mentions: "needs a delivery report for every record"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "--stats-interval", "5"], code: 64, mentions: "--stats-interval: '5' has no unit"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "--value", "{idx}"], code: 64, mentions: "unknown placeholder {idx}; known: {i}"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "--key", "{rand:0}"], code: 64, mentions: "--key: {rand:0} needs a positive upper bound"),

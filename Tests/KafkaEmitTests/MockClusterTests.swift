@@ -150,6 +150,21 @@ import Testing
         #expect(run.stderr.contains("topic 'ghost' does not exist and was not created within 2s"), "\(run.stderr)")
     }
 
+    @Test func fullLibrdkafkaQueueAlsoShiftsThePacer() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("qfull", partitions: 1)
+        var plan = generatePlan(mock.bootstrapServers, topic: "qfull", count: 300)
+        plan.pacing = .rate(1000)
+        plan.properties += [ConfigProperty("queue.buffering.max.messages", "20", origin: "test"),
+                            ConfigProperty("linger.ms", "50", origin: "test")]
+        let run = try emit(plan)
+        #expect(run.summary.exitCode == 0)
+        #expect(run.summary.delivered == 300)
+        // QUEUE_FULL waits shift the schedule (behind > 0) instead of a catch-up burst (drift ~ 0).
+        #expect(run.summary.pacing.behindNanos > 50_000_000)
+        #expect(abs(run.summary.pacing.driftNanos) < 50_000_000, "drift \(run.summary.pacing.driftNanos / 1e6) ms")
+    }
+
     @Test func tinyInFlightWindowStillDeliversEverything() throws {
         let mock = try MockCluster(brokers: 3)
         mock.createTopic("tiny", partitions: 3)

@@ -39,8 +39,9 @@ public struct DeliveryReport {
     public var errorMessage: String { detail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
 }
 
-/// Receives delivery reports on the reporter thread (and produce-time failures on the
-/// producing thread, serialised by the engine's lock).
+/// Receives delivery reports. Calls come from the reporter thread or, while it sends in bulk,
+/// the producing thread (which also reports produce-time failures); the engine's lock
+/// serialises them, and reports arrive in completion order.
 public protocol DeliveryHandler: AnyObject, Sendable {
     /// A batch of reports; `nowNanos` is one monotonic reading for the batch.
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64)
@@ -104,6 +105,15 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     /// Creates the producer. `conf` is consumed (librdkafka owns it from here on).
     init(conf: OpaquePointer, topic: String?, slots: Int) throws(EmitError) {
+        // Every record must come back with a report (one result line each; the drain waits
+        // for them). Ask librdkafka how it parsed the setting rather than guess its spellings.
+        var value = [CChar](repeating: 0, count: 16)
+        var size = value.count
+        if rd_kafka_conf_get(conf, "delivery.report.only.error", &value, &size) == RD_KAFKA_CONF_OK,
+           cString(value) == "true" {
+            rd_kafka_conf_destroy(conf)
+            throw .usage("delivery.report.only.error=true: kafka-emit needs a delivery report for every record; use -o none to hide successful results instead")
+        }
         rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
         var errstr = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
@@ -194,8 +204,12 @@ public final class DeliveryEngine: @unchecked Sendable {
             let stopping = reporterStop.load(ordering: .acquiring)
             // While the producing thread is serving reports itself (bulk sending), stay out of
             // its way: two threads freeing and allocating messages contend on malloc's locks.
-            let producerServing = Clock.monotonicNanos() &- producerServedAt.load(ordering: .relaxed) < Self.producerServingWindow
-            if !producerServing || stopping {
+            let servedAt = producerServedAt.load(ordering: .relaxed)
+            let producerServing = servedAt != 0 && Clock.monotonicNanos() &- servedAt < Self.producerServingWindow
+            if producerServing && !stopping {
+                // Lines the producer formatted still reach stdout promptly.
+                waiter.locked { handler.idle() }
+            } else {
                 serveLock.lock()
                 while let ev = rd_kafka_queue_poll(queue, 0) {
                     process(ev, handler, scratch, byProducer: false)
@@ -277,7 +291,7 @@ public final class DeliveryEngine: @unchecked Sendable {
                         freeRing[tail & freeMask] = Int32(truncatingIfNeeded: reports[k].slot)
                         tail &+= 1
                     }
-                    freeTail.store(tail, ordering: .releasing)
+                    freeTail.store(tail, ordering: .sequentiallyConsistent)
                     completedCount.add(n, ordering: .sequentiallyConsistent)
                     if producerWaiting.load(ordering: .sequentiallyConsistent) { waiter.signal() }
                 }
@@ -306,14 +320,13 @@ public final class DeliveryEngine: @unchecked Sendable {
 
     /// Records handed to librdkafka and not yet reported.
     public var inFlight: Int {
-        sentCount.load(ordering: .sequentiallyConsistent) - completedCount.load(ordering: .sequentiallyConsistent)
+        // Completed first: a record is counted sent before it can complete, so this never
+        // goes negative.
+        let completed = completedCount.load(ordering: .sequentiallyConsistent)
+        return sentCount.load(ordering: .sequentiallyConsistent) - completed
     }
 
     public var sent: Int { sentCount.load(ordering: .relaxed) }
-
-    @inline(__always) private func freeAvailable() -> Bool {
-        neverUsed < slotCount || !localFree.isEmpty || freeHead != freeTail.load(ordering: .acquiring)
-    }
 
     /// A free slot, waiting (backpressure) while `max-in-flight` records are outstanding.
     /// Returns nil when `shouldStop` turns true while waiting.
