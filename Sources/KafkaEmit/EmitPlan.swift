@@ -118,12 +118,6 @@ public struct EmitPlan: Sendable {
         if inputFormat == .json && keyDelimiter != nil {
             throw .usage("--key-delimiter (-K) splits plain lines; with --input-format json the key comes from the envelope")
         }
-        // Every record must come back with a report: a result line per record, and the drain
-        // waits for them. librdkafka would otherwise stay silent about delivered records.
-        if let p = properties.last(where: { $0.key == "delivery.report.only.error" }),
-           ["true", "1", "yes", "on"].contains(p.value.lowercased()) {
-            throw .usage("\(p.origin) delivery.report.only.error=\(p.value): kafka-emit needs a delivery report for every record; use -o none to hide successful results instead")
-        }
         if let c = correlationHeader, c.isEmpty { throw .usage("--correlation-header: the header name must not be empty") }
         for h in headers where h.name.isEmpty { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE") }
         if let m = mockBrokers, m < 1 || m > 32 { throw .usage("--mock-brokers: \(m) is out of range; use 1 to 32") }

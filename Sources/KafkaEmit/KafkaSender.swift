@@ -122,9 +122,6 @@ public final class KafkaSender: @unchecked Sendable {
                      ConfigProperty("log_level", "2", origin: "default"),
                      ConfigProperty("queue.buffering.max.messages", String(min(10_000_000, max(100_000, options.maxInFlight))), origin: "default")]
         for (k, v) in options.properties.sorted(by: { $0.key < $1.key }) { props.append(ConfigProperty(k, v, origin: "SenderOptions.properties")) }
-        if let v = options.properties["delivery.report.only.error"], ["true", "1", "yes", "on"].contains(v.lowercased()) {
-            throw .usage("delivery.report.only.error=\(v): a KafkaSender reports every record; it cannot run without delivery reports for successes")
-        }
         let conf = try KafkaConfig.make(props)
         engine = try DeliveryEngine(conf: conf, topic: nil, slots: options.maxInFlight)
     }
