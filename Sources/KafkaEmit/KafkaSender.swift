@@ -205,7 +205,7 @@ public final class KafkaSender: @unchecked Sendable {
             // A consumer that stops listening stops the send (records in flight still finish).
             continuation.onTermination = { _ in stop.request(.interrupted) }
             WorkerThread(name: "kafka-sender") { [self] in
-                self.send(records, stop: stop) { continuation.yield($0) }
+                _ = self.send(records, stop: stop) { continuation.yield($0) }
                 continuation.finish()
             }.detach()
         }
@@ -253,7 +253,7 @@ private final class SenderSink<Correlation: Sendable>: DeliveryHandler, @uncheck
         for r in reports {
             guard let entry = slots[r.slot] else { continue }
             slots[r.slot] = nil
-            let latency = nowNanos > r.sentNanos ? (nowNanos - r.sentNanos) / 1000 : 0
+            let latency = r.latencyMicros(now: nowNanos)
             let result: Result<RecordMetadata, SendError>
             if r.succeeded {
                 summary.delivered += 1

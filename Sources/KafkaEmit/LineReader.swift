@@ -19,7 +19,6 @@ public final class LineReader {
     private var end = 0        // end of valid data
     private var eof = false
     private let ownsFD: Bool
-    public private(set) var bytesRead: UInt64 = 0
     /// Monotonic time after which waiting for input ends the stream (`--duration`); 0 = none.
     public var deadlineNanos: UInt64 = 0
 
@@ -140,7 +139,7 @@ public final class LineReader {
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw .io("reading the input: \(String(cString: strerror(errno)))")
             }
-            if n == 0 { eof = true } else { end += n; bytesRead += UInt64(n) }
+            if n == 0 { eof = true } else { end += n }
             return true
         }
     }

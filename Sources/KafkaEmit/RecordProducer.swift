@@ -9,10 +9,8 @@ import Glibc
 /// lines are views into the reader's block, and only the slot number goes to librdkafka.
 final class RecordProducer {
     private let plan: EmitPlan
-    // unowned(unsafe): the Emitter keeps both alive for the whole run; a strong optional
-    // would cost a retain/release pair per record on the hot path.
-    private unowned(unsafe) let engine: DeliveryEngine?
-    private unowned(unsafe) let correlations: CorrelationStore?
+    // Unretained: the Emitter keeps both alive for the whole run; a strong reference would
+    // cost a retain/release pair per record on the hot path. nil for a dry run.
     private let engineRef: Unmanaged<DeliveryEngine>?
     private let correlationsRef: Unmanaged<CorrelationStore>?
     private unowned(unsafe) let stop: StopSignal
@@ -63,8 +61,6 @@ final class RecordProducer {
 
     init(plan: EmitPlan, engine: DeliveryEngine?, correlations: CorrelationStore?, stop: StopSignal) {
         self.plan = plan
-        self.engine = engine
-        self.correlations = correlations
         engineRef = engine.map { Unmanaged.passUnretained($0) }
         correlationsRef = correlations.map { Unmanaged.passUnretained($0) }
         self.stop = stop
@@ -205,7 +201,7 @@ final class RecordProducer {
     }
 
     private func reportBadInput(index: UInt64, line: UnsafeRawBufferPointer, message: String) -> Bool {
-        guard let engine, let correlations else {
+        guard let engine = engineRef?.takeUnretainedValue(), let correlations = correlationsRef?.takeUnretainedValue() else {
             writeAll(2, "kafka-emit: \(message)\n")
             return true
         }
@@ -229,7 +225,7 @@ final class RecordProducer {
         let deadline = scheduleStart &+ shiftNanos &+ offset
         var now = Clock.monotonicNanos()
         if durationEnd != 0 && deadline >= durationEnd { return nil }
-        if now < deadline { engine?.producerWillWait() }
+        if now < deadline { engineRef?._withUnsafeGuaranteedRef { $0.producerWillWait() } }
         while now < deadline {
             if stop.isStopped { return nil }
             Clock.sleep(untilMonotonic: min(deadline, now + 100_000_000))

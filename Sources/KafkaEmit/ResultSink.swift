@@ -34,11 +34,11 @@ final class ResultSink: DeliveryHandler, @unchecked Sendable {
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
         let buffer = writer.buffer
         for r in reports {
-            let latencyMicros = nowNanos > r.sentNanos ? (nowNanos - r.sentNanos) / 1000 : 0
+            let latencyMicros = r.latencyMicros(now: nowNanos)
             if r.errorCode == 0 {
                 stats.recordDelivered(bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0), latencyMicros: latencyMicros)
             } else {
-                stats.recordFailed("\(r.errorName): \(r.errorMessage)")
+                stats.recordFailed()
                 if stopOnError { stop.request(.deliveryFailed) }
             }
             guard formatsResults else { continue }

@@ -8,7 +8,6 @@ public final class RunStats {
     public private(set) var deliveredBytes: UInt64 = 0
     /// Delivery latency in microseconds.
     public private(set) var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
-    public private(set) var firstError: String?
 
     public init() {}
 
@@ -18,9 +17,8 @@ public final class RunStats {
         _ = latency.record(latencyMicros)
     }
 
-    func recordFailed(_ message: String) {
+    func recordFailed() {
         failed += 1
-        if firstError == nil { firstError = message }
     }
 
     public var total: Int { delivered + failed }

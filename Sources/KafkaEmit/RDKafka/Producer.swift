@@ -35,6 +35,11 @@ public struct DeliveryReport {
     public var detail: UnsafePointer<CChar>?
 
     public var succeeded: Bool { errorCode == 0 }
+
+    /// Microseconds from handing the record to librdkafka to `nowNanos`.
+    @inline(__always) public func latencyMicros(now nowNanos: UInt64) -> UInt64 {
+        nowNanos > sentNanos ? (nowNanos - sentNanos) / 1000 : 0
+    }
     public var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
     public var errorMessage: String { detail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
 }
@@ -325,8 +330,6 @@ public final class DeliveryEngine: @unchecked Sendable {
         let completed = completedCount.load(ordering: .sequentiallyConsistent)
         return sentCount.load(ordering: .sequentiallyConsistent) - completed
     }
-
-    public var sent: Int { sentCount.load(ordering: .relaxed) }
 
     /// A free slot, waiting (backpressure) while `max-in-flight` records are outstanding.
     /// Returns nil when `shouldStop` turns true while waiting.
