@@ -1,6 +1,8 @@
 # kafka-emit — the README's first two commands are `make demo` and `make test`.
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BIN_DEBUG = .build/debug
+# Our own code builds without a single warning (dependencies keep theirs: SwiftPM silences them).
+STRICT = -Xswiftc -warnings-as-errors
 BIN_RELEASE = .build/release
 PREFIX ?= /usr/local
 
@@ -12,7 +14,7 @@ deps:
 	@scripts/ensure-deps.sh
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(STRICT)
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
@@ -23,12 +25,12 @@ demo: build
 
 ## Every test: unit, in-process mock cluster, CLI, smoke with kcat, examples.
 test: deps
-	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) build $(STRICT)
+	$(SWIFT) test $(STRICT)
 	tests/smoke/run.sh $(BIN_DEBUG)
 
 unit: deps
-	$(SWIFT) test
+	$(SWIFT) test $(STRICT)
 
 smoke: build
 	tests/smoke/run.sh $(BIN_DEBUG)

@@ -23,10 +23,7 @@ let package = Package(
             dependencies: [
                 "Crdkafka",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
-            // The hot path's state is confined to one thread each (see DeliveryEngine); the
-            // dynamic exclusivity checks cost ~300 instructions per record.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            ]
         ),
         .executableTarget(
             name: "kafka-emit",

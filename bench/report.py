@@ -8,9 +8,10 @@ import statistics
 import sys
 
 SUMMARY = re.compile(
-    r"kafka-emit: (?P<delivered>\d+) delivered, (?P<failed>\d+) failed in (?P<elapsed>[\d.]+)s"
+    r"kafka-emit: (?P<delivered>\d+) delivered, (?P<failed>\d+) failed(?:, \d+ never sent)? in (?P<elapsed>[\d.]+)s"
     r" \((?P<rate>[\d.]+) records/s, (?P<mbps>[\d.]+) MB/s\)"
-    r"(?:; latency ms p50=(?P<p50>[\d.]+) p95=(?P<p95>[\d.]+) p99=(?P<p99>[\d.]+) max=(?P<max>[\d.]+))?"
+    r"(?:; latency ms (?:mean=(?P<mean>[\d.]+) )?p50=(?P<p50>[\d.]+) p95=(?P<p95>[\d.]+) p99=(?P<p99>[\d.]+)"
+    r"(?: p99\.9=(?P<p999>[\d.]+))? max=(?P<max>[\d.]+))?"
     r"(?:; send lateness us p50=(?P<late50>\d+) p99=(?P<late99>\d+) max=(?P<latemax>\d+),"
     r" behind schedule (?P<behind>[\d.]+)ms"
     r"(?:, drift (?P<drift>[+-]?[\d.]+)ms, send rate (?P<sendrate>[\d.]+)/s)?)?"
@@ -139,6 +140,21 @@ def main():
               f"{k['wall'] * 1000:.0f}", f"{e['wall'] * 1000:.0f}")
         chart.append((scen, labels[scen], k["msgs"], e["msgs"], ratio, k["rss"], e["rss"]))
     tables.append(t)
+
+    # 2b. this build against an earlier one (BASE=path/to/kafka-emit make bench), same rounds
+    if any(tool == "base" for _, tool in groups):
+        t = Table("kafka-emit / BASE binary (ratio of medians, same interleaved rounds)",
+                  ["Scenario", "base msg/s", "kafka-emit msg/s", "throughput ×", "CPU ×", "RSS ×",
+                   "base RSS MB", "kafka-emit RSS MB"],
+                  "BASE is the binary given as BASE=...; throughput × ≥ 1: this build is at least as fast.")
+        for scen in PAIRED:
+            b, e = agg(scen, "base"), agg(scen, "kafka-emit")
+            if not b or not e:
+                continue
+            t.add(f"{scen} {labels[scen]}", fmt(b["msgs"], 0), fmt(e["msgs"], 0), f"{e['msgs'] / b['msgs']:.2f}",
+                  f"{e['cpu'] / b['cpu']:.2f}" if b["cpu"] else "–", f"{e['rss'] / b['rss']:.2f}",
+                  fmt(b["rss"], 1), fmt(e["rss"], 1))
+        tables.append(t)
 
     # 3. pacing accuracy
     t = Table("Pacing accuracy (kafka-emit; elapsed, lateness and latency from its summary line)",

@@ -7,6 +7,8 @@
 #   QUICK=1        small inputs (200k/20k/1M lines, 1 s pacing runs) for a fast check
 #   KEEP_INPUTS=1  keep the generated input files in bench/tmp/ for the next run (reused if intact)
 #   MOCK_BROKERS=3 PARTITIONS=3   shape of the mock cluster and of topic "bench"
+#   BASE=path/to/kafka-emit        an earlier kafka-emit binary, run in the same interleaved rounds
+#                  wherever kafka-emit is paired with kcat; the report adds new/base ratios
 #
 # Every run is timed with /usr/bin/time (wall, user+sys CPU, peak RSS), must exit 0, and the
 # topic's end offsets (kcat -Q) must add up to the records sent; in round 1 the result files of
@@ -22,6 +24,8 @@ BIN=$(cd "${1:?usage: bench/run.sh BIN_DIR (e.g. .build/release)}" && pwd)
 BENCH=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
 EMIT="$BIN/kafka-emit"
+BASE=${BASE:-}
+[ -z "$BASE" ] || BASE=$(cd "$(dirname "$BASE")" && pwd)/$(basename "$BASE")
 MOCKBIN="$BIN/kafka-mock-cluster"
 ROUNDS=${ROUNDS:-5}
 QUICK=${QUICK:-0}
@@ -40,6 +44,7 @@ log() { echo "bench: $*" >&2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer, got '$ROUNDS'"
 [ -x "$EMIT" ] || die "$EMIT not found; build first (swift build -c release)"
 [ -x "$MOCKBIN" ] || die "$MOCKBIN not found; build first (swift build -c release)"
+[ -z "$BASE" ] || [ -x "$BASE" ] || die "BASE=$BASE is not an executable"
 
 # ---- tools ---------------------------------------------------------------------------------
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -222,11 +227,16 @@ pair() {
   shift 7
   local kin="$TMP/lines-$records.txt"
   local kbytes=$((records * RECORD_BYTES))
+  local base=() base_out=/dev/null
+  [ -z "$BASE" ] || base=("$BASE" "${@:2}")
+  [ "$emit_out" = /dev/null ] || base_out="$emit_out.base"
   if ((round % 2 == 1)); then
     run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"
+    [ -z "$BASE" ] || run "$scen" "$label" base "$round" "$records" "$bytes" "$base_out" "" -- "${base[@]}"
     run "$scen" "$label" kafka-emit "$round" "$records" "$bytes" "$emit_out" "" -- "$@"
   else
     run "$scen" "$label" kafka-emit "$round" "$records" "$bytes" "$emit_out" "" -- "$@"
+    [ -z "$BASE" ] || run "$scen" "$label" base "$round" "$records" "$bytes" "$base_out" "" -- "${base[@]}"
     run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"
   fi
 }

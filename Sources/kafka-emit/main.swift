@@ -12,7 +12,7 @@ private func installSignalHandlers() {
     let handler: @convention(c) (Int32) -> Void = { sig in
         let n = stopSignal.signalReceived(sig == SIGTERM ? .terminated : .interrupted)
         // A third signal while even the abandon path is stuck: leave at once.
-        if n >= 3 { _exit(sig == SIGTERM ? 143 : 130) }
+        if n >= 3 { _exit(sig == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted) }
     }
     var action = sigaction()
     action.__sigaction_handler.sa_handler = handler
@@ -22,7 +22,7 @@ private func installSignalHandlers() {
     sigaction(SIGTERM, &action, nil)
 }
 
-/// Errors → one line on stderr and the exit code of SPEC §5, in one place.
+/// One line on stderr and the exit code.
 private func fail(_ message: String, code: Int32) -> Never {
     writeAll(2, "kafka-emit: \(message)\n")
     exit(code)
@@ -36,24 +36,30 @@ do {
     if code == .success {
         // --help, --generate-completion-script
         writeAll(1, EmitCommand.fullMessage(for: error) + "\n")
-        exit(0)
+        exit(ExitStatus.ok)
     }
-    let message = EmitCommand.message(for: error)
-    fail("\(message) (see kafka-emit --help)", code: code.rawValue)
+    // Our own wording for a value we refused; ArgumentParser's for anything else.
+    let message = FlagError.last?.description ?? EmitCommand.message(for: error)
+    fail("\(message) (see kafka-emit --help)", code: ExitStatus.usage)
 }
 
-if command.showVersion {
+if command.output.showVersion {
     writeAll(1, EmitCommand.versionText + "\n")
-    exit(0)
+    exit(ExitStatus.ok)
 }
 
 do {
     let plan = try command.makePlan(environment: ProcessEnvironment.all)
     installSignalHandlers()
-    let summary = try Emitter(plan: plan, stop: stopSignal).run()
-    exit(summary.exitCode)
+    let result = try EmitRun(plan: plan, stop: stopSignal).run()
+    let code = ExitStatus.code(for: result)
+    if !plan.quiet && !result.dryRun {
+        writeAll(2, (plan.output == .json ? Summary.json(result, exitCode: code) : Summary.text(result)) + "\n")
+    }
+    if let m = result.message { writeAll(2, "kafka-emit: \(m)\n") }
+    exit(code)
 } catch {
-    fail(error.message, code: error.exitCode)
+    fail(error.message, code: ExitStatus.code(for: error))
 }
 
 enum ProcessEnvironment {

@@ -5,17 +5,18 @@ import Testing
 @Suite struct FormatTests {
     func line(_ format: OutputFormat, delivered: Bool = true, key: [UInt8]? = Array("k1".utf8),
               correlation: String = "c-1") -> String {
-        let f = ResultFormatter(format: format, topic: "orders")
+        let f = ResultFormatter(format: format)
+        let topic = Array("orders".utf8)
         let out = ByteBuffer()
         let corr = Array(correlation.utf8)
         let value = Array("v".utf8)
         corr.withUnsafeBytes { c in
             value.withUnsafeBytes { v in
                 func go(_ k: UnsafeRawBufferPointer?) {
-                    f.append(ResultView(delivered: delivered, partition: 2, offset: 41, timestampMillis: 1700000000123,
+                    topic.withUnsafeBytes { t in f.append(ResultView(delivered: delivered, topic: t, partition: 2, offset: 41, timestampMillis: 1700000000123,
                                         latencyMicros: 1234, key: k, value: v, correlation: c,
                                         errorName: delivered ? "" : "MSG_SIZE_TOO_LARGE",
-                                        errorMessage: delivered ? "" : "Broker: Message size \"too\" large"), to: out)
+                                        errorMessage: delivered ? "" : "Broker: Message size \"too\" large"), to: out) }
                 }
                 if let key { key.withUnsafeBytes { go($0) } } else { go(nil) }
             }

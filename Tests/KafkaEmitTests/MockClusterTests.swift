@@ -9,8 +9,8 @@ import Testing
         let mock = try MockCluster(brokers: 3)
         mock.createTopic("orders", partitions: 4)
         let run = try emit(generatePlan(mock.bootstrapServers, topic: "orders", count: 1000))
-        #expect(run.summary.exitCode == 0)
-        #expect(run.summary.delivered == 1000)
+        #expect(run.allDelivered)
+        #expect(run.result.delivered == 1000)
         let d = run.delivered
         #expect(d.count == 1000 && run.lines.count == 1000)
         #expect(Set(d.map(\.correlation)) == Set((0..<1000).map(String.init)))
@@ -29,7 +29,7 @@ import Testing
         var plan = generatePlan(mock.bootstrapServers, topic: "fixed", count: 200)
         plan.partition = 2
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 0)
+        #expect(run.allDelivered)
         #expect(run.delivered.allSatisfy { $0.partition == 2 })
         #expect(run.delivered.map(\.offset).sorted() == Array(0..<200))
     }
@@ -43,7 +43,7 @@ import Testing
         plan.correlation = try Template.parse("req-{i}", flag: "--correlation")
         plan.correlationHeader = "correlation-id"
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 0)
+        #expect(run.allDelivered)
         #expect(Set(run.delivered.map(\.correlation)) == ["req-0", "req-1", "req-2"])
         let rows = try kcatLines(mock.bootstrapServers, topic: "hdr", format: "%k|%s|%h")
         #expect(rows == ["0|event-0|source=kafka-emit,n=000,correlation-id=req-0",
@@ -60,8 +60,8 @@ import Testing
         var plan = generatePlan(mock.bootstrapServers, topic: "retry", count: 5000)
         plan.properties.append(ConfigProperty("retry.backoff.ms", "10", origin: "test"))
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 0, "\(run.stderr)")
-        #expect(run.summary.delivered == 5000)
+        #expect(run.allDelivered, "\(run.stderr)")
+        #expect(run.result.delivered == 5000)
         try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "retry", count: 5000)
     }
 
@@ -72,14 +72,14 @@ import Testing
         plan.pacing = .rate(2500)
         plan.properties.append(ConfigProperty("retry.backoff.ms", "50", origin: "test"))
         let run = BackgroundRun(plan)
-        Thread.sleep(forTimeInterval: 1.0)
+        run.waitForResults(atLeast: 2000)
         mock.setBrokerDown(1); mock.setBrokerDown(2)
-        Thread.sleep(forTimeInterval: 2.0)
+        holdFault(seconds: 2.0)
         mock.setBrokerUp(1); mock.setBrokerUp(2)
         let result = try run.wait()
-        #expect(result.summary.exitCode == 0, "\(result.stderr)")
+        #expect(result.allDelivered, "\(result.stderr)")
         #expect(result.lines.count == 10_000)
-        #expect(result.summary.delivered == 10_000)
+        #expect(result.result.delivered == 10_000)
         try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "outage", count: 10_000)
     }
 
@@ -90,12 +90,12 @@ import Testing
         plan.pacing = .rate(3000)
         let run = BackgroundRun(plan)
         for step in 0..<3 {
-            Thread.sleep(forTimeInterval: 0.5)
+            run.waitForResults(atLeast: 1200 * (step + 1))
             for p in 0..<3 { mock.setPartitionLeader(topic: "moves", partition: Int32(p), broker: Int32((p + step + 1) % 3 + 1)) }
         }
         let result = try run.wait()
-        #expect(result.summary.exitCode == 0, "\(result.stderr)")
-        #expect(result.summary.delivered == 6000)
+        #expect(result.allDelivered, "\(result.stderr)")
+        #expect(result.result.delivered == 6000)
         try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "moves", count: 6000)
     }
 
@@ -107,16 +107,16 @@ import Testing
         plan.stopOnError = false
         plan.properties.append(ConfigProperty("message.timeout.ms", "1500", origin: "test"))
         let run = BackgroundRun(plan)
-        Thread.sleep(forTimeInterval: 0.8)
+        run.waitForResults(atLeast: 500)
         for id in mock.brokerIDs { mock.setBrokerDown(id) }
-        Thread.sleep(forTimeInterval: 3.0)
+        holdFault(seconds: 3.0)
         for id in mock.brokerIDs { mock.setBrokerUp(id) }
         let result = try run.wait()
-        #expect(result.summary.exitCode == 1)
-        #expect(result.summary.failed > 0)
-        #expect(result.summary.delivered + result.summary.failed == 3000)
+        #expect(result.result.ending == .finished && result.result.failed > 0)
+        #expect(result.result.failed > 0)
+        #expect(result.result.delivered + result.result.failed == 3000)
         #expect(result.lines.count == 3000)
-        #expect(result.lines.filter { $0.hasPrefix("failed ") }.count == result.summary.failed)
+        #expect(result.lines.filter { $0.hasPrefix("failed ") }.count == result.result.failed)
         #expect(result.lines.first { $0.hasPrefix("failed ") }?.contains("error=\"_MSG_TIMED_OUT") == true)
     }
 
@@ -128,11 +128,11 @@ import Testing
         plan.pacing = .rate(2000)          // asks for 2000/s ...
         plan.maxInFlight = 5               // ... but 5 in flight per ~50 ms round trip allows far less
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 0, "\(run.stderr)")
-        #expect(run.summary.delivered == 300)
+        #expect(run.allDelivered, "\(run.stderr)")
+        #expect(run.result.delivered == 300)
         // The schedule was shifted (waited, resumed from where it was) rather than caught up.
-        #expect(run.summary.pacing.behindNanos > 50_000_000)
-        #expect(run.summary.pacing.achievedRate < 1000)
+        #expect(run.result.pacing.behindNanos > 50_000_000)
+        #expect(run.result.pacing.achievedRate < 1000)
         try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "slow", count: 300)
     }
 
@@ -143,11 +143,10 @@ import Testing
         plan.connectTimeoutNanos = 2_000_000_000
         plan.quiet = false
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 69)
-        #expect(run.summary.stopReason == .unreachable)
+        #expect(run.result.ending == .unreachable)
         #expect(run.lines.count == 5)
         #expect(run.lines.allSatisfy { $0.contains("error=\"_PURGE_QUEUE: topic ghost does not exist\"") }, "\(run.lines)")
-        #expect(run.stderr.contains("topic 'ghost' does not exist and was not created within 2s"), "\(run.stderr)")
+        #expect(run.result.message?.contains("topic 'ghost' does not exist and was not created within 2s") == true, "\(String(describing: run.result.message))")
     }
 
     @Test func fullLibrdkafkaQueueAlsoShiftsThePacer() throws {
@@ -158,11 +157,11 @@ import Testing
         plan.properties += [ConfigProperty("queue.buffering.max.messages", "20", origin: "test"),
                             ConfigProperty("linger.ms", "50", origin: "test")]
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 0)
-        #expect(run.summary.delivered == 300)
+        #expect(run.allDelivered)
+        #expect(run.result.delivered == 300)
         // QUEUE_FULL waits shift the schedule (behind > 0) instead of a catch-up burst (drift ~ 0).
-        #expect(run.summary.pacing.behindNanos > 50_000_000)
-        #expect(abs(run.summary.pacing.driftNanos) < 50_000_000, "drift \(run.summary.pacing.driftNanos / 1e6) ms")
+        #expect(run.result.pacing.behindNanos > 50_000_000)
+        #expect(abs(run.result.pacing.driftNanos) < 50_000_000, "drift \(run.result.pacing.driftNanos / 1e6) ms")
     }
 
     @Test func tinyInFlightWindowStillDeliversEverything() throws {
@@ -172,7 +171,7 @@ import Testing
         plan.maxInFlight = 1
         plan.properties.append(ConfigProperty("linger.ms", "0", origin: "test"))
         let run = try emit(plan)
-        #expect(run.summary.exitCode == 0)
+        #expect(run.allDelivered)
         #expect(Set(run.delivered.map(\.correlation)).count == 2000)
         try expectExactlyOnceInOrder(mock.bootstrapServers, topic: "tiny", count: 2000)
     }
@@ -184,54 +183,14 @@ import Testing
         plan.pacing = .rate(2000)
         plan.properties.append(ConfigProperty("message.timeout.ms", "1000", origin: "test"))
         let run = BackgroundRun(plan)
-        Thread.sleep(forTimeInterval: 0.5)
+        run.waitForResults(atLeast: 500)
         mock.setBrokerDown(1)
         let result = try run.wait()
-        #expect(result.summary.exitCode == 1)
-        #expect(result.summary.stopReason == .deliveryFailed)
-        // The source stopped long before 100k; every record sent still got its line.
-        #expect(result.summary.attempted < 20_000)
-        #expect(result.lines.count == result.summary.attempted)
-        #expect(result.summary.delivered + result.summary.failed == result.summary.attempted)
+        #expect(result.result.ending == .finished && result.result.failed > 0)
+                // The source stopped long before 100k; every record sent still got its line.
+        #expect(result.result.attempted < 20_000)
+        #expect(result.lines.count == result.result.attempted)
+        #expect(result.result.delivered + result.result.failed == result.result.attempted)
     }
 }
 
-@Suite(.serialized) struct KafkaSenderTests {
-    @Test func correlationMetadataComesBackWithEachResult() throws {
-        let mock = try MockCluster(brokers: 3)
-        mock.createTopic("a", partitions: 2)
-        mock.createTopic("b", partitions: 1)
-        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
-        let records = (0..<300).map { i in
-            SenderRecord(topic: i % 3 == 0 ? "b" : "a", key: Array("k\(i)".utf8), value: i == 7 ? nil : Array("v\(i)".utf8),
-                         headers: [RecordHeader("i", Array(String(i).utf8)), RecordHeader("nil", nil)],
-                         correlationMetadata: i)
-        }
-        let results = Mutex<[Int: RecordMetadata]>([:])
-        let summary = sender.send(records) { (r: SenderResult<Int>) in
-            results.withLock { $0[r.correlationMetadata] = r.recordMetadata }
-        }
-        #expect(summary == SendSummary(delivered: 300, failed: 0))
-        let got = results.withLock { $0 }
-        #expect(got.count == 300)
-        for (i, meta) in got { #expect(meta.topic == (i % 3 == 0 ? "b" : "a")) }
-        let rows = try kcatLines(mock.bootstrapServers, topic: "b", format: "%k|%S|%h")
-        #expect(rows.count == 100)
-        #expect(rows.first == "k0|2|i=0,nil=NULL")
-        let a = try kcatLines(mock.bootstrapServers, topic: "a", format: "%k|%S")
-        #expect(a.contains("k7|-1"))
-    }
-
-    @Test func refusedRecordIsAFailedResult() throws {
-        let mock = try MockCluster(brokers: 1)
-        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
-        let big = [UInt8](repeating: 0x41, count: 2_000_000)
-        let failures = Mutex<[String]>([])
-        let summary = sender.send([SenderRecord(topic: "t", key: nil, value: big, correlationMetadata: "big"),
-                                   SenderRecord(topic: "t", key: nil, value: [1], correlationMetadata: "small")]) { (r: SenderResult<String>) in
-            if let e = r.error { failures.withLock { $0.append("\(r.correlationMetadata):\(e.name)") } }
-        }
-        #expect(summary == SendSummary(delivered: 1, failed: 1))
-        #expect(failures.withLock { $0 } == ["big:MSG_SIZE_TOO_LARGE"])
-    }
-}

@@ -18,7 +18,7 @@ import Testing
         } catch {
             #expect(error.message.contains(message), "\(error.message)")
             #expect(error.message.hasPrefix("--every"))
-            #expect(error.exitCode == 64)
+            #expect(error == .usage(error.message))
         }
     }
 

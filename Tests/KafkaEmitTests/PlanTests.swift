@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct PlanTests {
     func usage(_ plan: EmitPlan) -> String? {
-        do { try plan.validate(); return nil } catch { return error.exitCode == 64 ? error.message : "exit \(error.exitCode)" }
+        do { try plan.validate(); return nil } catch { if case .usage(let m) = error { return m }; return "not a usage error: \(error)" }
     }
 
     @Test func generateNeedsABound() throws {

@@ -3,13 +3,52 @@ import Synchronization
 import Testing
 @testable import KafkaEmit
 
-/// One run of the library's emitter with stdout/stderr captured in temp files.
+/// One run of the CLI's emitter in this process, with stdout/stderr captured in temp files.
+final class TestRun: Sendable {
+    let plan: EmitPlan
+    let stop: StopSignal
+    private let dir: URL
+    let outPath: String
+    let errPath: String
+
+    init(_ plan: EmitPlan, stop: StopSignal = StopSignal()) {
+        self.plan = plan
+        self.stop = stop
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-emit-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        outPath = dir.appendingPathComponent("out").path
+        errPath = dir.appendingPathComponent("err").path
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    func run() throws -> CapturedRun {
+        let outFD = open(outPath, O_CREAT | O_WRONLY | O_TRUNC, 0o644), errFD = open(errPath, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
+        let result: RunResult
+        do {
+            defer { close(outFD); close(errFD) }
+            result = try EmitRun(plan: plan, stop: stop, stdoutFD: outFD, stderrFD: errFD).run()
+        }
+        return CapturedRun(result: result,
+                           stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                           stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+
+    /// Result lines written so far (the writer flushes whenever the reporter goes idle).
+    var linesSoFar: Int {
+        guard let data = FileManager.default.contents(atPath: outPath) else { return 0 }
+        return data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+}
+
 struct CapturedRun {
-    var summary: RunSummary
+    var result: RunResult
     var stdout: String
     var stderr: String
 
     var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    /// Every record delivered: what the CLI reports as exit 0.
+    var allDelivered: Bool { result.ending == .finished && result.failed == 0 }
 
     /// Parsed `delivered` lines: (partition, offset, correlation).
     var delivered: [(partition: Int, offset: Int, correlation: String)] {
@@ -24,54 +63,58 @@ struct CapturedRun {
 }
 
 func emit(_ plan: EmitPlan, stop: StopSignal = StopSignal()) throws -> CapturedRun {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-emit-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let out = dir.appendingPathComponent("out").path, err = dir.appendingPathComponent("err").path
-    let outFD = open(out, O_CREAT | O_WRONLY | O_TRUNC, 0o644), errFD = open(err, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
-    let summary: RunSummary
-    do {
-        defer { close(outFD); close(errFD) }
-        summary = try Emitter(plan: plan, stop: stop, stdoutFD: outFD, stderrFD: errFD).run()
-    }
-    return CapturedRun(summary: summary,
-                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    try TestRun(plan, stop: stop).run()
 }
 
-/// Runs `emit` on its own thread so a test can inject faults meanwhile.
+/// Runs a plan on its own thread so a test can inject faults meanwhile.
 final class BackgroundRun: Sendable {
-    private final class Box: Sendable {
-        let result = Mutex<Result<CapturedRun, any Error>?>(nil)
+    private final class Outcome: Sendable {
+        let value = Mutex<Result<CapturedRun, any Error>?>(nil)
     }
-    private let box = Box()
+    private let run: TestRun
+    private let outcome = Outcome()
     private let thread: WorkerThread
 
     init(_ plan: EmitPlan, stop: StopSignal = StopSignal()) {
-        let box = self.box
-        let planBox = PlanBox(plan)
+        let run = TestRun(plan, stop: stop)
+        self.run = run
+        let outcome = self.outcome
         thread = WorkerThread(name: "test-emit") {
-            let r = Result { try emit(planBox.plan, stop: stop) }
-            box.result.withLock { $0 = r }
+            let r = Result { try run.run() }
+            outcome.value.withLock { $0 = r }
         }
+    }
+
+    /// Waits until at least `n` result lines were written (or 30 s pass, which fails the test).
+    func waitForResults(atLeast n: Int) {
+        #expect(waitUntil(seconds: 30) { run.linesSoFar >= n }, "only \(run.linesSoFar) result lines after 30 s")
     }
 
     func wait() throws -> CapturedRun {
         thread.join()
-        return try box.result.withLock { $0! }.get()
+        return try outcome.value.withLock { $0! }.get()
     }
 }
 
-final class PlanBox: Sendable {
-    let plan: EmitPlan
-    init(_ plan: EmitPlan) { self.plan = plan }
+/// Polls `condition` every 5 ms until it holds; false after `seconds`.
+func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        if Date() > deadline { return false }
+        usleep(5_000)
+    }
+    return true
 }
 
+/// Keeps an injected fault in place for this long: the scenario's duration, not a wait for
+/// another thread.
+func holdFault(seconds: Double) { usleep(UInt32(seconds * 1e6)) }
+
 /// Reads a whole topic with kcat, the independent consumer.
-func kcatRead(_ bootstrap: String, topic: String, format: String) throws -> Data {
+func kcatRead(_ bootstrap: String, topic: String, format: String, extra: [String] = []) throws -> Data {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["kcat", "-C", "-b", bootstrap, "-t", topic, "-e", "-q", "-f", format]
+    p.arguments = ["kcat", "-C", "-b", bootstrap, "-t", topic, "-e", "-q", "-f", format] + extra
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = FileHandle.nullDevice

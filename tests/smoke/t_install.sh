@@ -17,5 +17,15 @@ grep -q -- '--connect-timeout' "$WORK/man.txt" || fail "man page lacks the optio
 # completion offers our flags in bash
 out=$(bash -c ". '$P/share/bash-completion/completions/kafka-emit'; COMP_WORDS=(kafka-emit --conn); COMP_CWORD=1; COMP_LINE='kafka-emit --conn'; COMP_POINT=\${#COMP_LINE}; _kafka-emit kafka-emit --conn kafka-emit 2>/dev/null; echo \"\${COMPREPLY[*]}\"")
 case "$out" in *--connect-timeout*) ;; *) fail "bash completion for --conn: '$out'" ;; esac
+# ... and the values of typed options: `--acks <TAB>`, `-z <TAB>`, `-o <TAB>`, and files for -i
+complete_words() { # words...; the last one is being completed
+  bash -c ". '$P/share/bash-completion/completions/kafka-emit'; COMP_WORDS=($*); COMP_CWORD=\$(( \${#COMP_WORDS[@]} - 1 )); COMP_LINE='$*'; COMP_POINT=\${#COMP_LINE}; _kafka-emit kafka-emit \"\${COMP_WORDS[-1]}\" \"\${COMP_WORDS[-2]}\" 2>/dev/null; printf '%s\\n' \"\${COMPREPLY[@]}\" | sort | tr '\\n' ' '"
+}
+assert_eq "$(complete_words kafka-emit --acks "''")" "-1 0 1 all " "bash completion for --acks"
+assert_eq "$(complete_words kafka-emit -z "''")" "gzip lz4 none snappy zstd " "bash completion for -z"
+assert_eq "$(complete_words kafka-emit -o "''")" "json none text " "bash completion for -o"
+assert_eq "$(complete_words kafka-emit --input-format "''")" "json lines " "bash completion for --input-format"
+touch "$WORK/events-one.txt"
+case "$(cd "$WORK" && complete_words kafka-emit -i events-)" in *events-one.txt*) ;; *) fail "bash completion of files for -i" ;; esac
 make -s -C "$ROOT" uninstall PREFIX="$P" || fail "make uninstall"
 [ -z "$(find "$P" -type f)" ] || fail "left behind: $(find "$P" -type f)"

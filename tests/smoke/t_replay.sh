@@ -22,8 +22,8 @@ grep -q 'input line 2: expected a JSON object' "$WORK/e1" || fail "message: $(ca
 "$EMIT" -b "$BOOTSTRAP" -t copy3 -i "$WORK/bad.jsonl" --input-format json --continue-on-error -q --correlation 'c{i}={line}' > "$WORK/o2" 2> "$WORK/e2"; rc=$?
 assert_eq "$rc" 1 "continue-on-error exit"
 assert_eq "$(grep -c '^delivered' "$WORK/o2")" 2 "delivered"
-grep -q '^failed topic=copy3 correlation=c1=not json error="_BAD_MSG: input line 2: expected a JSON object' "$WORK/o2" || fail "failed line: $(cat "$WORK/o2")"
-grep -q 'correlation=c0=1$' "$WORK/o2" || fail "envelope payload as {line}: $(cat "$WORK/o2")"
+grep -q '^failed topic=copy3 correlation="c1=not json" error="_BAD_MSG: input line 2: expected a JSON object' "$WORK/o2" || fail "failed line: $(cat "$WORK/o2")"
+grep -q 'correlation="c0=1"$' "$WORK/o2" || fail "envelope payload as {line}: $(cat "$WORK/o2")"
 
 # tombstones replay as tombstones, also with -Z
 printf '{"key":"t","payload":null}\n{"key":"e","payload":""}\n' | "$EMIT" -b "$BOOTSTRAP" -t copy4 -p 0 -i - --input-format json -Z -q > /dev/null || fail "tombstone replay exit $?"

@@ -1,31 +1,47 @@
 import Crdkafka
 
 /// One librdkafka property and where it came from (for error messages and `--verbose`).
-public struct ConfigProperty: Sendable, Equatable {
-    public var key: String
-    public var value: String
+package struct ConfigProperty: Sendable, Equatable {
+    package var key: String
+    package var value: String
     /// Which flag or file set it, e.g. `-X`, `--acks`, `-F client.properties:3`, `default`.
-    public var origin: String
+    package var origin: String
 
-    public init(_ key: String, _ value: String, origin: String) {
+    package init(_ key: String, _ value: String, origin: String) {
         self.key = key
         self.value = value
         self.origin = origin
     }
 
     /// Properties whose values never reach stdout or stderr.
-    public var isSecret: Bool {
+    package var isSecret: Bool {
         let k = key.lowercased()
         return ["password", "secret", "sasl.oauthbearer.config", "ssl.key.pem", "ssl_key", "ssl.certificate.pem",
                 "ssl.keystore", "private", "token", "credential", "sasl.jaas"].contains { k.contains($0) }
     }
 
-    public var shownValue: String { isSecret ? "[redacted]" : value }
+    package var shownValue: String { isSecret ? "[redacted]" : value }
 }
 
 /// Builds an `rd_kafka_conf_t` from an ordered property list (later entries win),
 /// turning librdkafka's refusal of a property into a usage error that quotes it.
-enum KafkaConfig {
+package enum KafkaConfig {
+    /// What kafka-emit sets before anything its user gives, CLI and library alike: no
+    /// duplicates and every replica's acknowledgement unless asked otherwise.
+    package static func defaults(verbose: Bool = false) -> [ConfigProperty] {
+        [ConfigProperty("client.id", "kafka-emit", origin: "default"),
+         ConfigProperty("acks", "all", origin: "default"),
+         ConfigProperty("enable.idempotence", "true", origin: "default"),
+         ConfigProperty("message.timeout.ms", "30000", origin: "default"),
+         ConfigProperty("log_level", verbose ? "6" : "2", origin: "default")]
+    }
+
+    /// librdkafka's own queue must hold what the in-flight window allows, or it reports
+    /// QUEUE_FULL first (unless the user sized it).
+    static func queueSize(forInFlight n: Int, origin: String) -> ConfigProperty {
+        ConfigProperty("queue.buffering.max.messages", String(min(10_000_000, max(100_000, n))), origin: origin)
+    }
+
     /// Caller owns the result until it is handed to `rd_kafka_new`.
     static func make(_ properties: [ConfigProperty]) throws(EmitError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
@@ -118,35 +134,5 @@ extension Substring {
             return lo..<hi
         }
         return nil
-    }
-}
-
-/// What `--version` reports about the librdkafka the binary runs on.
-public enum LibrdkafkaInfo {
-    public static var version: String { String(cString: rd_kafka_version_str()) }
-
-    public static var builtinFeatures: String {
-        let conf = rd_kafka_conf_new()!
-        defer { rd_kafka_conf_destroy(conf) }
-        var size = 0
-        rd_kafka_conf_get(conf, "builtin.features", nil, &size)
-        var buf = [CChar](repeating: 0, count: max(size, 1))
-        rd_kafka_conf_get(conf, "builtin.features", &buf, &size)
-        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    static let invalidArgCode = RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue
-    static let badMessageCode = RD_KAFKA_RESP_ERR__BAD_MSG.rawValue
-    static let purgeQueueCode = RD_KAFKA_RESP_ERR__PURGE_QUEUE.rawValue
-    static let purgeInflightCode = RD_KAFKA_RESP_ERR__PURGE_INFLIGHT.rawValue
-
-    /// librdkafka's short name for an error code, e.g. `MSG_SIZE_TOO_LARGE`.
-    public static func errorName(_ code: Int32) -> String {
-        String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))
-    }
-
-    /// librdkafka's description of an error code.
-    public static func errorDescription(_ code: Int32) -> String {
-        String(cString: rd_kafka_err2str(rd_kafka_resp_err_t(code)))
     }
 }

@@ -1,5 +1,4 @@
 import Crdkafka
-import Synchronization
 
 /// librdkafka's mock cluster: a real Kafka-protocol server on loopback, in this process.
 /// Used by `--mock`, by the tests (with fault injection) and by `kafka-mock-cluster`.
@@ -36,13 +35,6 @@ public final class MockCluster: @unchecked Sendable {
     deinit {
         rd_kafka_mock_cluster_destroy(cluster)
         rd_kafka_destroy(host)
-    }
-
-    private static let kept = Mutex<[MockCluster]>([])
-
-    /// Keeps a cluster alive until the process exits instead of destroying it now.
-    public static func keepUntilExit(_ cluster: MockCluster) {
-        kept.withLock { $0.append(cluster) }
     }
 
     /// Broker ids are 1...brokerCount.

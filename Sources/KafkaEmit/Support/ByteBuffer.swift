@@ -6,25 +6,27 @@ import Glibc
 /// a value or a result line appends bytes without allocating once it has grown.
 ///
 /// Not thread-safe: each buffer belongs to one thread (the producer's or the reporter's).
-public final class ByteBuffer {
-    public private(set) var base: UnsafeMutablePointer<UInt8>
-    public private(set) var capacity: Int
-    public var count: Int = 0
+/// Its fields are touched several times per record, and never by two accesses that overlap,
+/// so they go without dynamic exclusivity checks.
+package final class ByteBuffer {
+    @exclusivity(unchecked) package private(set) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) package private(set) var capacity: Int
+    @exclusivity(unchecked) package var count: Int = 0
 
-    public init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         self.capacity = max(16, capacity)
         base = .allocate(capacity: self.capacity)
     }
 
     deinit { base.deallocate() }
 
-    @inline(__always) public func removeAll() { count = 0 }
+    @inline(__always) package func removeAll() { count = 0 }
 
-    @inline(__always) public var bytes: UnsafeRawBufferPointer {
+    @inline(__always) package var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base, count: count)
     }
 
-    @inline(__always) public func reserve(_ extra: Int) {
+    @inline(__always) package func reserve(_ extra: Int) {
         if count + extra > capacity { grow(count + extra) }
     }
 
@@ -38,13 +40,13 @@ public final class ByteBuffer {
         capacity = newCapacity
     }
 
-    @inline(__always) public func append(_ byte: UInt8) {
+    @inline(__always) package func append(_ byte: UInt8) {
         if count == capacity { grow(count + 1) }
         base[count] = byte
         count += 1
     }
 
-    @inline(__always) public func append(_ bytes: UnsafeRawBufferPointer) {
+    @inline(__always) package func append(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0 else { return }
         reserve(n)
@@ -71,22 +73,22 @@ public final class ByteBuffer {
         count += n
     }
 
-    public func append(_ bytes: [UInt8]) {
+    package func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
     }
 
     /// A string literal's bytes: no String machinery on the hot path.
-    @inline(__always) public func appendLiteral(_ s: StaticString) {
+    @inline(__always) package func appendLiteral(_ s: StaticString) {
         append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    public func append(_ string: String) {
+    package func append(_ string: String) {
         var s = string
         s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
     /// Decimal digits of `value`, zero-padded to `width`.
-    @inline(__always) public func appendDecimal(_ value: UInt64, width: Int = 0) {
+    @inline(__always) package func appendDecimal(_ value: UInt64, width: Int = 0) {
         reserve(max(20, width))
         let digits = Self.decimalDigits(value)
         var v: UInt64
@@ -117,7 +119,7 @@ public final class ByteBuffer {
         return n
     }
 
-    @inline(__always) public func appendDecimal(_ value: Int64) {
+    @inline(__always) package func appendDecimal(_ value: Int64) {
         if value < 0 {
             append(0x2D)
             appendDecimal(UInt64(bitPattern: 0 &- value))
@@ -127,13 +129,13 @@ public final class ByteBuffer {
     }
 
     /// `value / 1000` with three decimals (e.g. microseconds as milliseconds).
-    public func appendMilli(_ thousandths: UInt64) {
+    package func appendMilli(_ thousandths: UInt64) {
         appendDecimal(thousandths / 1000)
         append(0x2E)
         appendDecimal(thousandths % 1000, width: 3)
     }
 
-    public func appendHex(_ byte: UInt8) {
+    package func appendHex(_ byte: UInt8) {
         let hex: StaticString = "0123456789abcdef"
         hex.withUTF8Buffer { h in
             append(h[Int(byte >> 4)])
@@ -141,5 +143,5 @@ public final class ByteBuffer {
         }
     }
 
-    public var array: [UInt8] { Array(bytes) }
+    package var array: [UInt8] { Array(bytes) }
 }

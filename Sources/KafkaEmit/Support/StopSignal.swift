@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Why a run stopped early. The first reason recorded wins.
-public enum StopReason: Int, Sendable {
+package enum StopReason: Int, Sendable {
     case none = 0
     case interrupted = 1      // SIGINT
     case terminated = 2       // SIGTERM
@@ -13,6 +13,8 @@ public enum StopReason: Int, Sendable {
     case unreachable = 5      // --connect-timeout expired
     case inputError = 6
     case outputError = 7
+    case fatalError = 8       // librdkafka raised a fatal error
+    case cancelled = 9        // the library's caller stopped listening
 }
 
 /// A stop request shared by the signal handler, the reporter and the producing thread.
@@ -20,25 +22,15 @@ public enum StopReason: Int, Sendable {
 ///
 /// Sendable: all state is atomic or an immutable file descriptor; `request` only does an
 /// atomic exchange and a write(2), so it is async-signal-safe.
-public final class StopSignal: Sendable {
+package final class StopSignal: Sendable {
     private let reasonValue = Atomic<Int>(0)
     private let signals = Atomic<Int>(0)
     /// Readable once a stop was requested.
-    public let wakeFD: Int32
+    package let wakeFD: Int32
     private let notifyFD: Int32
 
-    public init() {
-        var fds: [Int32] = [-1, -1]
-        if pipe(&fds) == 0 {
-            for fd in fds {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-            }
-        } else {
-            fds = [-1, -1]
-        }
-        wakeFD = fds[0]
-        notifyFD = fds[1]
+    package init() {
+        (wakeFD, notifyFD) = makeInternalPipe()
     }
 
     deinit {
@@ -46,7 +38,7 @@ public final class StopSignal: Sendable {
         close(notifyFD)
     }
 
-    public func request(_ reason: StopReason) {
+    package func request(_ reason: StopReason) {
         let (exchanged, _) = reasonValue.compareExchange(expected: 0, desired: reason.rawValue, ordering: .sequentiallyConsistent)
         if exchanged {
             var b: UInt8 = 1
@@ -54,14 +46,14 @@ public final class StopSignal: Sendable {
         }
     }
 
-    @inline(__always) public var isStopped: Bool { reasonValue.load(ordering: .relaxed) != 0 }
+    @inline(__always) package var isStopped: Bool { reasonValue.load(ordering: .relaxed) != 0 }
 
-    public var reason: StopReason { StopReason(rawValue: reasonValue.load(ordering: .sequentiallyConsistent)) ?? .none }
+    package var reason: StopReason { StopReason(rawValue: reasonValue.load(ordering: .sequentiallyConsistent)) ?? .none }
 
     /// Counts a SIGINT/SIGTERM; returns how many have counted (a second one abandons the drain).
     /// A repeat within 200 ms of the first is the same request delivered twice — `timeout`
     /// signals the child and then its process group — and does not count.
-    public func signalReceived(_ reason: StopReason) -> Int {
+    package func signalReceived(_ reason: StopReason) -> Int {
         let now = Clock.monotonicNanos()
         let (first, _) = firstSignalNanos.compareExchange(expected: 0, desired: now, ordering: .sequentiallyConsistent)
         if !first && now &- firstSignalNanos.load(ordering: .sequentiallyConsistent) < 200_000_000 {
@@ -74,5 +66,5 @@ public final class StopSignal: Sendable {
 
     private let firstSignalNanos = Atomic<UInt64>(0)
 
-    public var signalCount: Int { signals.load(ordering: .sequentiallyConsistent) }
+    package var signalCount: Int { signals.load(ordering: .sequentiallyConsistent) }
 }

@@ -10,10 +10,10 @@ private final class ThreadBody: @unchecked Sendable {
 
 /// A joinable POSIX thread that blocks SIGINT/SIGTERM, so signals land on the
 /// producing thread, whose sleeps and waits they are meant to interrupt.
-public struct WorkerThread: Sendable {
+package struct WorkerThread: Sendable {
     private let handle: pthread_t
 
-    public init(name: String, _ body: @escaping @Sendable () -> Void) {
+    package init(name: String, _ body: @escaping @Sendable () -> Void) {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
@@ -33,24 +33,24 @@ public struct WorkerThread: Sendable {
         handle = tid
     }
 
-    public func join() {
+    package func join() {
         pthread_join(handle, nil)
     }
 
     /// For a thread nobody will join: its resources are freed when it ends.
-    public func detach() {
+    package func detach() {
         pthread_detach(handle)
     }
 }
 
-/// A mutex + condition variable pair for the rare waits (backpressure, drain).
+/// A mutex + condition variable for the rare waits (backpressure, drain).
 /// `@unchecked Sendable`: every access to the pthread objects goes through them,
 /// and pthread mutexes/conditions are made for cross-thread use.
-public final class Waiter: @unchecked Sendable {
+final class Waiter: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let cond: UnsafeMutablePointer<pthread_cond_t>
 
-    public init() {
+    init() {
         mutex = .allocate(capacity: 1)
         cond = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -69,7 +69,7 @@ public final class Waiter: @unchecked Sendable {
     }
 
     /// Waits up to `nanos` or until signalled, unless `ready()` (checked under the lock) holds.
-    public func wait(nanos: UInt64, unless ready: () -> Bool) {
+    func wait(nanos: UInt64, unless ready: () -> Bool) {
         pthread_mutex_lock(mutex)
         if !ready() {
             let deadline = Clock.monotonicNanos() + nanos
@@ -79,26 +79,20 @@ public final class Waiter: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    public func signal() {
+    func signal() {
         pthread_mutex_lock(mutex)
         pthread_cond_broadcast(cond)
         pthread_mutex_unlock(mutex)
     }
 
-    /// Runs `body` under the lock: for state shared by the producer and reporter threads.
-    @inline(__always) public func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
 }
 
-/// A plain mutex with try-lock, for serving delivery reports from two threads in turn.
+/// A plain mutex with try-lock.
 /// `@unchecked Sendable`: a pthread mutex is made for cross-thread use.
-public final class ServeLock: @unchecked Sendable {
+final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    public init() {
+    init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
     }
@@ -108,7 +102,13 @@ public final class ServeLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    @inline(__always) public func lock() { pthread_mutex_lock(mutex) }
-    @inline(__always) public func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
-    @inline(__always) public func unlock() { pthread_mutex_unlock(mutex) }
+    @inline(__always) func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
+
+    @inline(__always) func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
 }

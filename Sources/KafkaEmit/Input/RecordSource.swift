@@ -1,0 +1,58 @@
+/// One outgoing header: name and value bytes; a nil value is a null header value.
+struct RecordHeaderView {
+    var name: UnsafeRawBufferPointer
+    var value: UnsafeRawBufferPointer?
+}
+
+/// One record as a source lends it. Every view is valid until the source's next call.
+struct RecordView {
+    /// The record's number (`{i}`): generated records count from 0, lines mode counts lines.
+    var index: UInt64
+    /// nil = null key.
+    var key: UnsafeRawBufferPointer?
+    /// nil = null value (a tombstone).
+    var value: UnsafeRawBufferPointer?
+    var headers: UnsafeBufferPointer<RecordHeaderView>
+    /// -1 = librdkafka's partitioner.
+    var partition: Int32 = -1
+    /// Milliseconds since the epoch; 0 = librdkafka's (the time of sending).
+    var timestampMillis: Int64 = 0
+    /// nil = the run's topic (`-t`).
+    var topic: UnsafeRawBufferPointer? = nil
+    /// The correlation id; empty when it is the record number (`{i}`), which the sink keeps
+    /// as a number instead.
+    var correlation: UnsafeRawBufferPointer
+
+    static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
+    static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+}
+
+/// What `advance` found.
+enum SourceEvent: Equatable {
+    /// A record is ready: read `index`, then build it with `record()`.
+    case ready
+    /// No more records (input ended, `--count` reached, stopped or past `--duration`).
+    case end
+    /// The current input unit is not a valid record; the message says why.
+    case malformed(String)
+}
+
+/// Where records come from: one type per input kind (generated from templates, delimited
+/// lines, JSON envelopes, ...). The send loop asks for one record at a time and never looks
+/// at how it was made.
+protocol RecordSource: AnyObject {
+    /// The monotonic time at which waiting for input ends the stream (`--duration`); 0 = none.
+    func begin(inputDeadlineNanos: UInt64)
+    /// Moves to the next record, reading its input. Throws for an input that cannot be read.
+    func advance() throws(EmitError) -> SourceEvent
+    /// The current record's number, known before it is built (pacing deadlines use it).
+    var index: UInt64 { get }
+    /// Builds the current record. Called after pacing, so `{ts}` and `{now}` are send times.
+    func record() -> RecordView
+    /// The current malformed input's correlation, rendered from its raw bytes alone.
+    func malformedCorrelation() -> UnsafeRawBufferPointer
+}
+
+extension RecordSource {
+    func begin(inputDeadlineNanos: UInt64) {}
+}

@@ -1,0 +1,152 @@
+/// The record-building half that every source shares: key, value, header and correlation
+/// templates compiled once and rendered into reused buffers (no allocation per record).
+final class RecordTemplates {
+    /// Where the key and value come from for each record.
+    private enum Field { case null, input, keyPart, template }
+    private let keyField: Field
+    private let valueField: Field
+    private let keyTemplate: CompiledTemplate?
+    private let valueTemplate: CompiledTemplate
+    private let correlationTemplate: CompiledTemplate
+    private let headerTemplates: [CompiledTemplate]
+    private let keyBuffer = ByteBuffer()
+    private let valueBuffer = ByteBuffer()
+    private let correlationBuffer = ByteBuffer(capacity: 64)
+    private let headerBuffers: [ByteBuffer]
+    /// Header names, laid out once for the whole run.
+    private let nameArena: ByteBuffer
+    private let nameSpans: [(Int, Int)]
+    /// The headers of the current record: an input's own first, then `-H`, then the
+    /// correlation header.
+    @exclusivity(unchecked) private var headers: UnsafeMutablePointer<RecordHeaderView>
+    @exclusivity(unchecked) private var headerCapacity: Int
+    private let rendersCorrelation: Bool
+    private let nullEmpty: Bool
+    private let partition: Int32
+    @exclusivity(unchecked) private var ctx: RenderContext
+
+    /// `alwaysRenderCorrelation`: render `{i}` correlations too (a dry run prints them).
+    init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false) {
+        let topic = plan.topic
+        if let k = plan.key {
+            keyField = k.isLine ? .input : (k.isKey ? .keyPart : .template)
+            keyTemplate = CompiledTemplate(k, topic: topic)
+        } else {
+            keyField = .null
+            keyTemplate = nil
+        }
+        valueField = plan.value.isLine ? .input : .template
+        valueTemplate = CompiledTemplate(plan.value, topic: topic)
+        correlationTemplate = CompiledTemplate(plan.correlation, topic: topic)
+        var templates = plan.headers.map { $0.value.map { CompiledTemplate($0, topic: topic) } }
+        var names = plan.headers.map(\.name)
+        if let ch = plan.correlationHeader {
+            templates.append(CompiledTemplate(plan.correlation, topic: topic))
+            names.append(ch)
+        }
+        headerTemplates = templates.compactMap { $0 }
+        headerBuffers = headerTemplates.map { _ in ByteBuffer(capacity: 64) }
+        nullHeader = templates.map { $0 == nil }
+        let arena = ByteBuffer()
+        var spans: [(Int, Int)] = []
+        for n in names {
+            let at = arena.count
+            arena.append(n)
+            spans.append((at, arena.count - at))
+        }
+        nameArena = arena
+        nameSpans = spans
+        headerCapacity = max(8, names.count)
+        headers = .allocate(capacity: headerCapacity)
+        rendersCorrelation = alwaysRenderCorrelation || !plan.correlation.isIndex || plan.correlationHeader != nil
+        nullEmpty = plan.nullEmpty
+        partition = plan.partition ?? -1
+        ctx = RenderContext(rng: SeededRandom(seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)))
+    }
+
+    /// Which `-H` headers have no template (`-H NAME`: a null value).
+    private let nullHeader: [Bool]
+
+    deinit { headers.deallocate() }
+
+    /// Builds record `index` from one input unit: `input` is the line (or an envelope's
+    /// payload), `keyPart` the key split off it. `extra` headers go first.
+    @inline(__always)
+    func build(index: UInt64, input: UnsafeRawBufferPointer, keyPart: UnsafeRawBufferPointer?,
+               inputIsNull: Bool = false, extra: UnsafeBufferPointer<RecordHeaderView> = RecordView.noHeaders) -> RecordView {
+        ctx.index = index
+        ctx.line = input
+        ctx.keyPart = keyPart ?? RecordView.noBytes
+        ctx.wallMillis = -1
+
+        let key: UnsafeRawBufferPointer?
+        switch keyField {
+        case .null: key = nil
+        case .input: key = input
+        case .keyPart: key = keyPart
+        case .template:
+            keyBuffer.removeAll()
+            keyTemplate!.render(into: keyBuffer, &ctx)
+            key = keyBuffer.bytes
+        }
+        var value: UnsafeRawBufferPointer?
+        if valueField == .input {
+            value = inputIsNull ? nil : input
+        } else {
+            valueBuffer.removeAll()
+            valueTemplate.render(into: valueBuffer, &ctx)
+            value = valueBuffer.bytes
+        }
+        if nullEmpty, let v = value, v.count == 0 { value = nil }
+
+        var correlation = RecordView.noBytes
+        if rendersCorrelation {
+            correlationBuffer.removeAll()
+            correlationTemplate.render(into: correlationBuffer, &ctx)
+            correlation = correlationBuffer.bytes
+        }
+        return RecordView(index: index, key: key, value: value, headers: renderHeaders(extra),
+                          partition: partition, correlation: correlation)
+    }
+
+    @inline(__always) private func renderHeaders(_ extra: UnsafeBufferPointer<RecordHeaderView>) -> UnsafeBufferPointer<RecordHeaderView> {
+        let total = extra.count + nameSpans.count
+        if total == 0 { return RecordView.noHeaders }
+        if total > headerCapacity { growHeaders(total) }
+        var n = 0
+        for e in extra { headers[n] = e; n += 1 }
+        var t = 0
+        for (h, span) in nameSpans.enumerated() {
+            let name = UnsafeRawBufferPointer(start: nameArena.base + span.0, count: span.1)
+            var value: UnsafeRawBufferPointer?
+            if !nullHeader[h] {
+                let b = headerBuffers[t]
+                b.removeAll()
+                headerTemplates[t].render(into: b, &ctx)
+                value = b.bytes
+                t += 1
+            }
+            headers[n] = RecordHeaderView(name: name, value: value)
+            n += 1
+        }
+        return UnsafeBufferPointer(start: headers, count: total)
+    }
+
+    @inline(never) private func growHeaders(_ needed: Int) {
+        headers.deallocate()
+        headerCapacity = needed
+        headers = .allocate(capacity: needed)
+    }
+
+    /// The correlation of an input unit that is not a valid record: rendered from the raw
+    /// bytes alone (`{line}` is the whole unit, `{key}` empty).
+    func malformedCorrelation(index: UInt64, input: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        ctx.index = index
+        ctx.line = input
+        ctx.keyPart = RecordView.noBytes
+        ctx.wallMillis = -1
+        correlationBuffer.removeAll()
+        correlationTemplate.render(into: correlationBuffer, &ctx)
+        return correlationBuffer.bytes
+    }
+}

@@ -1,0 +1,107 @@
+/// `--dry-run`: renders the records the plan would send, in order, and contacts no broker.
+final class DryRun {
+    private let plan: EmitPlan
+    private let stop: StopSignal
+    private let stdoutFD: Int32
+    private let stderrFD: Int32
+
+    init(plan: EmitPlan, stop: StopSignal, stdoutFD: Int32, stderrFD: Int32) {
+        self.plan = plan
+        self.stop = stop
+        self.stdoutFD = stdoutFD
+        self.stderrFD = stderrFD
+    }
+
+    private lazy var topicBytes: ByteBuffer = { let b = ByteBuffer(); b.append(plan.topic); return b }()
+    private lazy var customFormatter = ResultFormatter(format: plan.output)
+
+    func run(_ reader: LineReader?) -> RunResult {
+        let writer = OutputWriter(fd: stdoutFD)
+        let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true)
+        var result = plan.withSource(reader: reader, templates: templates, Rendering(dry: self, writer: writer))
+        writer.flush()
+        result.dryRun = true
+        if writer.closed {
+            result.ending = .outputClosed
+        } else if let failure = writer.failure {
+            result.ending = .outputError
+            result.message = "writing the records to stdout: \(failure)"
+        } else if stop.reason == .interrupted {
+            result.ending = .interrupted
+        } else if stop.reason == .terminated {
+            result.ending = .terminated
+        }
+        if !plan.quiet { writeAll(stderrFD, "kafka-emit: dry run: \(result.attempted) record(s) rendered, nothing sent\n") }
+        return result
+    }
+
+    private struct Rendering: SourceConsumer {
+        let dry: DryRun
+        let writer: OutputWriter
+        func consume<Source: RecordSource>(_ source: Source) -> RunResult {
+            var result = RunResult()
+            var pacer = Pacer(.unpaced, durationNanos: dry.plan.durationNanos, clock: SystemClock())
+            pacer.begin()
+            source.begin(inputDeadlineNanos: pacer.durationEnd)
+            do throws(EmitError) {
+                while !dry.stop.isStopped && !writer.closed && !pacer.expired {
+                    switch try source.advance() {
+                    case .end: return result
+                    case .malformed(let message):
+                        if dry.plan.stopOnError { throw .dataError("\(message); fix the input, or pass --continue-on-error") }
+                        writeAll(dry.stderrFD, "kafka-emit: \(message)\n")
+                    case .ready:
+                        dry.write(source.record(), to: writer)
+                        result.attempted += 1
+                    }
+                }
+            } catch {
+                result.ending = .inputError(error)
+                result.message = error.message
+            }
+            return result
+        }
+    }
+
+    private func write(_ r: RecordView, to w: OutputWriter) {
+        let out = w.buffer
+        switch plan.output {
+        case .none: return
+        case .json:
+            out.appendLiteral("{\"topic\":"); JSONString.append(out, plan.topic)
+            out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
+            out.appendLiteral(",\"key\":"); appendJSON(r.key, out)
+            out.appendLiteral(",\"value\":"); appendJSON(r.value, out)
+            out.appendLiteral(",\"headers\":{")
+            for (i, h) in r.headers.enumerated() {
+                if i > 0 { out.append(0x2C) }
+                JSONString.append(out, h.name)
+                out.append(0x3A)
+                appendJSON(h.value, out)
+            }
+            out.appendLiteral("},\"correlation\":"); JSONString.append(out, r.correlation)
+            out.appendLiteral("}\n")
+        case .text:
+            out.appendLiteral("record topic="); out.append(plan.topic)
+            out.appendLiteral(" partition="); out.appendDecimal(Int64(r.partition))
+            out.appendLiteral(" key="); if let key = r.key { out.append(key) } else { out.appendLiteral("(null)") }
+            out.appendLiteral(" value="); if let value = r.value { out.append(value) } else { out.appendLiteral("(null)") }
+            for h in r.headers {
+                out.appendLiteral(" header:"); out.append(h.name); out.append(0x3D)
+                if let v = h.value { out.append(v) }
+            }
+            out.appendLiteral(" correlation="); out.append(r.correlation)
+            out.append(0x0A)
+        case .custom:
+            let view = ResultView(delivered: true, topic: topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
+                                  latencyMicros: 0, key: r.key, value: r.value, correlation: r.correlation,
+                                  errorName: "", errorMessage: "")
+            customFormatter.append(view, to: out)
+        }
+        w.lineDone()
+    }
+
+    private func appendJSON(_ bytes: UnsafeRawBufferPointer?, _ out: ByteBuffer) {
+        if let bytes { JSONString.append(out, bytes) } else { out.appendLiteral("null") }
+    }
+}

@@ -1,0 +1,23 @@
+/// `-o json`: one object per result, `{"status":"delivered","topic":…,"partition":…,
+/// "offset":…,"correlation":…,"key":…,"timestamp":…,"latency_ms":…}`; failed records carry
+/// `"error"` and `"error_code"` instead of the offset.
+enum JSONResult {
+    static func append(_ r: ResultView, to out: ByteBuffer) {
+        if r.delivered { out.appendLiteral("{\"status\":\"delivered\",\"topic\":") } else { out.appendLiteral("{\"status\":\"failed\",\"topic\":") }
+        JSONString.append(out, r.topic)
+        out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
+        if r.delivered { out.appendLiteral(",\"offset\":"); out.appendDecimal(r.offset) }
+        out.appendLiteral(",\"correlation\":"); JSONString.append(out, r.correlation)
+        out.appendLiteral(",\"key\":")
+        if let k = r.key { JSONString.append(out, k) } else { out.appendLiteral("null") }
+        if r.timestampMillis >= 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
+        out.appendLiteral(",\"latency_ms\":"); out.appendMilli(r.latencyMicros)
+        if !r.delivered {
+            out.appendLiteral(",\"error\":")
+            JSONString.append(out, r.errorMessage)
+            out.appendLiteral(",\"error_code\":")
+            JSONString.append(out, r.errorName)
+        }
+        out.appendLiteral("}\n")
+    }
+}

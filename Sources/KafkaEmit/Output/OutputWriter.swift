@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one buffered writer for stdout: result lines are appended to `buffer` and written
+/// in large write(2) calls — on a size threshold, when the reporter goes idle, and at the
+/// end; per line when stdout is a terminal.
+package final class OutputWriter {
+    package let fd: Int32
+    package let buffer: ByteBuffer
+    package let isTerminal: Bool
+    private let threshold: Int
+    package private(set) var closed = false       // the reader went away (EPIPE)
+    package private(set) var failure: String?     // any other write error
+
+    package init(fd: Int32, threshold: Int = 64 * 1024) {
+        self.fd = fd
+        self.threshold = threshold
+        buffer = ByteBuffer(capacity: threshold * 2)
+        isTerminal = isatty(fd) == 1
+    }
+
+    /// Call after appending one line.
+    @inline(__always) package func lineDone() {
+        if isTerminal || buffer.count >= threshold { flush() }
+    }
+
+    package func flush() {
+        guard buffer.count > 0 else { return }
+        defer { buffer.removeAll() }
+        guard !closed && failure == nil else { return }
+        var off = 0
+        while off < buffer.count {
+            let n = write(fd, buffer.base + off, buffer.count - off)
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EPIPE { closed = true } else { failure = String(cString: strerror(errno)) }
+                return
+            }
+            off += n
+        }
+    }
+}
+
+/// Writes a whole string to a file descriptor (stderr diagnostics; not for the hot path).
+package func writeAll(_ fd: Int32, _ text: String) {
+    var s = text
+    s.withUTF8 { p in
+        var off = 0
+        while off < p.count {
+            let n = write(fd, p.baseAddress! + off, p.count - off)
+            if n < 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
+    }
+}

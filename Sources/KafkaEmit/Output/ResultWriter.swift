@@ -1,0 +1,61 @@
+/// The CLI's result sink: one line per record on stdout (through the one buffered writer)
+/// and the latency statistics of the summary. Runs under the report server's sink lock.
+///
+/// `@unchecked Sendable` — invariant: every call comes holding the sink lock (or from the
+/// producing thread for `willSend`, before the record is handed over); the run reads
+/// `stats` under that lock or after the reporter has been joined.
+final class ResultWriter: ResultSink, @unchecked Sendable {
+    let writer: OutputWriter
+    private let formatter: ResultFormatter
+    let stats = RunStats()
+    private let correlations: CorrelationStore
+    private let scratch = ByteBuffer(capacity: 64)
+    private let stop: StopSignal
+    private let formatsResults: Bool
+
+    private let topic: [UInt8]
+
+    init(writer: OutputWriter, formatter: ResultFormatter, topic: String, correlations: CorrelationStore, stop: StopSignal, formatsResults: Bool) {
+        self.topic = Array(topic.utf8)
+        self.writer = writer
+        self.formatter = formatter
+        self.correlations = correlations
+        self.stop = stop
+        self.formatsResults = formatsResults
+    }
+
+    @inline(__always) func willSend(slot: Int, record: RecordView, topic: TopicID) {
+        correlations.store(slot: slot, index: record.index, correlation: record.correlation)
+    }
+
+    func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
+        let buffer = writer.buffer
+        for r in reports {
+            let latencyMicros = r.latencyMicros(now: nowNanos)
+            if r.errorCode == 0 {
+                stats.recordDelivered(bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0), latencyMicros: latencyMicros)
+            }
+            guard formatsResults else { continue }
+            let delivered = r.errorCode == 0
+            let view = topic.withUnsafeBytes { topic in ResultView(
+                delivered: delivered, topic: topic, partition: r.partition, offset: r.offset,
+                timestampMillis: r.timestampMillis, latencyMicros: latencyMicros,
+                key: r.key, value: r.value,
+                correlation: correlations.correlation(slot: r.slot, scratch: scratch),
+                errorName: delivered ? "" : r.errorName,
+                errorMessage: delivered ? "" : r.errorMessage) }
+            formatter.append(view, to: buffer)
+            writer.lineDone()
+        }
+        checkWriter()
+    }
+
+    func idle() {
+        writer.flush()
+        checkWriter()
+    }
+
+    @inline(__always) private func checkWriter() {
+        if writer.closed { stop.request(.outputClosed) } else if writer.failure != nil { stop.request(.outputError) }
+    }
+}

@@ -1,0 +1,31 @@
+import Histogram
+
+/// Pacing figures: how late records went out against their schedule.
+package struct PacingStats: Sendable {
+    package var latenessMicros = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+    /// Total time the schedule was shifted because the sender could not keep up.
+    package var behindNanos: UInt64 = 0
+    package var paced = false
+    /// Records that went out on the schedule.
+    package var sent: UInt64 = 0
+    /// Monotonic send times and numbers of the first and last record, and the schedule's
+    /// interval: what drift and achieved rate are computed from.
+    package var firstSendNanos: UInt64 = 0
+    package var lastSendNanos: UInt64 = 0
+    package var firstIndex: UInt64 = 0
+    package var lastIndex: UInt64 = 0
+    package var intervalNanos: Double = 0
+    package init() {}
+
+    /// Actual first-to-last send span minus the ideal one (and minus deliberate shifts), in ns.
+    package var driftNanos: Double {
+        guard lastIndex > firstIndex else { return 0 }
+        return Double(lastSendNanos - firstSendNanos) - Double(lastIndex - firstIndex) * intervalNanos - Double(behindNanos)
+    }
+
+    /// Records per second actually achieved between the first and the last send.
+    package var achievedRate: Double {
+        guard sent > 1, lastSendNanos > firstSendNanos else { return 0 }
+        return Double(sent - 1) / (Double(lastSendNanos - firstSendNanos) / 1e9)
+    }
+}

@@ -1,0 +1,40 @@
+/// A delivery report copied out of librdkafka's message before the event is destroyed.
+/// `key` and `value` point into the message and are valid only during the handler call.
+/// Trivial (no references), so a batch of them costs no retain/release.
+struct DeliveryReport {
+    /// The in-flight slot the record occupied; index into the sink's per-record state.
+    var slot: Int
+    /// 0 on success, else a librdkafka `rd_kafka_resp_err_t` code.
+    var errorCode: Int32
+    var partition: Int32
+    /// The broker's offset, or -1 when it reported none (acks=0, acknowledged implicitly).
+    var offset: Int64
+    var timestampMillis: Int64
+    var key: UnsafeRawBufferPointer?
+    var value: UnsafeRawBufferPointer?
+    /// Monotonic time the record was handed to librdkafka.
+    var sentNanos: UInt64
+    /// librdkafka's message or our reason as a C string valid during the handler call; nil
+    /// means the description of `errorCode`.
+    var detail: UnsafePointer<CChar>?
+
+    var succeeded: Bool { errorCode == 0 }
+
+    /// Microseconds from handing the record to librdkafka to `nowNanos`.
+    @inline(__always) func latencyMicros(now nowNanos: UInt64) -> UInt64 {
+        nowNanos > sentNanos ? (nowNanos - sentNanos) / 1000 : 0
+    }
+    var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
+    var errorMessage: String { detail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
+}
+
+/// Receives delivery reports, in completion order, one call at a time (the report server's
+/// locks serialise them; see "Threads" in SendLoop.swift).
+protocol DeliveryHandler: AnyObject, Sendable {
+    /// A batch of reports; `nowNanos` is one monotonic reading for the batch.
+    func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64)
+    /// The reporter is about to block: flush buffered output.
+    func idle()
+    /// An ERROR event from librdkafka (broker down, fatal idempotence error, ...).
+    func clientError(code: Int32, message: String, fatal: Bool)
+}

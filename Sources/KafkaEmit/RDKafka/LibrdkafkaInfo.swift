@@ -1,0 +1,34 @@
+import Crdkafka
+
+/// What `--version` reports about the librdkafka the binary runs on.
+package enum LibrdkafkaInfo {
+    package static var version: String { String(cString: rd_kafka_version_str()) }
+
+    package static var builtinFeatures: String {
+        let conf = rd_kafka_conf_new()!
+        defer { rd_kafka_conf_destroy(conf) }
+        var size = 0
+        rd_kafka_conf_get(conf, "builtin.features", nil, &size)
+        var buf = [CChar](repeating: 0, count: max(size, 1))
+        rd_kafka_conf_get(conf, "builtin.features", &buf, &size)
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static let invalidArgCode = RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue
+    static let badMessageCode = RD_KAFKA_RESP_ERR__BAD_MSG.rawValue
+    static let purgeQueueCode = RD_KAFKA_RESP_ERR__PURGE_QUEUE.rawValue
+    static let purgeInflightCode = RD_KAFKA_RESP_ERR__PURGE_INFLIGHT.rawValue
+    static let unknownTopicCode = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue
+    static let transportCode = RD_KAFKA_RESP_ERR__TRANSPORT.rawValue
+    static let fatalCode = RD_KAFKA_RESP_ERR__FATAL.rawValue
+
+    /// librdkafka's short name for an error code, e.g. `MSG_SIZE_TOO_LARGE`.
+    package static func errorName(_ code: Int32) -> String {
+        String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))
+    }
+
+    /// librdkafka's description of an error code.
+    package static func errorDescription(_ code: Int32) -> String {
+        String(cString: rd_kafka_err2str(rd_kafka_resp_err_t(code)))
+    }
+}

@@ -1,0 +1,178 @@
+import Crdkafka
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serves librdkafka's delivery reports and error events to one handler, in completion
+/// order. Two threads take turns (see "Threads" in SendLoop.swift): the reporter thread,
+/// woken by the report queue's IO event, and the producing thread while it sends in bulk
+/// (as kcat does between records) — then messages are freed by the thread that allocated
+/// them and slots come straight back. Whoever holds `serveLock` pops and handles events.
+///
+/// `@unchecked Sendable` — invariant: `handler` is set before the reporter starts and
+/// cleared after it is joined; the scratch buffers belong to one thread each; every call
+/// into the handler is made holding `sinkLock`.
+final class ReportServer: @unchecked Sendable {
+    private let queue: OpaquePointer
+    private let slots: InFlightSlots
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let serveLock = Lock()
+    /// Held around every call into the handler; readers of the handler's state take it too.
+    let sinkLock = Lock()
+    private var handler: (any DeliveryHandler)?
+    private var thread: WorkerThread?
+    private let stopping = Atomic<Bool>(false)
+    /// Monotonic time the producing thread last served reports itself (0 = not serving).
+    private let producerServedAt = Atomic<UInt64>(0)
+    private let delivered = Atomic<Bool>(false)
+    private let reporterScratch = Scratch()
+    private let producerScratch = Scratch()
+
+    /// While the producing thread served within this window, the reporter stays out of its way:
+    /// two threads freeing and allocating messages contend on malloc's locks.
+    private static let producerServingWindow: UInt64 = 2_000_000
+
+    init(producer: ProducerHandle, slots: InFlightSlots) {
+        queue = producer.mainQueue
+        self.slots = slots
+        (wakeRead, wakeWrite) = makeInternalPipe()
+        // librdkafka writes a byte here whenever the queue goes from empty to non-empty, so
+        // the reporter can wait for reports without popping them.
+        var one: UInt8 = 1
+        rd_kafka_queue_io_event_enable(queue, wakeWrite, &one, 1)
+    }
+
+    deinit {
+        rd_kafka_queue_io_event_enable(queue, -1, nil, 0)
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
+    /// A record was delivered: the cluster answers for its topic.
+    var anyDelivered: Bool { delivered.load(ordering: .acquiring) }
+
+    func start(_ handler: any DeliveryHandler) {
+        stopping.store(false, ordering: .releasing)
+        self.handler = handler
+        thread = WorkerThread(name: "kafka-emit-dr") { [self] in reportLoop(handler) }
+    }
+
+    /// Stops the reporter once it has served what is waiting. Call after the drain.
+    func stop() {
+        stopping.store(true, ordering: .releasing)
+        wake()
+        thread?.join()
+        thread = nil
+        handler = nil
+    }
+
+    private func wake() {
+        var b: UInt8 = 1
+        _ = write(wakeWrite, &b, 1)
+    }
+
+    private func reportLoop(_ handler: any DeliveryHandler) {
+        var pfd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
+        var sink = [UInt8](repeating: 0, count: 256)
+        while true {
+            let stopRequested = stopping.load(ordering: .acquiring)
+            let servedAt = producerServedAt.load(ordering: .relaxed)
+            let producerServing = servedAt != 0 && Clock.monotonicNanos() &- servedAt < Self.producerServingWindow
+            if !producerServing || stopRequested {
+                serveLock.lock()
+                while let ev = rd_kafka_queue_poll(queue, 0) {
+                    process(ev, handler, reporterScratch, onProducer: false)
+                    rd_kafka_event_destroy(ev)
+                }
+                serveLock.unlock()
+            }
+            // Lines formatted by either thread reach their reader promptly.
+            sinkLock.locked { handler.idle() }
+            if stopRequested { break }
+            _ = poll(&pfd, 1, producerServing ? 2 : 100)
+            while read(wakeRead, &sink, sink.count) > 0 {}
+        }
+    }
+
+    /// The producing thread is about to wait (backpressure, pacing, drain): hand report
+    /// serving back to the reporter at once instead of after the serving window.
+    @inline(__always) func producerWillWait() {
+        guard producerServedAt.load(ordering: .relaxed) != 0 else { return }
+        producerServedAt.store(0, ordering: .relaxed)
+        wake()
+    }
+
+    /// Serves the reports already waiting, on the producing thread. Non-blocking; skipped
+    /// while the reporter is serving.
+    @inline(__always) func serveOnProducer() {
+        guard let handler, serveLock.tryLock() else { return }
+        while let ev = rd_kafka_queue_poll(queue, 0) {
+            process(ev, handler, producerScratch, onProducer: true)
+            rd_kafka_event_destroy(ev)
+        }
+        serveLock.unlock()
+        producerServedAt.store(Clock.monotonicNanos(), ordering: .relaxed)
+    }
+
+    /// A record refused before librdkafka took it (too large, malformed input): reported
+    /// through the same handler, so it gets its result like any other; the slot is freed.
+    func reportLocalFailure(slot: Int, code: Int32, message: String, record: RecordView) {
+        let now = Clock.monotonicNanos()
+        message.withCString { text in
+            var report = DeliveryReport(slot: slot, errorCode: code, partition: record.partition, offset: -1,
+                                        timestampMillis: -1, key: record.key, value: record.value,
+                                        sentNanos: now, detail: text)
+            withUnsafeMutablePointer(to: &report) { p in
+                sinkLock.locked { handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now) }
+            }
+        }
+        slots.releaseLocally(slot, completed: 0)
+    }
+
+    /// Per-thread scratch for turning one DR event into reports.
+    private final class Scratch {
+        static let batchMax = 1024
+        let messages = UnsafeMutablePointer<UnsafePointer<rd_kafka_message_t>?>.allocate(capacity: batchMax)
+        let reports = UnsafeMutablePointer<DeliveryReport>.allocate(capacity: batchMax)
+        deinit { messages.deallocate(); reports.deallocate() }
+    }
+
+    private func process(_ ev: OpaquePointer, _ handler: any DeliveryHandler, _ scratch: Scratch, onProducer: Bool) {
+        let type = rd_kafka_event_type(ev)
+        if type == RD_KAFKA_EVENT_DR {
+            let msgs = scratch.messages, reports = scratch.reports
+            var tstype = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+            while true {
+                let n = rd_kafka_event_message_array(ev, msgs, Scratch.batchMax)
+                if n == 0 { break }
+                let now = Clock.monotonicNanos()
+                var anyDelivered = false
+                for k in 0..<n {
+                    let m = msgs[k]!.pointee
+                    let slot = Int(bitPattern: m._private)
+                    anyDelivered = anyDelivered || m.err == RD_KAFKA_RESP_ERR_NO_ERROR
+                    reports[k] = DeliveryReport(
+                        slot: slot, errorCode: m.err.rawValue, partition: m.partition,
+                        // librdkafka's "no offset" sentinels (acks=0, implicit acks) read as -1.
+                        offset: m.offset >= 0 ? m.offset : -1,
+                        timestampMillis: rd_kafka_message_timestamp(msgs[k], &tstype),
+                        key: m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
+                        value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
+                        sentNanos: slots.sentAt[slot], detail: nil)
+                }
+                if anyDelivered && !delivered.load(ordering: .relaxed) { delivered.store(true, ordering: .releasing) }
+                let batch = UnsafeMutableBufferPointer(start: reports, count: n)
+                sinkLock.locked { handler.deliveries(batch, nowNanos: now) }
+                // Only now may these slots be reused.
+                if onProducer { slots.releaseOnProducer(batch) } else { slots.releaseFromReporter(batch) }
+            }
+        } else if type == RD_KAFKA_EVENT_ERROR {
+            let code = rd_kafka_event_error(ev).rawValue
+            let message = String(cString: rd_kafka_event_error_string(ev))
+            let fatal = rd_kafka_event_error_is_fatal(ev) != 0
+            sinkLock.locked { handler.clientError(code: code, message: message, fatal: fatal) }
+        }
+    }
+}

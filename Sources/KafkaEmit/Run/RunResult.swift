@@ -1,0 +1,43 @@
+import Histogram
+
+/// How a run of the CLI ended; the executable's `ExitStatus` table turns it into the exit
+/// code of SPEC §5.
+package enum RunEnding: Sendable, Equatable {
+    /// Every record got its result (some may have failed).
+    case finished
+    case interrupted
+    case terminated
+    /// A second signal abandoned the drain with this many records still in flight.
+    case abandoned(inFlight: Int, terminated: Bool)
+    /// No broker answered, or the topic does not exist and was not created.
+    case unreachable
+    /// The input could not be read, or a malformed record under stop-on-error.
+    case inputError(EmitError)
+    /// stdout's reader went away.
+    case outputClosed
+    /// Writing stdout failed.
+    case outputError
+    /// librdkafka raised a fatal error.
+    case fatalError
+}
+
+/// What a finished run reports: its ending, the figures of the summary, and the one line to
+/// print on stderr when it ended early.
+package struct RunResult: Sendable {
+    package var ending: RunEnding = .finished
+    package var delivered = 0
+    package var failed = 0
+    /// Records handed to the send path (delivered + failed + abandoned).
+    package var attempted = 0
+    /// Records the run was asked for (`--count`), when known.
+    package var requested: UInt64?
+    package var elapsedNanos: UInt64 = 0
+    package var deliveredBytes: UInt64 = 0
+    /// Delivery latency in microseconds; nil when nothing was delivered (or not readable).
+    package var latency: Histogram<UInt64>?
+    package var pacing = PacingStats()
+    package var message: String?
+    package var dryRun = false
+
+    package init() {}
+}

@@ -1,0 +1,64 @@
+import Histogram
+
+/// The end-of-run summary on stderr, as a line of text or (with `-o json`) one JSON object.
+package enum Summary {
+    package static func text(_ r: RunResult) -> String {
+        let secs = Double(r.elapsedNanos) / 1e9
+        let rate = secs > 0 ? Double(r.delivered + r.failed) / secs : 0
+        let mbps = secs > 0 ? Double(r.deliveredBytes) / secs / 1e6 : 0
+        var line = "kafka-emit: \(r.delivered) delivered, \(r.failed) failed"
+        if let n = neverSent(r), n > 0 { line += ", \(n) never sent" }
+        line += " in \(Fmt.seconds(nanos: r.elapsedNanos))"
+        line += " (\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, \(Fmt.fixed(mbps, 2)) MB/s)"
+        if let h = r.latency, h.totalCount > 0 {
+            line += "; latency ms mean=\(Fmt.millis(micros: UInt64(h.mean)))"
+            for (name, p) in percentiles { line += " \(name)=\(Fmt.millis(micros: h.valueAtPercentile(p)))" }
+            line += " max=\(Fmt.millis(micros: h.max))"
+        }
+        let p = r.pacing
+        if p.paced && p.latenessMicros.totalCount > 0 {
+            let h = p.latenessMicros
+            line += "; send lateness us p50=\(h.valueAtPercentile(50)) p99=\(h.valueAtPercentile(99)) max=\(h.max)"
+            line += ", behind schedule \(Fmt.millis(micros: p.behindNanos / 1000))ms"
+            if p.sent > 1 {
+                let drift = p.driftNanos / 1e6
+                line += ", drift \(drift >= 0 ? "+" : "")\(Fmt.fixed(drift, 3))ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
+            }
+        }
+        return line
+    }
+
+    package static func json(_ r: RunResult, exitCode: Int32) -> String {
+        let secs = Double(r.elapsedNanos) / 1e9
+        let rate = secs > 0 ? Double(r.delivered + r.failed) / secs : 0
+        let mbps = secs > 0 ? Double(r.deliveredBytes) / secs / 1e6 : 0
+        func ms(_ us: UInt64) -> String { Fmt.fixed(Double(us) / 1000, 3) }
+        var json = "{\"summary\":true,\"delivered\":\(r.delivered),\"failed\":\(r.failed)"
+        json += ",\"never_sent\":\(neverSent(r).map(String.init) ?? "null")"
+        json += ",\"elapsed_s\":\(Fmt.fixed(secs, 3)),\"records_per_s\":\(Fmt.fixed(rate, 1)),\"mb_per_s\":\(Fmt.fixed(mbps, 3))"
+        if let h = r.latency, h.totalCount > 0 {
+            json += ",\"latency_ms\":{\"mean\":\(Fmt.fixed(h.mean / 1000, 3))"
+            for (name, p) in percentiles { json += ",\"\(name.replacingAll(".", with: "_"))\":\(ms(h.valueAtPercentile(p)))" }
+            json += ",\"max\":\(ms(h.max))}"
+        } else {
+            json += ",\"latency_ms\":{\"mean\":null" + percentiles.map { ",\"\($0.0.replacingAll(".", with: "_"))\":null" }.joined() + ",\"max\":null}"
+        }
+        let p = r.pacing
+        if p.paced {
+            let h = p.latenessMicros
+            json += ",\"lateness_us\":{\"p50\":\(h.valueAtPercentile(50)),\"p99\":\(h.valueAtPercentile(99)),\"max\":\(h.max)}"
+            json += ",\"behind_schedule_ms\":\(ms(p.behindNanos / 1000))"
+            json += ",\"drift_ms\":\(Fmt.fixed(p.driftNanos / 1e6, 3)),\"send_rate\":\(Fmt.fixed(p.achievedRate, 2))"
+        }
+        if case .abandoned(let n, _) = r.ending { json += ",\"abandoned\":\(n)" }
+        return json + ",\"exit_code\":\(exitCode)}"
+    }
+
+    private static let percentiles: [(String, Double)] = [("p50", 50), ("p95", 95), ("p99", 99), ("p99.9", 99.9)]
+
+    /// Records the run was asked for but never handed to the send path.
+    static func neverSent(_ r: RunResult) -> Int? {
+        guard let n = r.requested, !r.dryRun else { return nil }
+        return max(0, Int(clamping: n) - r.attempted)
+    }
+}

@@ -1,0 +1,223 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Threads (DESIGN.md "Threads"), and the only lock order.
+//
+// - The producing thread runs `SendLoop.run`: it takes records from the source, paces them,
+//   takes an in-flight slot, produces, and serves delivery reports itself while it sends in
+//   bulk; then it drains. Signals land on it (every other thread blocks them).
+// - The reporter thread (`ReportServer`) serves reports otherwise, woken by the report
+//   queue's IO event, and flushes the sink when idle.
+// - The watch thread (`SendLoop.startWatch`) proves a broker answers within the connect
+//   timeout, or stops the run and purges what is queued.
+// - The progress thread (CLI `--stats-interval`) only reads counters, under the sink lock.
+// - librdkafka's own threads talk to brokers.
+//
+// Locks, always taken in this order and never the other way round:
+//   1. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
+//      keep completion order whichever thread serves them.
+//   2. `ReportServer.sinkLock`: held around every call into the sink (and `SendLoop`'s
+//      handler methods); readers of sink state take it too.
+//   3. `InFlightSlots`' waiter mutex: held only inside wait/signal, never while calling out.
+
+/// How a send loop behaves, whoever runs it (CLI or `KafkaSender`).
+struct SendOptions {
+    /// The topic of records that name none (`-t`); nil when every record names its own.
+    var defaultTopic: String?
+    var connectTimeoutNanos: UInt64 = 10_000_000_000
+    /// Stop taking records after the first failed one (records in flight still report).
+    var stopOnError = true
+    /// Serve reports on the producing thread between records (bulk and fast-paced sends);
+    /// slower paces leave them to the reporter, which answers each report at once.
+    var servesReportsOnProducer = true
+    /// Diagnostics for a person (fatal client errors; broker events when verbose). Called
+    /// holding the sink lock.
+    var diagnostic: (@Sendable (String) -> Void)?
+    var verbose = false
+}
+
+/// The one loop that sends records: source → pacer → slot → produce, with backpressure,
+/// stop-on-error, signals, the connectivity check and the drain. The CLI and `KafkaSender`
+/// both run it.
+///
+/// `@unchecked Sendable` — invariant: `attempted`, `clusterReady`, `lastTopic` and the source
+/// are touched by the producing thread only; what the other threads touch is atomic, behind a
+/// `Mutex`, or read and written holding the report server's sink lock (`purgeReason`,
+/// `lastClientError`, `fatalError`, the sink).
+final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
+    let producer: ProducerHandle
+    let slots: InFlightSlots
+    let reports: ReportServer
+    let sink: Sink
+    let stop: StopSignal
+    let options: SendOptions
+    let defaultTopic: TopicID?
+
+    /// Records handed over or reported as failed (producing thread).
+    @exclusivity(unchecked) private(set) var attempted = 0
+    @exclusivity(unchecked) private var clusterReady = false
+    @exclusivity(unchecked) private var lastTopic: (name: [UInt8], id: TopicID)?
+    /// Before the cluster has answered, queue only this many records: otherwise the whole
+    /// in-flight window piles up in librdkafka's queue (memory) before the first send.
+    static var recordsBeforeConnected: Int { 10_000 }
+
+    // Written under the sink lock; read by anyone.
+    let delivered = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+    var purgeReason: UnsafeMutablePointer<CChar>?
+    var lastClientError: String?
+    var fatalError: String?
+    let reachability = Mutex<Reachability?>(nil)
+    var watch: WorkerThread?
+    let watchDone = Atomic<Bool>(false)
+
+    init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
+        self.producer = producer
+        self.slots = InFlightSlots(count: slots)
+        reports = ReportServer(producer: producer, slots: self.slots)
+        self.sink = sink
+        self.stop = stop
+        self.options = options
+        defaultTopic = try options.defaultTopic.map { name throws(EmitError) in try producer.topic(named: name) }
+    }
+
+    deinit { free(purgeReason) }
+
+    /// Sends every record of `source` (until it ends, `--duration` is over, or a stop), then
+    /// drains: every record handed over gets its result. Never throws: an input error ends
+    /// the stream and is returned with the outcome.
+    func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
+        reports.start(self)
+        startWatch()
+        pacer.begin()
+        source.begin(inputDeadlineNanos: pacer.durationEnd)
+        var inputError: EmitError?
+        do {
+            try produceAll(source, &pacer)
+        } catch {
+            inputError = error
+            stop.request(.inputError)
+        }
+        var outcome = finish()
+        outcome.inputError = inputError
+        return outcome
+    }
+
+    private func produceAll<Source: RecordSource, C: PacerClock>(_ source: Source, _ pacer: inout Pacer<C>) throws(EmitError) {
+        let stop = self.stop
+        while !stop.isStopped {
+            switch try source.advance() {
+            case .end: return
+            case .malformed(let message):
+                try reportMalformed(source, message)
+                continue
+            case .ready: break
+            }
+            guard pacer.waitTurn(source.index, shouldStop: { stop.isStopped }, willSleep: { reports.producerWillWait() }) else { return }
+            if !send(source.record(), &pacer) { return }
+        }
+    }
+
+    /// Hands one record to librdkafka: false when the run must stop.
+    @inline(__always) private func send<C: PacerClock>(_ record: RecordView, _ pacer: inout Pacer<C>) -> Bool {
+        var held = false
+        if !clusterReady && attempted >= Self.recordsBeforeConnected {
+            guard waitForCluster(pacer) else { return false }
+            held = true
+        }
+        let topic: TopicID
+        if let name = record.topic {
+            guard let id = resolve(topic: name, record) else { return true }
+            topic = id
+        } else {
+            topic = defaultTopic!
+        }
+        var slot: Int
+        if let s = slots.tryAcquire() {
+            slot = s
+        } else {
+            guard let s = waitForSlot(expired: { pacer.expired }) else { return false }
+            slot = s
+            held = true
+        }
+        sink.willSend(slot: slot, record: record, topic: topic)
+        while true {
+            slots.markSent(slot, at: Clock.monotonicNanos())
+            switch producer.produce(slot: slot, record: record, topic: topic) {
+            case .accepted:
+                if held { pacer.resume(after: record.index) }
+                attempted &+= 1
+                if options.servesReportsOnProducer && attempted & 31 == 0 { reports.serveOnProducer() }
+                return true
+            case .queueFull:
+                slots.unmarkSent()
+                held = true
+                if stop.isStopped {
+                    slots.releaseLocally(slot, completed: 0)
+                    return false
+                }
+                reports.producerWillWait()
+                slots.pause(nanos: 1_000_000)
+            case .refused(let code, let message):
+                slots.unmarkSent()
+                if held { pacer.resume(after: record.index) }
+                attempted &+= 1
+                reports.reportLocalFailure(slot: slot, code: code, message: message, record: record)
+                return true
+            }
+        }
+    }
+
+    @inline(never) private func waitForSlot(expired: () -> Bool) -> Int? {
+        reports.producerWillWait()
+        while true {
+            if let s = slots.tryAcquire() { return s }
+            if stop.isStopped || expired() { return nil }
+            slots.waitForFree(nanos: 5_000_000)
+        }
+    }
+
+    /// Waits for the first sign that the cluster answers (a delivery report, or the watch
+    /// thread's metadata answer); false when the run stops first.
+    @inline(never) private func waitForCluster<C: PacerClock>(_ pacer: Pacer<C>) -> Bool {
+        while !reports.anyDelivered && reachability.withLock({ $0 }) == nil {
+            if stop.isStopped || pacer.expired { return false }
+            reports.serveOnProducer()   // the first delivery report is what we wait for
+            Clock.sleep(nanos: 200_000)
+        }
+        clusterReady = true
+        return true
+    }
+
+    /// A record naming its own topic: the handle is looked up once per change of topic. A name
+    /// librdkafka refuses fails that record alone.
+    @inline(never) private func resolve(topic name: UnsafeRawBufferPointer, _ record: RecordView) -> TopicID? {
+        if let last = lastTopic, last.name.elementsEqual(name) { return last.id }
+        do {
+            let id = try producer.topic(named: String(decoding: name, as: UTF8.self))
+            lastTopic = (Array(name), id)
+            return id
+        } catch {
+            failLocally(record, code: LibrdkafkaInfo.invalidArgCode, message: error.message)
+            return nil
+        }
+    }
+
+    /// An input unit that is not a valid record: exit 65 under stop-on-error, else a failed
+    /// result whose correlation comes from the raw input.
+    private func reportMalformed<Source: RecordSource>(_ source: Source, _ message: String) throws(EmitError) {
+        if options.stopOnError { throw .dataError("\(message); fix the input, or pass --continue-on-error") }
+        let record = RecordView(index: source.index, key: nil, value: nil, headers: RecordView.noHeaders,
+                                correlation: source.malformedCorrelation())
+        failLocally(record, code: LibrdkafkaInfo.badMessageCode, message: message)
+    }
+
+    private func failLocally(_ record: RecordView, code: Int32, message: String) {
+        guard let slot = slots.tryAcquire() ?? waitForSlot(expired: { false }) else { return }
+        sink.willSend(slot: slot, record: record, topic: defaultTopic ?? TopicID(index: -1))
+        attempted &+= 1
+        reports.reportLocalFailure(slot: slot, code: code, message: message, record: record)
+    }
+}

@@ -1,0 +1,23 @@
+/// What goes wrong before or instead of sending: thrown upward, and turned into a message
+/// and an exit code (SPEC.md §5) in one table at the top of the executable. The library's
+/// `KafkaSender` throws it for options librdkafka refuses.
+public enum EmitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Bad flag, value, template or combination. Nothing was sent.
+    case usage(String)
+    /// A malformed input record under `--stop-on-error`.
+    case dataError(String)
+    /// An input or config file that cannot be opened.
+    case cannotOpen(String)
+    /// Reading the input or writing the output failed.
+    case io(String)
+    /// A librdkafka call failed in a way no flag explains.
+    case internalError(String)
+
+    public var message: String {
+        switch self {
+        case .usage(let m), .dataError(let m), .cannotOpen(let m), .io(let m), .internalError(let m): m
+        }
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import KafkaEmit
+
+/// A flag value the parser refused, with our own message (which names the flag and the fix).
+/// ArgumentParser only shows it wrapped in its own words, so the last one thrown is kept
+/// and printed as it is (see main.swift).
+struct FlagError: Error, CustomStringConvertible {
+    let description: String
+    nonisolated(unsafe) private(set) static var last: FlagError?
+
+    init(_ message: String) {
+        description = message
+        // Set during argument parsing, which runs on the main thread before any other starts.
+        FlagError.last = self
+    }
+
+    /// Turns a library usage error into a flag error.
+    static func from(_ body: () throws(EmitError) -> Void) throws(FlagError) {
+        do { try body() } catch { throw FlagError(error.message) }
+    }
+}
+
+/// A duration such as `100ms`, `1.5s` or `2m` (SPEC §2: a bare number is refused).
+struct DurationArg: ExpressibleByArgument, Equatable {
+    let nanos: UInt64
+    /// As the user wrote it, for messages.
+    let text: String
+    init(nanos: UInt64, text: String) {
+        self.nanos = nanos
+        self.text = text
+    }
+    init?(argument: String) {
+        guard let n = try? DurationParser.parse(argument, flag: "") else { return nil }
+        self.init(nanos: n, text: argument)
+    }
+    static func parser(_ flag: String) -> @Sendable (String) throws -> DurationArg {
+        { text in
+            var n: UInt64 = 0
+            try FlagError.from { () throws(EmitError) in n = try DurationParser.parse(text, flag: flag) }
+            return DurationArg(nanos: n, text: text)
+        }
+    }
+}
+
+/// `--acks`: how many replicas acknowledge a record.
+enum Acks: String, CaseIterable, ExpressibleByArgument {
+    case all, minusOne = "-1", one = "1", zero = "0"
+    /// librdkafka's value.
+    var property: String { self == .minusOne ? "all" : rawValue }
+    static func parse(_ text: String) throws -> Acks {
+        guard let a = Acks(rawValue: text.lowercased()) else {
+            throw FlagError("--acks: '\(text)' is not valid; use all, -1, 1 or 0")
+        }
+        return a
+    }
+}
+
+/// `-z, --compression`.
+enum Compression: String, CaseIterable, ExpressibleByArgument {
+    case none, gzip, snappy, lz4, zstd
+    static func parse(_ text: String) throws -> Compression {
+        guard let c = Compression(rawValue: text) else {
+            throw FlagError("--compression: '\(text)' is not a codec; use none, gzip, snappy, lz4 or zstd")
+        }
+        return c
+    }
+}
+
+/// `-o, --output`.
+enum OutputChoice: String, CaseIterable, ExpressibleByArgument {
+    case text, json, none
+    static func parse(_ text: String) throws -> OutputChoice {
+        guard let o = OutputChoice(rawValue: text) else {
+            throw FlagError("--output: '\(text)' is not a format; use text, json or none (or --format FMT)")
+        }
+        return o
+    }
+}
+
+/// `--input-format`: `lines` or `json`.
+enum InputFormatArg: String, CaseIterable, ExpressibleByArgument {
+    case lines, json
+    static func parse(_ text: String) throws -> InputFormatArg {
+        guard let f = InputFormatArg(rawValue: text) else {
+            throw FlagError("--input-format: '\(text)' is not a format; use lines or json")
+        }
+        return f
+    }
+}
+
+/// Whole-number flags, each with its range and its own wording.
+enum Numbers {
+    static func positive(_ flag: String) -> @Sendable (String) throws -> UInt64 {
+        { text in
+            guard let n = UInt64(text), n > 0 else { throw FlagError("\(flag): '\(text)' is not a positive whole number") }
+            return n
+        }
+    }
+
+    static func inRange(_ flag: String, _ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
+        { text in
+            guard let n = Int(text), range.contains(n) else {
+                throw FlagError("\(flag): '\(text)' is out of range; use \(range.lowerBound) to \(range.upperBound)")
+            }
+            return n
+        }
+    }
+
+    static func partition(_ text: String) throws -> Int32 {
+        guard let p = Int32(text), p >= -1 else {
+            throw FlagError("--partition: '\(text)' is not a partition number; use an integer ≥ 0 (or -1 for the partitioner)")
+        }
+        return p
+    }
+
+    static func seed(_ text: String) throws -> UInt64 {
+        guard let s = UInt64(text) else { throw FlagError("--seed: '\(text)' is not a whole number from 0 to 18446744073709551615") }
+        return s
+    }
+
+    static func rate(_ text: String) throws -> Double {
+        guard let r = Double(text), r.isFinite, r > 0 else {
+            throw FlagError("--rate: '\(text)' is not a positive number of records per second, e.g. --rate 1000")
+        }
+        guard r >= 0.001 && r <= 10_000_000 else {
+            throw FlagError("--rate: \(text) is out of range; use 0.001 to 10000000 records/s")
+        }
+        return r
+    }
+}

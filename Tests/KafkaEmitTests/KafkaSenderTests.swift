@@ -1,0 +1,112 @@
+import Synchronization
+import Foundation
+import Testing
+@testable import KafkaEmit
+
+@Suite(.serialized) struct KafkaSenderTests {
+    @Test func correlationMetadataComesBackWithEachResult() throws {
+        let mock = try MockCluster(brokers: 3)
+        mock.createTopic("a", partitions: 2)
+        mock.createTopic("b", partitions: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
+        let records = (0..<300).map { i in
+            SenderRecord(topic: i % 3 == 0 ? "b" : "a", key: Array("k\(i)".utf8), value: i == 7 ? nil : Array("v\(i)".utf8),
+                         headers: [RecordHeader("i", Array(String(i).utf8)), RecordHeader("nil", nil)],
+                         correlationMetadata: i)
+        }
+        let results = Mutex<[Int: RecordMetadata]>([:])
+        let summary = sender.send(records) { (r: SenderResult<Int>) in
+            results.withLock { $0[r.correlationMetadata] = r.recordMetadata }
+        }
+        #expect(summary == SendSummary(delivered: 300, failed: 0))
+        let got = results.withLock { $0 }
+        #expect(got.count == 300)
+        for (i, meta) in got { #expect(meta.topic == (i % 3 == 0 ? "b" : "a")) }
+        let rows = try kcatLines(mock.bootstrapServers, topic: "b", format: "%k|%S|%h")
+        #expect(rows.count == 100)
+        #expect(rows.first == "k0|2|i=0,nil=NULL")
+        let a = try kcatLines(mock.bootstrapServers, topic: "a", format: "%k|%S")
+        #expect(a.contains("k7|-1"))
+    }
+
+    @Test func refusedRecordIsAFailedResult() throws {
+        let mock = try MockCluster(brokers: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
+        let big = [UInt8](repeating: 0x41, count: 2_000_000)
+        let failures = Mutex<[String]>([])
+        let summary = sender.send([SenderRecord(topic: "t", key: nil, value: big, correlationMetadata: "big"),
+                                   SenderRecord(topic: "t", key: nil, value: [1], correlationMetadata: "small")]) { (r: SenderResult<String>) in
+            if let e = r.error { failures.withLock { $0.append("\(r.correlationMetadata):\(e.name)") } }
+        }
+        #expect(summary == SendSummary(delivered: 1, failed: 1))
+        #expect(failures.withLock { $0 } == ["big:MSG_SIZE_TOO_LARGE"])
+    }
+}
+
+/// What `KafkaSender` gained from running the CLI's send loop: the connect timeout, fatal
+/// errors that end the send, and purging when a stream's consumer goes away.
+@Suite(.serialized) struct KafkaSenderLoopTests {
+    static func record(_ i: Int, topic: String = "t") -> SenderRecord<Int> {
+        SenderRecord(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8), correlationMetadata: i)
+    }
+
+    @Test func noBrokerWithinConnectTimeoutFailsEveryRecord() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.setBrokerDown(1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"],
+                                                            connectTimeout: .seconds(1)))
+        let failures = Mutex<[String]>([])
+        let started = Date()
+        let summary = sender.send((0..<5).map { Self.record($0) }) { (r: SenderResult<Int>) in
+            if let e = r.error { failures.withLock { $0.append(e.message) } }
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(summary.delivered == 0 && summary.failed == 5)
+        #expect(summary.stoppedBy?.name == "_TRANSPORT", "\(String(describing: summary.stoppedBy))")
+        #expect(failures.withLock { $0 }.allSatisfy { $0.contains("no broker reachable") })
+    }
+
+    @Test func fatalErrorStopsTheSendAndFailsWhatIsLeft() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("t", partitions: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers, properties: ["log_level": "0"]))
+        let results = Mutex<(delivered: Int, failed: Int)>((0, 0))
+        let taken = Mutex(0)
+        let records = (0..<200_000).lazy.map { i -> SenderRecord<Int> in
+            taken.withLock { $0 += 1 }
+            if i == 2000 { sender.injectFatalError("injected by the test") }
+            return Self.record(i)
+        }
+        let summary = sender.send(records) { (r: SenderResult<Int>) in
+            results.withLock { if r.error == nil { $0.delivered += 1 } else { $0.failed += 1 } }
+        }
+        #expect(summary.stoppedBy?.name == "_FATAL")
+        #expect(summary.stoppedBy?.message.contains("injected by the test") == true, "\(String(describing: summary.stoppedBy))")
+        let r = results.withLock { $0 }
+        #expect(r.delivered == summary.delivered && r.failed == summary.failed)
+        #expect(summary.failed > 0)
+        // The sequence stopped being read soon after; every record taken got one result.
+        #expect(taken.withLock { $0 } < 200_000)
+        #expect(summary.delivered + summary.failed >= 2000)
+    }
+
+    @Test func cancelledStreamPurgesWhatIsInFlight() async throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("t", partitions: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers,
+                                                            properties: ["log_level": "0", "message.timeout.ms": "60000"]))
+        var seen = 0
+        for await _ in sender.results(for: (0..<5000).map { Self.record($0) }) {
+            seen += 1
+            if seen == 10 { mock.setBrokerDown(1) }
+            if seen == 10 { break }   // cancels the stream
+        }
+        mock.setBrokerUp(1)
+        // The cancelled send purged its stuck records and returned; the next send runs at once
+        // instead of waiting out the 60 s message timeout.
+        let started = Date()
+        let summary = sender.send([Self.record(-1)]) { (_: SenderResult<Int>) in }
+        #expect(summary.delivered == 1)
+        #expect(Date().timeIntervalSince(started) < 15, "the cancelled send was not purged")
+    }
+}
