@@ -54,6 +54,16 @@ struct EmitCommand: ParsableCommand {
     @OptionGroup(title: "Producer") var producer: ProducerOptions
     @OptionGroup(title: "Output") var output: OutputOptions
 
+    /// Flags from different groups that contradict each other.
+    func validate() throws {
+        if record.key != nil && input.keyDelimiter != nil {
+            throw FlagError("--key sets every key and --key-delimiter (-K) splits keys off lines; use one of them")
+        }
+        if output.format != nil && output.output == .json {
+            throw FlagError("--format writes its own result lines and -o json writes JSON ones; use one of them")
+        }
+    }
+
     func run() throws {
         // The real entry point is `main()` below, which calls `makePlan()` and the emitter.
     }

@@ -3,19 +3,23 @@ import KafkaEmit
 extension EmitCommand {
     /// Turns the typed options into a validated plan; every rule is worded around its flag.
     func makePlan(environment: [String: String]) throws(EmitError) -> EmitPlan {
-        guard let topic = input.topic, !topic.isEmpty else {
-            throw .usage("missing --topic (-t NAME): the topic to send to")
-        }
         let source: EmitPlan.Source
         if let path = input.input {
             let delim = try input.delimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--delimiter") } ?? [0x0A]
             let keyDelimiter = try input.keyDelimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--key-delimiter") }
-            let format: EmitPlan.InputFormat = input.inputFormat == .json ? .json : .lines
+            let format: EmitPlan.InputFormat
+            switch input.inputFormat {
+            case .json: format = .json
+            case .format(let f): format = .format(f)
+            case .lines, nil: format = .lines
+            }
             source = .lines(path: path, delimiter: delim, keyDelimiter: keyDelimiter, format: format)
+        } else if !input.files.isEmpty {
+            source = .files(input.files)
         } else {
             source = .generate
         }
-        var plan = EmitPlan(topic: topic, source: source)
+        var plan = EmitPlan(topic: input.topic, source: source)
         plan.count = input.count
         if let every = pacing.every { plan.pacing = .every(nanos: every.nanos) }
         if let rate = pacing.rate { plan.pacing = .rate(rate) }
@@ -25,12 +29,17 @@ extension EmitCommand {
         if let value = record.value { plan.value = try Template.parse(value, flag: "--value") }
         plan.correlation = try Template.parse(record.correlation, flag: "--correlation")
         for h in record.header {
-            guard let eq = h.firstIndex(of: "="), eq != h.startIndex else {
-                throw .usage("--header '\(h)': write NAME=TEMPLATE, e.g. -H source=kafka-emit")
+            guard let eq = h.firstIndex(of: "=") else {
+                // -H NAME: a header with a null value, as kcat.
+                guard !h.isEmpty else { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE or NAME") }
+                plan.headers.append(HeaderTemplate(name: h, value: nil))
+                continue
             }
+            guard eq != h.startIndex else { throw .usage("--header '\(h)': the name is missing; write NAME=TEMPLATE, e.g. -H source=kafka-emit") }
             let name = String(h[..<eq])
             plan.headers.append(HeaderTemplate(name: name, value: try Template.parse(String(h[h.index(after: eq)...]), flag: "--header \(name)")))
         }
+        if let t = record.timestamp { plan.timestamp = try Template.parse(t, flag: "--timestamp") }
         if let p = record.partition, p >= 0 { plan.partition = p }
         plan.correlationHeader = record.correlationHeader
         plan.nullEmpty = record.nullEmpty
@@ -49,7 +58,10 @@ extension EmitCommand {
         plan.quiet = output.quiet
         plan.verbose = output.verbose
         plan.dryRun = output.dryRun
-        if connection.mock { plan.mockBrokers = connection.mockBrokers ?? 3 }
+        if connection.mock {
+            plan.mockBrokers = connection.mockBrokers ?? 3
+            plan.mockPartitions = connection.mockPartitions
+        }
         plan.properties = try properties(environment: environment)
         if let b = plan.properties.last(where: { $0.key == "bootstrap.servers" }) { plan.bootstrapServers = b.value }
         try plan.validate()
@@ -58,7 +70,7 @@ extension EmitCommand {
 
     /// librdkafka properties, lowest precedence first: defaults, environment, -F file, typed
     /// flags, -X.
-    private func properties(environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
+    func properties(environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
         var props = [ConfigProperty("bootstrap.servers", "localhost:9092", origin: "default")]
         props += KafkaConfig.defaults(verbose: output.verbose)
         if let env = environment["KAFKA_BOOTSTRAP_SERVERS"], !env.isEmpty {
@@ -85,10 +97,12 @@ extension EmitCommand {
             props.append(ConfigProperty("debug", debug, origin: "--debug"))
             props.append(ConfigProperty("log_level", "7", origin: "--debug"))
         }
-        let x = connection.property
+        let x = connection.property.filter { $0 != "list" && $0 != "dump" }
         for p in x {
             guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                throw .usage("-X '\(p)': write KEY=VALUE, e.g. -X linger.ms=5")
+                // Never echoed: a mistyped `sasl.password:secret` is still a secret.
+                let n = (connection.property.firstIndex(of: p) ?? 0) + 1
+                throw .usage("-X argument \(n): write KEY=VALUE, e.g. -X linger.ms=5 (or -X list, -X dump)")
             }
             let key = String(p[..<eq]), value = String(p[p.index(after: eq)...])
             props.append(ConfigProperty(key, value, origin: "-X"))

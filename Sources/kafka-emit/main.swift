@@ -28,9 +28,13 @@ private func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
+StandardStreams.prepare()
+
 let command: EmitCommand
 do {
-    command = try EmitCommand.parse()
+    command = try EmitCommand.parse(try ArgvPrepass.rewrite(Array(CommandLine.arguments.dropFirst())))
+} catch let error as FlagError {
+    fail("\(error.description) (see kafka-emit --help)", code: ExitStatus.usage)
 } catch {
     let code = EmitCommand.exitCode(for: error)
     if code == .success {
@@ -47,9 +51,30 @@ if command.output.showVersion {
     writeAll(1, EmitCommand.versionText + "\n")
     exit(ExitStatus.ok)
 }
+// kcat's -X list and -X dump: print and exit, no broker needed.
+if command.connection.property.contains("list") {
+    LibrdkafkaInfo.printProperties()
+    exit(ExitStatus.ok)
+}
+if command.connection.property.contains("dump") {
+    do {
+        writeAll(1, try KafkaConfig.dumpText(command.properties(environment: ProcessEnvironment.all)))
+        exit(ExitStatus.ok)
+    } catch {
+        fail(error.message, code: ExitStatus.code(for: error))
+    }
+}
 
+let generates = command.input.input == nil && command.input.files.isEmpty
+let stdinIgnored = generates && StandardStreams.stdinHasData
 do {
     let plan = try command.makePlan(environment: ProcessEnvironment.all)
+    if StandardStreams.stdoutWasClosed && plan.output != .none {
+        fail("stdout is closed, so result lines have nowhere to go; redirect it, or pass -o none", code: ExitStatus.ioError)
+    }
+    if stdinIgnored && !plan.quiet {
+        writeAll(2, "kafka-emit: stdin is not read in generate mode; pass -i - to send its lines\n")
+    }
     installSignalHandlers()
     let result = try EmitRun(plan: plan, stop: stopSignal).run()
     let code = ExitStatus.code(for: result)
@@ -59,7 +84,8 @@ do {
     if let m = result.message { writeAll(2, "kafka-emit: \(m)\n") }
     exit(code)
 } catch {
-    fail(error.message, code: ExitStatus.code(for: error))
+    let hint = stdinIgnored && error == .usage(error.message) ? " (stdin is not read in generate mode: pass -i - to send its lines)" : ""
+    fail(error.message + hint, code: ExitStatus.code(for: error))
 }
 
 enum ProcessEnvironment {

@@ -4,15 +4,40 @@ import Testing
 
 @Suite struct LineReaderTests {
     /// Reads `input` through a pipe with a reader whose first block is `blockSize` bytes.
-    func records(_ input: [UInt8], delimiter: [UInt8], stripCR: Bool = false, blockSize: Int) throws -> [[UInt8]] {
+    func reader(_ input: [UInt8], delimiter: [UInt8], stripCR: Bool = false, blockSize: Int, max: Int = Int.max / 2) throws -> LineReader {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lr-\(UUID().uuidString)").path
         #expect(FileManager.default.createFile(atPath: path, contents: Data(input)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let fd = open(path, O_RDONLY)
-        let reader = LineReader(fd: fd, delimiter: delimiter, stripCR: stripCR, wakeFD: -1, ownsFD: true, blockSize: blockSize)
+        let stream = InputStream(fd: fd, ownsFD: true, wakeFD: -1, blockSize: blockSize)
+        return LineReader(stream: stream, delimiter: delimiter, stripCR: stripCR, maxRecordBytes: max)
+    }
+
+    func records(_ input: [UInt8], delimiter: [UInt8], stripCR: Bool = false, blockSize: Int) throws -> [[UInt8]] {
+        let r = try reader(input, delimiter: delimiter, stripCR: stripCR, blockSize: blockSize)
         var out: [[UInt8]] = []
-        while case .record(let r) = try reader.next() { out.append(Array(r)) }
+        while case .record(let line) = try r.next() { out.append(Array(line)) }
         return out
+    }
+
+    /// Records longer than the limit are skipped whole and reported by size; memory stays
+    /// within the limit plus a block, whatever the record's length.
+    @Test func oversizedRecordsAreSkippedToTheNextDelimiter() throws {
+        for block in [1, 3, 7, 64, 4096] {
+            let input = Array("ok\n".utf8) + [UInt8](repeating: 0x41, count: 50_000) + Array("\nfine\n".utf8)
+                + [UInt8](repeating: 0x42, count: 11) + Array("\nexactly10!\n".utf8) + [UInt8](repeating: 0x43, count: 30)
+            let r = try reader(input, delimiter: [0x0A], blockSize: block, max: 10)
+            var got: [String] = []
+            loop: while true {
+                switch try r.next() {
+                case .record(let l): got.append(String(decoding: l, as: UTF8.self))
+                case .oversized(let n): got.append("<\(n)>")
+                case .end: break loop
+                }
+            }
+            #expect(got == ["ok", "<50000>", "fine", "<11>", "exactly10!", "<30>"], "block \(block)")
+            #expect(r.stream.capacity <= 10 + 1 + (64 << 10) + block, "buffer grew to \(r.stream.capacity)")
+        }
     }
 
     /// What splitting should give: the pieces between delimiters, the last one kept if non-empty.

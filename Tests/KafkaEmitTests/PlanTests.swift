@@ -23,7 +23,7 @@ import Testing
         var p = EmitPlan(topic: "t")
         p.count = 1
         p.value = try Template.parse("{line}", flag: "--value")
-        #expect(usage(p)?.contains("{line} needs lines mode") == true)
+        #expect(usage(p)?.contains("{line} needs an input") == true)
         p = EmitPlan(topic: "t", source: .lines(path: "-", delimiter: [10], keyDelimiter: nil, format: .lines))
         p.key = try Template.parse("{key}", flag: "--key")
         #expect(usage(p)?.contains("{key} needs --key-delimiter") == true)

@@ -29,11 +29,20 @@ final class LineSource: RecordSource {
     @inline(__always) func advance() throws(EmitError) -> SourceEvent {
         while true {
             guard lineNumber < limit else { return .end }
-            guard case .record(let l) = try reader.next() else { return .end }
+            let next = try reader.next()
             index = lineNumber
-            lineNumber += 1
-            if step > 1 && index % step != first { continue }
-            line = l
+            switch next {
+            case .end: return .end
+            case .oversized(let n):
+                lineNumber += 1
+                if step > 1 && index % step != first { continue }
+                line = RecordView.noBytes
+                return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: Self.oversizedMessage(line: index, bytes: n, limit: reader.maxRecordBytes))
+            case .record(let l):
+                lineNumber += 1
+                if step > 1 && index % step != first { continue }
+                line = l
+            }
             break
         }
         value = line
@@ -51,6 +60,10 @@ final class LineSource: RecordSource {
 
     func malformedCorrelation() -> UnsafeRawBufferPointer {
         templates.malformedCorrelation(index: index, input: line)
+    }
+
+    static func oversizedMessage(line: UInt64, bytes: Int, limit: Int) -> String {
+        "input line \(line + 1): too large: \(bytes) bytes, more than message.max.bytes (\(limit)); skipped to the next delimiter (raise -X message.max.bytes to send it)"
     }
 
     /// Splits at the first occurrence of `d`, or nil when `d` does not occur.

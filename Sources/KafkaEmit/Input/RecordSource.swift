@@ -22,6 +22,9 @@ struct RecordView {
     /// The correlation id; empty when it is the record number (`{i}`), which the sink keeps
     /// as a number instead.
     var correlation: UnsafeRawBufferPointer
+    /// Why this record could not be built (a `--timestamp` that rendered no timestamp): it
+    /// is reported like a malformed input unit instead of being sent.
+    var buildError: String? = nil
 
     static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
     static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
@@ -33,8 +36,12 @@ enum SourceEvent: Equatable {
     case ready
     /// No more records (input ended, `--count` reached, stopped or past `--duration`).
     case end
-    /// The current input unit is not a valid record; the message says why.
+    /// The current input unit is not a valid record; the message says why (exit 65, or a
+    /// failed result with --continue-on-error).
     case malformed(String)
+    /// The current input unit can never be sent (larger than `message.max.bytes`): a failed
+    /// result with librdkafka's error code.
+    case failed(code: Int32, message: String)
 }
 
 /// Where records come from: one type per input kind (generated from templates, delimited

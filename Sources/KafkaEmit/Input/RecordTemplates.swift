@@ -27,7 +27,7 @@ final class RecordTemplates {
 
     /// `alwaysRenderCorrelation`: render `{i}` correlations too (a dry run prints them).
     init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false) {
-        let topic = plan.topic
+        let topic = plan.topic ?? ""
         if let k = plan.key {
             keyField = k.isLine ? .input : (k.isKey ? .keyPart : .template)
             keyTemplate = CompiledTemplate(k, topic: topic)
@@ -62,7 +62,24 @@ final class RecordTemplates {
         nullEmpty = plan.nullEmpty
         partition = plan.partition ?? -1
         ctx = RenderContext(rng: SeededRandom(seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)))
+        if let t = plan.timestamp {
+            if t.isConstant {
+                constantTimestamp = try? TimestampParser.parse(t.source, flag: "--timestamp")
+                timestampTemplate = nil
+            } else {
+                constantTimestamp = nil
+                timestampTemplate = CompiledTemplate(t, topic: topic)
+            }
+        } else {
+            constantTimestamp = nil
+            timestampTemplate = nil
+        }
     }
+
+    /// `--timestamp`: parsed once when it has no placeholder, else rendered per record.
+    private let constantTimestamp: Int64?
+    private let timestampTemplate: CompiledTemplate?
+    private let timestampBuffer = ByteBuffer(capacity: 32)
 
     /// Which `-H` headers have no template (`-H NAME`: a null value).
     private let nullHeader: [Bool]
@@ -71,12 +88,15 @@ final class RecordTemplates {
 
     /// Builds record `index` from one input unit: `input` is the line (or an envelope's
     /// payload), `keyPart` the key split off it. `extra` headers go first.
+    /// `timestamp`: the input's own (an envelope's `ts`), used unless `--timestamp` is given.
     @inline(__always)
     func build(index: UInt64, input: UnsafeRawBufferPointer, keyPart: UnsafeRawBufferPointer?,
-               inputIsNull: Bool = false, extra: UnsafeBufferPointer<RecordHeaderView> = RecordView.noHeaders) -> RecordView {
+               inputIsNull: Bool = false, extra: UnsafeBufferPointer<RecordHeaderView> = RecordView.noHeaders,
+               file: UnsafeRawBufferPointer = RecordView.noBytes, timestamp: Int64 = 0) -> RecordView {
         ctx.index = index
         ctx.line = input
         ctx.keyPart = keyPart ?? RecordView.noBytes
+        ctx.file = file
         ctx.wallMillis = -1
 
         let key: UnsafeRawBufferPointer?
@@ -105,8 +125,22 @@ final class RecordTemplates {
             correlationTemplate.render(into: correlationBuffer, &ctx)
             correlation = correlationBuffer.bytes
         }
-        return RecordView(index: index, key: key, value: value, headers: renderHeaders(extra),
-                          partition: partition, correlation: correlation)
+        var record = RecordView(index: index, key: key, value: value, headers: renderHeaders(extra),
+                                partition: partition, timestampMillis: timestamp, correlation: correlation)
+        if let constantTimestamp { record.timestampMillis = constantTimestamp }
+        if let timestampTemplate { renderTimestamp(timestampTemplate, into: &record) }
+        return record
+    }
+
+    @inline(never) private func renderTimestamp(_ t: CompiledTemplate, into record: inout RecordView) {
+        timestampBuffer.removeAll()
+        t.render(into: timestampBuffer, &ctx)
+        if let ms = TimestampParser.parse(timestampBuffer.bytes) {
+            record.timestampMillis = ms
+        } else {
+            let shown = String(decoding: timestampBuffer.bytes.prefix(60), as: UTF8.self)
+            record.buildError = "record \(record.index + 1): --timestamp rendered '\(shown)', which is not milliseconds since the epoch or RFC 3339"
+        }
     }
 
     @inline(__always) private func renderHeaders(_ extra: UnsafeBufferPointer<RecordHeaderView>) -> UnsafeBufferPointer<RecordHeaderView> {

@@ -12,13 +12,14 @@ final class DryRun {
         self.stderrFD = stderrFD
     }
 
-    private lazy var topicBytes: ByteBuffer = { let b = ByteBuffer(); b.append(plan.topic); return b }()
+    private lazy var topicBytes: ByteBuffer = { let b = ByteBuffer(); b.append(plan.topic ?? ""); return b }()
     private lazy var customFormatter = ResultFormatter(format: plan.output)
 
-    func run(_ reader: LineReader?) -> RunResult {
+    func run(_ input: InputStream?) -> RunResult {
         let writer = OutputWriter(fd: stdoutFD)
         let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true)
-        var result = plan.withSource(reader: reader, templates: templates, Rendering(dry: self, writer: writer))
+        var result = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(plan.properties),
+                                     stop: stop, Rendering(dry: self, writer: writer))
         writer.flush()
         result.dryRun = true
         if writer.closed {
@@ -50,8 +51,16 @@ final class DryRun {
                     case .malformed(let message):
                         if dry.plan.stopOnError { throw .dataError("\(message); fix the input, or pass --continue-on-error") }
                         writeAll(dry.stderrFD, "kafka-emit: \(message)\n")
+                    case .failed(_, let message):
+                        writeAll(dry.stderrFD, "kafka-emit: \(message)\n")
                     case .ready:
-                        dry.write(source.record(), to: writer)
+                        let record = source.record()
+                        if let why = record.buildError {
+                            if dry.plan.stopOnError { throw .dataError("\(why); fix the input, or pass --continue-on-error") }
+                            writeAll(dry.stderrFD, "kafka-emit: \(why)\n")
+                            continue
+                        }
+                        dry.write(record, to: writer)
                         result.attempted += 1
                     }
                 }
@@ -68,8 +77,9 @@ final class DryRun {
         switch plan.output {
         case .none: return
         case .json:
-            out.appendLiteral("{\"topic\":"); JSONString.append(out, plan.topic)
+            out.appendLiteral("{\"topic\":"); JSONString.append(out, r.topic ?? topicBytes.bytes)
             out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
+            if r.timestampMillis > 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
             out.appendLiteral(",\"key\":"); appendJSON(r.key, out)
             out.appendLiteral(",\"value\":"); appendJSON(r.value, out)
             out.appendLiteral(",\"headers\":{")
@@ -82,7 +92,7 @@ final class DryRun {
             out.appendLiteral("},\"correlation\":"); JSONString.append(out, r.correlation)
             out.appendLiteral("}\n")
         case .text:
-            out.appendLiteral("record topic="); out.append(plan.topic)
+            out.appendLiteral("record topic="); out.append(r.topic ?? topicBytes.bytes)
             out.appendLiteral(" partition="); out.appendDecimal(Int64(r.partition))
             out.appendLiteral(" key="); if let key = r.key { out.append(key) } else { out.appendLiteral("(null)") }
             out.appendLiteral(" value="); if let value = r.value { out.append(value) } else { out.appendLiteral("(null)") }
@@ -93,7 +103,7 @@ final class DryRun {
             out.appendLiteral(" correlation="); out.append(r.correlation)
             out.append(0x0A)
         case .custom:
-            let view = ResultView(delivered: true, topic: topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
+            let view = ResultView(delivered: true, topic: r.topic ?? topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
                                   latencyMicros: 0, key: r.key, value: r.value, correlation: r.correlation,
                                   errorName: "", errorMessage: "")
             customFormatter.append(view, to: out)

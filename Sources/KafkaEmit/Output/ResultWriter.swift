@@ -13,10 +13,14 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
     private let stop: StopSignal
     private let formatsResults: Bool
 
-    private let topic: [UInt8]
+    private let topics: TopicNames
+    /// Per-slot topic number (a record's topic may be its own).
+    private let slotTopics: UnsafeMutablePointer<Int32>
 
-    init(writer: OutputWriter, formatter: ResultFormatter, topic: String, correlations: CorrelationStore, stop: StopSignal, formatsResults: Bool) {
-        self.topic = Array(topic.utf8)
+    init(writer: OutputWriter, formatter: ResultFormatter, topic: String?, slots: Int, correlations: CorrelationStore,
+         stop: StopSignal, formatsResults: Bool) {
+        topics = TopicNames(defaultTopic: topic)
+        slotTopics = .allocate(capacity: max(1, slots))
         self.writer = writer
         self.formatter = formatter
         self.correlations = correlations
@@ -24,8 +28,11 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
         self.formatsResults = formatsResults
     }
 
+    deinit { slotTopics.deallocate() }
+
     @inline(__always) func willSend(slot: Int, record: RecordView, topic: TopicID) {
         correlations.store(slot: slot, index: record.index, correlation: record.correlation)
+        slotTopics[slot] = Int32(truncatingIfNeeded: topics.index(of: record.topic))
     }
 
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
@@ -37,7 +44,7 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
             }
             guard formatsResults else { continue }
             let delivered = r.errorCode == 0
-            let view = topic.withUnsafeBytes { topic in ResultView(
+            let view = topics.name(Int(slotTopics[r.slot])).withUnsafeBytes { topic in ResultView(
                 delivered: delivered, topic: topic, partition: r.partition, offset: r.offset,
                 timestampMillis: r.timestampMillis, latencyMicros: latencyMicros,
                 key: r.key, value: r.value,

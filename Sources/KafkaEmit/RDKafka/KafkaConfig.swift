@@ -42,6 +42,17 @@ package enum KafkaConfig {
         ConfigProperty("queue.buffering.max.messages", String(min(10_000_000, max(100_000, n))), origin: origin)
     }
 
+    /// The longest record librdkafka sends (`message.max.bytes` as the properties set it):
+    /// input units longer than that are skipped instead of buffered.
+    static func messageMaxBytes(_ properties: [ConfigProperty]) -> Int {
+        guard let conf = try? make(properties.filter { $0.key == "message.max.bytes" }) else { return 1_000_000 }
+        defer { rd_kafka_conf_destroy(conf) }
+        var value = [CChar](repeating: 0, count: 32)
+        var size = value.count
+        guard rd_kafka_conf_get(conf, "message.max.bytes", &value, &size) == RD_KAFKA_CONF_OK else { return 1_000_000 }
+        return Int(cString(value)) ?? 1_000_000
+    }
+
     /// Caller owns the result until it is handed to `rd_kafka_new`.
     static func make(_ properties: [ConfigProperty]) throws(EmitError) -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
@@ -68,6 +79,29 @@ package enum KafkaConfig {
             t = t.replacingAll(p.value, with: "[redacted]")
         }
         return t
+    }
+
+    /// `-X dump`: every property as librdkafka would use it (defaults included), global and
+    /// topic-level, secrets redacted; no broker is contacted.
+    package static func dumpText(_ properties: [ConfigProperty]) throws(EmitError) -> String {
+        let conf = try make(properties)
+        defer { rd_kafka_conf_destroy(conf) }
+        var text = "# Global config\n"
+        var count = 0
+        if let arr = rd_kafka_conf_dump(conf, &count) {
+            var list: [(String, String)] = []
+            append(arr, count, to: &list)
+            rd_kafka_conf_dump_free(arr, count)
+            for (k, v) in list { text += "\(k) = \(v)\n" }
+        }
+        text += "\n# Topic config\n"
+        if let topicConf = rd_kafka_conf_get_default_topic_conf(conf), let arr = rd_kafka_topic_conf_dump(topicConf, &count) {
+            var list: [(String, String)] = []
+            append(arr, count, to: &list)
+            rd_kafka_conf_dump_free(arr, count)
+            for (k, v) in list { text += "\(k) = \(v)\n" }
+        }
+        return text
     }
 
     /// The effective configuration as librdkafka holds it, secrets redacted.

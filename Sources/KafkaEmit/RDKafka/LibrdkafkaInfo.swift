@@ -1,8 +1,18 @@
 import Crdkafka
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `--version` reports about the librdkafka the binary runs on.
 package enum LibrdkafkaInfo {
     package static var version: String { String(cString: rd_kafka_version_str()) }
+
+    /// `-X list`: librdkafka's table of properties, on stdout.
+    package static func printProperties() {
+        guard let out = fdopen(dup(1), "w") else { return }
+        rd_kafka_conf_properties_show(out)
+        fclose(out)
+    }
 
     package static var builtinFeatures: String {
         let conf = rd_kafka_conf_new()!
@@ -21,6 +31,7 @@ package enum LibrdkafkaInfo {
     static let unknownTopicCode = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue
     static let transportCode = RD_KAFKA_RESP_ERR__TRANSPORT.rawValue
     static let fatalCode = RD_KAFKA_RESP_ERR__FATAL.rawValue
+    static let msgSizeTooLargeCode = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
 
     /// librdkafka's short name for an error code, e.g. `MSG_SIZE_TOO_LARGE`.
     package static func errorName(_ code: Int32) -> String {

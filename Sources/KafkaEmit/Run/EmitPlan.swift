@@ -12,16 +12,27 @@ package struct HeaderTemplate: Sendable, Equatable {
 /// Everything a run needs, validated. Built by the command line (or by a test) and handed
 /// to `EmitRun`; it holds no Kafka state.
 package struct EmitPlan: Sendable {
-    package enum InputFormat: String, Sendable, Equatable { case lines, json }
+    /// How lines mode reads its input (SPEC §2a).
+    package enum InputFormat: Sendable, Equatable {
+        /// Delimited units, split into key and value with `-K`.
+        case lines
+        /// One JSON envelope per line.
+        case json
+        /// rpk's `--format` input layout (parsed and checked by `InputLayout`).
+        case format(String)
+    }
 
     package enum Source: Sendable, Equatable {
         /// Records made from templates.
         case generate
         /// One record per delimited chunk of a file or stdin (`-`).
         case lines(path: String, delimiter: [UInt8], keyDelimiter: [UInt8]?, format: InputFormat)
+        /// Each file one record, its whole content the value (kcat `-P FILE...`).
+        case files([String])
     }
 
-    package var topic: String
+    /// The topic (`-t`); nil when every record names its own (JSON envelopes, `%t`).
+    package var topic: String?
     package var bootstrapServers = "localhost:9092"
     /// Run against an embedded mock cluster of this many brokers instead.
     package var mockBrokers: Int?
@@ -42,6 +53,8 @@ package struct EmitPlan: Sendable {
     package var correlation: Template
     package var correlationHeader: String?
     package var nullEmpty = false
+    /// Each record's timestamp (epoch ms or RFC 3339, rendered per record); nil = librdkafka's.
+    package var timestamp: Template?
     package var seed: UInt64?
     package var maxInFlight = 100_000
     package var connectTimeoutNanos: UInt64 = 10_000_000_000
@@ -52,7 +65,7 @@ package struct EmitPlan: Sendable {
     package var dryRun = false
     package var statsIntervalNanos: UInt64?
 
-    package init(topic: String, source: Source = .generate) {
+    package init(topic: String?, source: Source = .generate) {
         self.topic = topic
         self.source = source
         let t = { (s: String) in (try? Template.parse(s, flag: "default")) ?? Template(parts: [], source: s) }
@@ -63,52 +76,16 @@ package struct EmitPlan: Sendable {
         case .lines(_, _, let keyDelimiter, let format):
             key = keyDelimiter == nil && format == .lines ? nil : t("{key}")
             value = t("{line}")
+        case .files:
+            key = nil
+            value = t("{line}")
         }
         correlation = t("{i}")
     }
 
-    package var isLinesMode: Bool { if case .lines = source { true } else { false } }
+    /// An input is read (lines or files), so `{line}` means something.
+    package var readsInput: Bool { if case .generate = source { false } else { true } }
 
     var keyDelimiter: [UInt8]? { if case .lines(_, _, let k, _) = source { k } else { nil } }
     var inputFormat: InputFormat? { if case .lines(_, _, _, let f) = source { f } else { nil } }
-
-    /// Checks the combinations no single flag can check. Throws a usage error naming the flag.
-    package func validate() throws(EmitError) {
-        if topic.isEmpty { throw .usage("--topic: the topic name must not be empty") }
-        if topic.utf8.count > 249 { throw .usage("--topic: '\(topic.prefix(40))…' is longer than Kafka's 249-character limit") }
-        if !topic.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }) {
-            throw .usage("--topic: '\(topic)' has characters Kafka does not allow; use letters, digits, '.', '_' and '-'")
-        }
-        if case .generate = source, count == nil, durationNanos == nil, pacing == .unpaced, !dryRun {
-            throw .usage("generate mode needs a bound: add --count N or --duration D, or pace it with --every/--rate (runs until Ctrl-C)")
-        }
-        if case .generate = source, dryRun, count == nil, durationNanos == nil {
-            throw .usage("--dry-run in generate mode needs --count N (or --duration D)")
-        }
-        var templates: [(String, Template)] = [("--value", value), ("--correlation", correlation)]
-        if let key { templates.append(("--key", key)) }
-        for h in headers { if let v = h.value { templates.append(("--header \(h.name)", v)) } }
-        for (flag, t) in templates {
-            if t.usesLine && !isLinesMode {
-                throw .usage("\(flag): {line} needs lines mode; add --input FILE (or - for stdin)")
-            }
-            if t.usesKey && keyDelimiter == nil && inputFormat != .json {
-                throw .usage("\(flag): {key} needs --key-delimiter (-K) with --input, or --input-format json")
-            }
-        }
-        if let p = partition, p < 0 { throw .usage("--partition: \(p) is negative; use a partition number ≥ 0") }
-        if maxInFlight < 1 || maxInFlight > 10_000_000 {
-            throw .usage("--max-in-flight: \(maxInFlight) is out of range; use 1 to 10000000")
-        }
-        if case .rate(let r) = pacing, !(r >= 0.001 && r <= 10_000_000) {
-            throw .usage("--rate: \(r) is out of range; use 0.001 to 10000000 records/s")
-        }
-        if inputFormat == .json && keyDelimiter != nil {
-            throw .usage("--key-delimiter (-K) splits plain lines; with --input-format json the key comes from the envelope")
-        }
-        if let c = correlationHeader, c.isEmpty { throw .usage("--correlation-header: the header name must not be empty") }
-        for h in headers where h.name.isEmpty { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE") }
-        if let m = mockBrokers, m < 1 || m > 32 { throw .usage("--mock-brokers: \(m) is out of range; use 1 to 32") }
-        if case .custom(let f) = output { try CustomResultFormat.validate(f) }
-    }
 }

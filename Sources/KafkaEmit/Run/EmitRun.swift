@@ -17,16 +17,19 @@ package final class EmitRun {
     /// input or config that cannot be opened).
     package func run() throws(EmitError) -> RunResult {
         try plan.validate()
-        let reader = try plan.openInput(stop: stop)
+        let input = try plan.openInput(stop: stop)
         if plan.dryRun {
-            return DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(reader)
+            return DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input)
         }
         var mock: MockCluster?
         // Lowest precedence first; --mock overrides every bootstrap list.
-        var properties = [ConfigProperty("bootstrap.servers", plan.bootstrapServers, origin: "--bootstrap-servers")] + plan.properties
+        var properties = plan.properties
+        if !properties.contains(where: { $0.key == "bootstrap.servers" }) {
+            properties.insert(ConfigProperty("bootstrap.servers", plan.bootstrapServers, origin: "plan"), at: 0)
+        }
         if let n = plan.mockBrokers {
             mock = try MockCluster(brokers: n)
-            if let p = plan.mockPartitions { mock!.createTopic(plan.topic, partitions: p) }
+            if let p = plan.mockPartitions, let topic = plan.topic { mock!.createTopic(topic, partitions: p) }
             properties.append(ConfigProperty("bootstrap.servers", mock!.bootstrapServers, origin: "--mock"))
         }
         // The process exits right after the run: let exit reclaim the embedded cluster.
@@ -39,7 +42,7 @@ package final class EmitRun {
 
         let writer = OutputWriter(fd: stdoutFD)
         let sink = ResultWriter(writer: writer, formatter: ResultFormatter(format: plan.output), topic: plan.topic,
-                                correlations: CorrelationStore(slots: plan.maxInFlight, indexOnly: plan.correlation.isIndex),
+                                slots: plan.maxInFlight, correlations: CorrelationStore(slots: plan.maxInFlight, indexOnly: plan.correlation.isIndex),
                                 stop: stop, formatsResults: plan.output != .none)
         let stderrFD = self.stderrFD
         var options = SendOptions()
@@ -57,7 +60,8 @@ package final class EmitRun {
             ProgressReporter(intervalNanos: $0, total: plan.count, stderrFD: stderrFD, loop: loop)
         }
         let templates = RecordTemplates(plan: plan)
-        let (outcome, pacing) = plan.withSource(reader: reader, templates: templates, Sending(loop: loop, plan: plan))
+        let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
+                                                stop: stop, Sending(loop: loop, plan: plan))
         progress?.finish()
 
         var result = RunResult()
@@ -104,7 +108,7 @@ package final class EmitRun {
         case .unreachable:
             let secs = DurationParser.format(nanos: plan.connectTimeoutNanos)
             if case .topicMissing(let why) = outcome.reachability {
-                return (.unreachable, "topic '\(plan.topic)' does not exist and was not created within \(secs) (\(why)); create it, or let the broker auto-create topics")
+                return (.unreachable, "topic '\(plan.topic ?? "")' does not exist and was not created within \(secs) (\(why)); create it, or let the broker auto-create topics")
             }
             let bootstrap = plan.mockBrokers == nil ? plan.bootstrapServers : "the embedded mock cluster"
             let last = outcome.lastClientError.map { " (last error: \($0))" } ?? ""

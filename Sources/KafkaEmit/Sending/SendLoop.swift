@@ -113,10 +113,19 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             case .malformed(let message):
                 try reportMalformed(source, message)
                 continue
+            case .failed(let code, let message):
+                failLocally(RecordView(index: source.index, key: nil, value: nil, headers: RecordView.noHeaders,
+                                       correlation: source.malformedCorrelation()), code: code, message: message)
+                continue
             case .ready: break
             }
             guard pacer.waitTurn(source.index, shouldStop: { stop.isStopped }, willSleep: { reports.producerWillWait() }) else { return }
-            if !send(source.record(), &pacer) { return }
+            let record = source.record()
+            if let why = record.buildError {
+                try reportMalformed(source, why)
+                continue
+            }
+            if !send(record, &pacer) { return }
         }
     }
 
@@ -131,8 +140,11 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         if let name = record.topic {
             guard let id = resolve(topic: name, record) else { return true }
             topic = id
+        } else if let defaultTopic {
+            topic = defaultTopic
         } else {
-            topic = defaultTopic!
+            failLocally(record, code: LibrdkafkaInfo.invalidArgCode, message: "record \(record.index + 1) names no topic; give -t")
+            return true
         }
         var slot: Int
         if let s = slots.tryAcquire() {
@@ -195,8 +207,13 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// librdkafka refuses fails that record alone.
     @inline(never) private func resolve(topic name: UnsafeRawBufferPointer, _ record: RecordView) -> TopicID? {
         if let last = lastTopic, last.name.elementsEqual(name) { return last.id }
+        let text = String(decoding: name, as: UTF8.self)
+        if let why = EmitPlan.topicProblem(text) {
+            failLocally(record, code: LibrdkafkaInfo.invalidArgCode, message: "topic: \(why)")
+            return nil
+        }
         do {
-            let id = try producer.topic(named: String(decoding: name, as: UTF8.self))
+            let id = try producer.topic(named: text)
             lastTopic = (Array(name), id)
             return id
         } catch {

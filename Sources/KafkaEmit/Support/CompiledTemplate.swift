@@ -8,6 +8,8 @@ struct RenderContext {
     var index: UInt64 = 0
     var line: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     var keyPart: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// Files mode: the file's name as given.
+    var file: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     var wallMillis: Int64 = -1
     var rng: SeededRandom
 
@@ -23,7 +25,7 @@ struct RenderContext {
 /// touches no reference counts and allocates nothing.
 final class CompiledTemplate {
     struct Op {
-        var kind: UInt8   // 0 literal, 1 index, 2 rand, 3 uuid, 4 ts, 5 now, 6 line, 7 key, 8 topic
+        var kind: UInt8   // 0 literal, 1 index, 2 rand, 3 uuid, 4 ts, 5 now, 6 line, 7 key, 9 file
         var arg: UInt64
         var offset: Int
         var length: Int
@@ -51,6 +53,7 @@ final class CompiledTemplate {
             case .key: list.append(Op(kind: 7, arg: 0, offset: 0, length: 0))
             case .topic:
                 list.append(Op(kind: 0, arg: 0, offset: lits.count, length: topicBytes.count)); lits += topicBytes
+            case .file: list.append(Op(kind: 9, arg: 0, offset: 0, length: 0))
             }
         }
         ops = .allocate(capacity: max(1, list.count))
@@ -80,6 +83,7 @@ final class CompiledTemplate {
             case 5: Self.appendISO8601(into: out, millis: ctx.millis())
             case 6: out.append(ctx.line)
             case 7: out.append(ctx.keyPart)
+            case 9: out.append(ctx.file)
             default: break
             }
             k += 1

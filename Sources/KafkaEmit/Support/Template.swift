@@ -17,12 +17,13 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         case line
         case key
         case topic
+        case file
     }
 
     package let parts: [Part]
     package let source: String
 
-    package static let knownPlaceholders = "{i}, {i:WIDTH}, {rand:N}, {uuid}, {ts}, {now}, {line}, {key}, {topic}"
+    package static let knownPlaceholders = "{i}, {i:WIDTH}, {rand:N}, {uuid}, {ts}, {now}, {line}, {key}, {topic}, {file}"
 
     package var description: String { source }
 
@@ -105,6 +106,7 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         case "line": return try noArg(.line)
         case "key": return try noArg(.key)
         case "topic": return try noArg(.topic)
+        case "file": return try noArg(.file)
         default:
             throw .usage("\(flag): unknown placeholder \(shown); known: \(knownPlaceholders) (write {{ for a literal brace)")
         }
@@ -112,6 +114,9 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
 
     package var usesLine: Bool { parts.contains(.line) }
     package var usesKey: Bool { parts.contains(.key) }
+    package var usesFile: Bool { parts.contains(.file) }
+    /// No placeholder at all: renders the same bytes every time.
+    package var isConstant: Bool { parts.allSatisfy { if case .literal = $0 { true } else { false } } }
 
     /// The template is exactly `{i}`.
     package var isIndex: Bool { parts == [.index(width: 0)] }

@@ -77,14 +77,20 @@ enum OutputChoice: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-/// `--input-format`: `lines` or `json`.
-enum InputFormatArg: String, CaseIterable, ExpressibleByArgument {
-    case lines, json
+/// `--input-format`: `lines`, `json`, or an rpk input format (any text with a `%` token).
+enum InputFormatArg: Equatable {
+    case lines, json, format(String)
     static func parse(_ text: String) throws -> InputFormatArg {
-        guard let f = InputFormatArg(rawValue: text) else {
-            throw FlagError("--input-format: '\(text)' is not a format; use lines or json")
+        switch text {
+        case "lines": return .lines
+        case "json": return .json
+        default:
+            guard text.contains("%") else {
+                throw FlagError("--input-format: '\(text)' is not a format; use lines, json, or an rpk format such as '%k %v\\n'")
+            }
+            try FlagError.from { () throws(EmitError) in _ = try InputLayout.checked(text) }
+            return .format(text)
         }
-        return f
     }
 }
 

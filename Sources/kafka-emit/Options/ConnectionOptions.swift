@@ -13,6 +13,10 @@ struct ConnectionOptions: ParsableArguments {
             transform: Numbers.inRange("--mock-brokers", 1...32))
     var mockBrokers: Int?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Partitions of the -t topic in the --mock cluster (default: created on first use with 4).", valueName: "n"),
+            transform: Numbers.inRange("--mock-partitions", 1...10_000))
+    var mockPartitions: Int?
+
     @Option(help: ArgumentHelp("Exit 69 if no broker answers within DURATION (default 10s).", valueName: "duration"),
             transform: DurationArg.parser("--connect-timeout"))
     var connectTimeout: DurationArg = DurationArg(nanos: 10_000_000_000, text: "10s")
@@ -31,6 +35,8 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         if mockBrokers != nil && !mock { throw FlagError("--mock-brokers sizes the embedded cluster; add --mock") }
+        if mockPartitions != nil && !mock { throw FlagError("--mock-partitions sizes a topic of the embedded cluster; add --mock") }
+        if mock, bootstrapServers != nil { throw FlagError("--mock runs its own cluster and -b names another; drop one of them") }
         if let b = bootstrapServers, b.isEmpty {
             throw FlagError("--bootstrap-servers: the broker list must not be empty; write host:port[,host:port]")
         }

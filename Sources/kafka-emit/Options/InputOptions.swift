@@ -22,11 +22,25 @@ struct InputOptions: ParsableArguments {
             help: ArgumentHelp("Lines mode: split each line at the first STR into key and value ({key} and {line}).", valueName: "str"))
     var keyDelimiter: String?
 
-    @Option(help: ArgumentHelp("Lines mode: lines, or json to replay kcat -J envelopes (key, payload, headers, partition).", valueName: "lines|json"),
-            completion: .list(InputFormatArg.allValueStrings), transform: InputFormatArg.parse)
+    @Option(help: ArgumentHelp("Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or an rpk format with % tokens, e.g. '%k %v\\n'.",
+                               valueName: "lines|json|format"),
+            completion: .list(["lines", "json"]), transform: InputFormatArg.parse)
     var inputFormat: InputFormatArg?
 
+    @Argument(help: ArgumentHelp("Files mode: each FILE is one record, its whole content the value (as kcat -P FILE...).", valueName: "file"),
+              completion: .file())
+    var files: [String] = []
+
     func validate() throws {
+        if let input, !files.isEmpty {
+            throw FlagError("--input '\(input)' and FILE arguments both name the input; use one (-i reads lines, FILE... sends whole files)")
+        }
+        if input == nil && !files.isEmpty {
+            if keyDelimiter != nil || delimiter != nil || inputFormat != nil {
+                throw FlagError("\(keyDelimiter != nil ? "--key-delimiter" : delimiter != nil ? "--delimiter" : "--input-format") splits lines; FILE arguments are sent whole (use -i FILE for lines)")
+            }
+            return
+        }
         guard input == nil else { return }
         if keyDelimiter != nil { throw FlagError("--key-delimiter (-K) splits input lines; add --input FILE (or - for stdin)") }
         if delimiter != nil { throw FlagError("--delimiter (-D) splits input; add --input FILE (or - for stdin)") }

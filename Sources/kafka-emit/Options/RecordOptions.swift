@@ -8,7 +8,7 @@ struct RecordOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Value template. Default: event-{i} (generate), {line} (lines).", valueName: "template"))
     var value: String?
 
-    @Option(name: [.customShort("H"), .long], help: ArgumentHelp("Header NAME=TEMPLATE, repeatable.", valueName: "name=template"))
+    @Option(name: [.customShort("H"), .long], help: ArgumentHelp("Header NAME=TEMPLATE, repeatable; -H NAME alone is a null value (as kcat).", valueName: "name=template"))
     var header: [String] = []
 
     @Option(name: [.customShort("p"), .long], parsing: .unconditional,
@@ -24,6 +24,9 @@ struct RecordOptions: ParsableArguments {
 
     @Flag(name: [.customShort("Z"), .long], help: "Send an empty value as NULL (a tombstone).")
     var nullEmpty = false
+
+    @Option(help: ArgumentHelp("Record timestamp: epoch milliseconds or RFC 3339, rendered per record ({ts} = now). Default: the time of sending.", valueName: "template"))
+    var timestamp: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed for {rand} and {uuid}, for repeatable runs.", valueName: "n"),
             transform: Numbers.seed)
