@@ -15,6 +15,7 @@ for extra in "$@"; do
     tmux) command -v tmux >/dev/null || need+=(tmux) ;;
     valgrind) command -v valgrind >/dev/null || need+=(valgrind) ;;
     man) command -v man >/dev/null || need+=(man-db) ;;
+    venv) python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv) ;;
   esac
 done
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -10,13 +10,21 @@ struct EmitCommand: ParsableCommand {
         abstract: "Send records to Apache Kafka from a timer or from stdin, one result line per delivery.",
         discussion: """
         MODES
-          generate  no --input: --count N records from templates, paced by
+          generate  no input: --count N records from templates, paced by
                     --every/--rate, or as fast as the broker takes them
-          lines     --input FILE (- = stdin): one record per line (-D sets
-                    the delimiter, default \\n; a trailing \\r is stripped)
+          lines     -i FILE (- = stdin; -l as kcat): one record per unit,
+                    read as --input-format says:
+                      lines  -D delimiter (default \\n, a trailing \\r is
+                             stripped), -K STR splits key and value
+                      json   kcat -J envelopes or --dry-run -o json records
+                             (key, payload|value, headers, partition, ts,
+                             topic when no -t is given)
+                      FMT    rpk's produce format, e.g. '%k %v\\n',
+                             '%t %p %k %H %h{%k=%v;}%v\\n', '%k{hex} %v\\n'
+          files     FILE...: each file one record, its content the value
 
-        TEMPLATES (--key, --value, --header, --correlation)
-          {i} {i:WIDTH} {rand:N} {uuid} {ts} {now} {line} {key} {topic}
+        TEMPLATES (--key, --value, --header, --correlation, --timestamp)
+          {i} {i:WIDTH} {rand:N} {uuid} {ts} {now} {line} {key} {topic} {file}
           {{ is a literal {, and the }} closing it a literal }; any other
           brace is literal, so JSON works as written:
             --value '{"id":{i},"at":{ts}}'
@@ -25,9 +33,19 @@ struct EmitCommand: ParsableCommand {
           stdout, one line per record, in completion order:
             delivered topic=T partition=P offset=O correlation=C
             failed topic=T correlation=C error="NAME: message"
+          (values outside [A-Za-z0-9._:/@+-] are quoted, so one record is
+          one line; an offset the broker did not report is -1)
           -o json: one JSON object per line; -o none; --format FMT with
-            %t %p %o %c %k %v %T %l %e %s \\n \\t %%
-          stderr: diagnostics and the summary (counts, rate, latency)
+            %t %p %o %c %k %v %h %T %l %e %s \\n \\t %%
+          stderr: diagnostics and the summary (counts, rate, latency);
+          -q hides the summary; -o none -q prints nothing on success
+
+        COMING FROM kcat / rpk / kafka-console-producer
+          kcat -P -t T -K: -l f   = kafka-emit -t T -K: -l f  (also -P, -c N,
+          -p -1, -H name, -X list, -X dump, FILE...; kcat -J lines replay
+          with --input-format json)
+          rpk topic produce -f FMT = kafka-emit -i - --input-format FMT
+          console-producer --property parse.key=true = kafka-emit -i - -K '\\t'
 
         CONFIGURATION PRECEDENCE (highest first)
           -X KEY=VALUE > typed flags (--acks, -z, --linger, ...)
@@ -37,6 +55,7 @@ struct EmitCommand: ParsableCommand {
           0 all delivered      1 some failed        64 usage error
           65 bad input record  66 cannot open file  69 no broker / topic
           74 I/O error         130/143 SIGINT/SIGTERM
+          141 stdout closed before every record asked for was delivered
 
         EXAMPLES
           kafka-emit --mock -t order-events --every 100ms --count 100
@@ -44,6 +63,7 @@ struct EmitCommand: ParsableCommand {
           kafka-emit -t load --rate 10000 --duration 30s -o none \\
             --value '{"id":"{uuid}","n":{i}}'
           kafka-emit -t smoke -n 10 -o json | jq -r .offset
+          kcat -C -t src -e -J | kafka-emit -t copy -i - --input-format json
         """
     )
 

@@ -105,6 +105,9 @@ extension EmitCommand {
                 throw .usage("-X argument \(n): write KEY=VALUE, e.g. -X linger.ms=5 (or -X list, -X dump)")
             }
             let key = String(p[..<eq]), value = String(p[p.index(after: eq)...])
+            if let instead = Self.consoleProducerProperties[key] {
+                throw .usage("-X \(key) is a kafka-console-producer reader property, not a librdkafka one; here use \(instead)")
+            }
             props.append(ConfigProperty(key, value, origin: "-X"))
             // Like --acks: acks 0/1 turn the idempotent default off, unless asked for explicitly.
             if key == "acks" || key == "request.required.acks", !["all", "-1"].contains(value), producer.idempotent == nil,
@@ -114,4 +117,16 @@ extension EmitCommand {
         }
         return props
     }
+
+    /// kafka-console-producer's `--property` names, and what does their job here.
+    static let consoleProducerProperties: [String: String] = [
+        "parse.key": "-K SEP to split a key off each line (console-producer's default separator is a tab: -K '\\t')",
+        "key.separator": "-K SEP",
+        "parse.headers": "an rpk input format with headers, e.g. --input-format '%H %h{%k:%v,}%v\\n', or --input-format json",
+        "headers.delimiter": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
+        "headers.separator": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
+        "headers.key.separator": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
+        "null.marker": "-Z (an empty value is sent as NULL)",
+        "ignore.error": "--continue-on-error",
+    ]
 }

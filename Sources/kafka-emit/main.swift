@@ -24,8 +24,24 @@ private func installSignalHandlers() {
 
 /// One line on stderr and the exit code.
 private func fail(_ message: String, code: Int32) -> Never {
-    writeAll(2, "kafka-emit: \(message)\n")
+    writeAll(2, "kafka-emit: \(oneLine(message))\n")
     exit(code)
+}
+
+/// A value quoted from the command line or the input may hold line breaks or control bytes:
+/// they are escaped, so a message stays one line.
+private func oneLine(_ message: String) -> String {
+    var line = ""
+    for u in message.unicodeScalars {
+        switch u {
+        case "\n": line += "\\n"
+        case "\r": line += "\\r"
+        case "\t": line += "\\t"
+        case _ where u.value < 0x20 || u.value == 0x7F: line += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
+        default: line.unicodeScalars.append(u)
+        }
+    }
+    return line
 }
 
 StandardStreams.prepare()
@@ -81,7 +97,7 @@ do {
     if !plan.quiet && !result.dryRun {
         writeAll(2, (plan.output == .json ? Summary.json(result, exitCode: code) : Summary.text(result)) + "\n")
     }
-    if let m = result.message { writeAll(2, "kafka-emit: \(m)\n") }
+    if let m = result.message { writeAll(2, "kafka-emit: \(oneLine(m))\n") }
     exit(code)
 } catch {
     let hint = stdinIgnored && error == .usage(error.message) ? " (stdin is not read in generate mode: pass -i - to send its lines)" : ""

@@ -65,11 +65,11 @@ import Testing
             #expect(r.stderr.contains("[redacted]"))
             #expect(!conf.isEmpty)
         }
-        // a refused secret property: the error names it without the value
-        let bad = try runEmit(["--mock", "-t", "x", "-n", "1", "-X", "ssl.key.password.bogus=\(secret)"])
+        // an unknown (misspelled) property is named without its value: it may be a secret
+        let bad = try runEmit(["--mock", "-t", "x", "-n", "1", "-X", "ssl.key.pasword=\(secret)"])
         #expect(bad.status == 64)
         #expect(!bad.stderr.contains(secret))
-        #expect(bad.stderr.contains("[redacted]"))
+        #expect(bad.stderr.contains("-X ssl.key.pasword: librdkafka refused it: No such configuration property"))
     }
 
     @Test func configFileErrors() throws {
@@ -82,7 +82,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: refused) }
         let r2 = try runEmit(["--mock", "-t", "x", "-n", "1", "-F", refused])
         #expect(r2.status == 64)
-        #expect(r2.stderr.contains("-F \(refused):1 no.such.thing=1: librdkafka refused it"))
+        #expect(r2.stderr.contains("-F \(refused):1 no.such.thing: librdkafka refused it"))
     }
 
     @Test func dryRunContactsNoBroker() throws {

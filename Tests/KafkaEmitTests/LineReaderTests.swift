@@ -20,8 +20,8 @@ import Testing
         return out
     }
 
-    /// Records longer than the limit are skipped whole and reported by size; memory stays
-    /// within the limit plus a block, whatever the record's length.
+    /// Records longer than the limit are reported once and skipped whole; memory stays within
+    /// the limit plus a block, whatever the record's length.
     @Test func oversizedRecordsAreSkippedToTheNextDelimiter() throws {
         for block in [1, 3, 7, 64, 4096] {
             let input = Array("ok\n".utf8) + [UInt8](repeating: 0x41, count: 50_000) + Array("\nfine\n".utf8)
@@ -31,11 +31,11 @@ import Testing
             loop: while true {
                 switch try r.next() {
                 case .record(let l): got.append(String(decoding: l, as: UTF8.self))
-                case .oversized(let n): got.append("<\(n)>")
+                case .oversized: got.append("<too large>")
                 case .end: break loop
                 }
             }
-            #expect(got == ["ok", "<50000>", "fine", "<11>", "exactly10!", "<30>"], "block \(block)")
+            #expect(got == ["ok", "<too large>", "fine", "<too large>", "exactly10!", "<too large>"], "block \(block)")
             #expect(r.stream.capacity <= 10 + 1 + (64 << 10) + block, "buffer grew to \(r.stream.capacity)")
         }
     }

@@ -140,22 +140,28 @@ func generatePlan(_ bootstrap: String, topic: String, count: UInt64) -> EmitPlan
     return plan
 }
 
-/// Checks a topic holds exactly `values` once each and that, within each partition,
-/// records appear in the order they were sent (value index increasing).
-func expectExactlyOnceInOrder(_ bootstrap: String, topic: String, count: Int) throws {
+/// Checks a topic holds the records `event-0..<count` at most once each and that, within each
+/// partition, they appear in the order they were sent. `complete`: every one of them is there.
+/// (librdkafka 2.0.2's mock can drop a batch it accepted after retriable Produce errors, such
+/// as those a leader move or an outage causes — SPEC §6 — so fault tests count nothing.)
+func expectExactlyOnceInOrder(_ bootstrap: String, topic: String, count: Int, complete: Bool = true) throws {
     let rows = try kcatLines(bootstrap, topic: topic, format: "%p %o %s")
     var seen = Set<Int>()
+    var duplicates = 0
     var lastByPartition: [String: Int] = [:]
     var ordered = true
     for row in rows {
         let f = row.split(separator: " ")
         guard f.count == 3, let n = Int(f[2].dropFirst("event-".count)) else { Issue.record("bad row \(row)"); continue }
-        #expect(!seen.contains(n), "duplicate \(n)")
-        seen.insert(n)
+        if !seen.insert(n).inserted { duplicates += 1 }
         if let last = lastByPartition[String(f[0])], last > n { ordered = false }
         lastByPartition[String(f[0])] = n
     }
-    #expect(rows.count == count, "kcat read \(rows.count) records")
-    #expect(seen == Set(0..<count))
+    #expect(duplicates == 0, "\(duplicates) duplicates")
+    #expect(seen.isSubset(of: Set(0..<count)), "records that were never sent")
+    if complete {
+        let missing = Set(0..<count).subtracting(seen)
+        #expect(missing.isEmpty, "\(missing.count) records missing, e.g. \(missing.sorted().prefix(10))")
+    }
     #expect(ordered, "order within a partition was not preserved")
 }

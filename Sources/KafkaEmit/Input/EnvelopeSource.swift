@@ -29,9 +29,9 @@ final class EnvelopeSource: RecordSource {
         line = RecordView.noBytes
         switch next {
         case .end: return .end
-        case .oversized(let n):
+        case .oversized:
             lineNumber += 1
-            return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: LineSource.oversizedMessage(line: index, bytes: n, limit: reader.maxRecordBytes))
+            return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: LineSource.oversizedMessage(line: index, limit: reader.maxRecordBytes))
         case .record(let l):
             lineNumber += 1
             line = l

@@ -11,6 +11,8 @@ final class FormatSource: RecordSource {
     private(set) var index: UInt64 = 0
     private var parsed = FormatRecord()
     private var ended = false
+    /// After a malformed record: skip to the next record delimiter before reading on.
+    private var resync = false
 
     init(stream: InputStream, layout: InputLayout, templates: RecordTemplates, count: UInt64?, maxRecordBytes: Int, routesTopics: Bool) {
         self.stream = stream
@@ -25,6 +27,11 @@ final class FormatSource: RecordSource {
 
     func advance() throws(EmitError) -> SourceEvent {
         guard next < limit, !ended else { return .end }
+        if resync {
+            resync = false
+            // Without a record delimiter the input cannot be resynchronised.
+            guard let t = layout.terminator, try FormatReader.skip(stream: stream, past: t) else { return .end }
+        }
         index = next
         var reader = FormatReader(stream: stream, record: parsed)
         let outcome = try reader.read(layout.steps, terminator: layout.terminator)
@@ -44,8 +51,7 @@ final class FormatSource: RecordSource {
             return .ready
         case .malformed(let why):
             next += 1
-            // Resume after the next record delimiter; without one the input cannot be resynchronised.
-            if let t = layout.terminator, try FormatReader.skip(stream: stream, past: t) {} else { ended = true }
+            resync = true
             return .malformed("input record \(index + 1): \(why)")
         }
     }

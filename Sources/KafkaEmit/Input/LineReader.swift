@@ -4,8 +4,8 @@ import Glibc
 
 /// Splits an input stream into records at a delimiter, handing out each record in place (no
 /// copy); a record is valid until the next call. A record longer than `maxRecordBytes` could
-/// never be sent: it is skipped to the next delimiter and reported by its size, so memory
-/// stays bounded whatever the input.
+/// never be sent: it is reported as soon as it is known to be too long, and the rest of it is
+/// skipped up to the next delimiter, so memory stays bounded whatever the input.
 final class LineReader {
     let stream: InputStream
     private let delimiter: [UInt8]
@@ -13,16 +13,16 @@ final class LineReader {
     private let stripCR: Bool
     /// Bytes from `stream.start` already searched without finding a delimiter.
     private var scanned = 0
-    /// Bytes of the oversized record being skipped.
-    private var skipped = 0
+    /// Skipping the rest of an oversized record (already reported).
+    private var skipping = false
     var maxRecordBytes: Int {
         didSet { stream.limit = max(maxRecordBytes, 0) &+ delimiter.count &+ (64 << 10) }
     }
 
     enum Next {
         case record(UnsafeRawBufferPointer)
-        /// A record of this many bytes was skipped: larger than `maxRecordBytes`.
-        case oversized(Int)
+        /// A record longer than `maxRecordBytes`; the rest of it is skipped.
+        case oversized
         case end
     }
 
@@ -50,21 +50,24 @@ final class LineReader {
                 var lineEnd = hit
                 stream.consume(hit - s + delimiter.count)
                 scanned = 0
-                if skipped > 0 || hit - s > maxRecordBytes {
-                    let n = skipped + (hit - s)
-                    skipped = 0
-                    return .oversized(n)
+                if skipping {
+                    skipping = false
+                    continue
                 }
+                if hit - s > maxRecordBytes { return .oversized }
                 if stripCR && lineEnd > s && stream.base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 return .record(UnsafeRawBufferPointer(start: stream.base + s, count: lineEnd - s))
             }
             // Keep a partial delimiter's first bytes unscanned.
             scanned = max(0, stream.available - (delimiter.count - 1))
-            if skipped > 0 || stream.available > maxRecordBytes {
+            if skipping || stream.available > maxRecordBytes {
                 // Too large to send: keep only what may begin a delimiter.
-                skipped += scanned
                 stream.consume(scanned)
                 scanned = 0
+                if !skipping {
+                    skipping = true
+                    return .oversized
+                }
             }
             switch try stream.fill() {
             case .more, .full: continue
@@ -73,12 +76,12 @@ final class LineReader {
                 let s = stream.start, n = stream.available
                 stream.discardAll()
                 scanned = 0
-                if skipped > 0 {
-                    defer { skipped = 0 }
-                    return .oversized(skipped + n)
+                if skipping {
+                    skipping = false
+                    return .end
                 }
                 if n == 0 { return .end }
-                if n > maxRecordBytes { return .oversized(n) }
+                if n > maxRecordBytes { return .oversized }
                 var lineEnd = s + n
                 if stripCR && stream.base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 return .record(UnsafeRawBufferPointer(start: stream.base + s, count: lineEnd - s))

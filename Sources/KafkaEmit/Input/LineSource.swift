@@ -33,11 +33,11 @@ final class LineSource: RecordSource {
             index = lineNumber
             switch next {
             case .end: return .end
-            case .oversized(let n):
+            case .oversized:
                 lineNumber += 1
                 if step > 1 && index % step != first { continue }
                 line = RecordView.noBytes
-                return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: Self.oversizedMessage(line: index, bytes: n, limit: reader.maxRecordBytes))
+                return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: Self.oversizedMessage(line: index, limit: reader.maxRecordBytes))
             case .record(let l):
                 lineNumber += 1
                 if step > 1 && index % step != first { continue }
@@ -62,8 +62,8 @@ final class LineSource: RecordSource {
         templates.malformedCorrelation(index: index, input: line)
     }
 
-    static func oversizedMessage(line: UInt64, bytes: Int, limit: Int) -> String {
-        "input line \(line + 1): too large: \(bytes) bytes, more than message.max.bytes (\(limit)); skipped to the next delimiter (raise -X message.max.bytes to send it)"
+    static func oversizedMessage(line: UInt64, limit: Int) -> String {
+        "input line \(line + 1): too large: more than message.max.bytes (\(limit)) bytes; skipped to the next delimiter (raise -X message.max.bytes to send it)"
     }
 
     /// Splits at the first occurrence of `d`, or nil when `d` does not occur.

@@ -1,18 +1,18 @@
-/// `--format FMT`: tokens `%t %p %o %c %k %v %T %l %e %s`, escapes `\n \t \\`, and `%%`.
+/// `--format FMT`: tokens `%t %p %o %c %k %v %h %T %l %e %s`, escapes `\n \t \\`, and `%%`.
 final class CustomResultFormat {
     enum Token: Equatable {
         case literal([UInt8])
-        case topic, partition, offset, correlation, key, value, timestamp, latency, error, status
+        case topic, partition, offset, correlation, key, value, headers, timestamp, latency, error, status
     }
 
     let tokens: [Token]
 
     /// The tokens a `--format` string may use, for `--help` and error messages.
-    static let help = "%t topic, %p partition, %o offset, %c correlation, %k key, %v value, %T timestamp ms, %l latency ms, %e error, %s status, \\n, \\t, %%"
+    static let help = "%t topic, %p partition, %o offset, %c correlation, %k key, %v value, %h headers, %T timestamp ms, %l latency ms, %e error, %s status, \\n, \\t, %%"
 
     private static let letters: [UInt8: Token] = [
         UInt8(ascii: "t"): .topic, UInt8(ascii: "p"): .partition, UInt8(ascii: "o"): .offset,
-        UInt8(ascii: "c"): .correlation, UInt8(ascii: "k"): .key, UInt8(ascii: "v"): .value,
+        UInt8(ascii: "c"): .correlation, UInt8(ascii: "k"): .key, UInt8(ascii: "v"): .value, UInt8(ascii: "h"): .headers,
         UInt8(ascii: "T"): .timestamp, UInt8(ascii: "l"): .latency, UInt8(ascii: "e"): .error,
         UInt8(ascii: "s"): .status,
     ]
@@ -72,6 +72,16 @@ final class CustomResultFormat {
             case .correlation: out.append(r.correlation)
             case .key: if let k = r.key { out.append(k) }
             case .value: if let v = r.value { out.append(v) }
+            case .headers:
+                // As kcat's %h: name=value pairs, comma-separated; a null value reads NULL.
+                var first = true
+                r.headers?.forEach { name, value in
+                    if !first { out.append(0x2C) }
+                    first = false
+                    out.append(name)
+                    out.append(0x3D)
+                    if let value { out.append(value) } else { out.appendLiteral("NULL") }
+                }
             case .timestamp: out.appendDecimal(r.timestampMillis)
             case .latency: out.appendMilli(r.latencyMicros)
             case .error: if !r.delivered { out.append(r.errorName + ": " + r.errorMessage) }

@@ -77,20 +77,7 @@ final class DryRun {
         switch plan.output {
         case .none: return
         case .json:
-            out.appendLiteral("{\"topic\":"); JSONString.append(out, r.topic ?? topicBytes.bytes)
-            out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
-            if r.timestampMillis > 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
-            out.appendLiteral(",\"key\":"); appendJSON(r.key, out)
-            out.appendLiteral(",\"value\":"); appendJSON(r.value, out)
-            out.appendLiteral(",\"headers\":{")
-            for (i, h) in r.headers.enumerated() {
-                if i > 0 { out.append(0x2C) }
-                JSONString.append(out, h.name)
-                out.append(0x3A)
-                appendJSON(h.value, out)
-            }
-            out.appendLiteral("},\"correlation\":"); JSONString.append(out, r.correlation)
-            out.appendLiteral("}\n")
+            Self.appendJSON(r, topic: r.topic ?? topicBytes.bytes, to: out)
         case .text:
             out.appendLiteral("record topic="); out.append(r.topic ?? topicBytes.bytes)
             out.appendLiteral(" partition="); out.appendDecimal(Int64(r.partition))
@@ -111,7 +98,25 @@ final class DryRun {
         w.lineDone()
     }
 
-    private func appendJSON(_ bytes: UnsafeRawBufferPointer?, _ out: ByteBuffer) {
-        if let bytes { JSONString.append(out, bytes) } else { out.appendLiteral("null") }
+    /// One record as `--input-format json` reads it back: topic, partition, timestamp, key,
+    /// value, headers (an object; null values kept) and the correlation.
+    static func appendJSON(_ r: RecordView, topic: UnsafeRawBufferPointer, to out: ByteBuffer) {
+        func bytes(_ b: UnsafeRawBufferPointer?) {
+            if let b { JSONString.append(out, b) } else { out.appendLiteral("null") }
+        }
+        out.appendLiteral("{\"topic\":"); JSONString.append(out, topic)
+        out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
+        if r.timestampMillis > 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
+        out.appendLiteral(",\"key\":"); bytes(r.key)
+        out.appendLiteral(",\"value\":"); bytes(r.value)
+        out.appendLiteral(",\"headers\":{")
+        for (i, h) in r.headers.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            JSONString.append(out, h.name)
+            out.append(0x3A)
+            bytes(h.value)
+        }
+        out.appendLiteral("},\"correlation\":"); JSONString.append(out, r.correlation)
+        out.appendLiteral("}\n")
     }
 }

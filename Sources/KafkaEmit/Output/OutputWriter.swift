@@ -4,18 +4,22 @@ import Glibc
 
 /// The one buffered writer for stdout: result lines are appended to `buffer` and written
 /// in large write(2) calls — on a size threshold, when the reporter goes idle, and at the
-/// end; per line when stdout is a terminal.
+/// end; per line when stdout is a terminal. A stdout that does not take bytes (a stalled
+/// reader, a non-blocking descriptor) is waited on in poll(2), never spun on, and given up
+/// when `abandoned` turns true (a second signal).
 package final class OutputWriter {
     package let fd: Int32
     package let buffer: ByteBuffer
     package let isTerminal: Bool
     private let threshold: Int
+    private let abandoned: @Sendable () -> Bool
     package private(set) var closed = false       // the reader went away (EPIPE)
     package private(set) var failure: String?     // any other write error
 
-    package init(fd: Int32, threshold: Int = 64 * 1024) {
+    package init(fd: Int32, threshold: Int = 64 * 1024, abandoned: @escaping @Sendable () -> Bool = { false }) {
         self.fd = fd
         self.threshold = threshold
+        self.abandoned = abandoned
         buffer = ByteBuffer(capacity: threshold * 2)
         isTerminal = isatty(fd) == 1
     }
@@ -33,7 +37,15 @@ package final class OutputWriter {
         while off < buffer.count {
             let n = write(fd, buffer.base + off, buffer.count - off)
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
+                // A signal interrupted a write to a full pipe: a second one gives the output up.
+                if errno == EINTR { if abandoned() { return }; continue }
+                if errno == EAGAIN {
+                    // Non-blocking and full: wait until it takes bytes again.
+                    if abandoned() { return }
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, 100)
+                    continue
+                }
                 if errno == EPIPE { closed = true } else { failure = String(cString: strerror(errno)) }
                 return
             }

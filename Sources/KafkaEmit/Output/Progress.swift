@@ -25,7 +25,12 @@ final class ProgressReporter: Sendable {
                 let now = Clock.monotonicNanos()
                 if now < next { Clock.sleep(untilMonotonic: min(next, now + 50_000_000)); continue }
                 next += intervalNanos
-                let p99 = loop.reports.sinkLock.locked { loop.sink.stats.latency.valueAtPercentile(99) }
+                // The sink may be stuck writing to a stalled stdout: never wait for its lock.
+                var p99: UInt64 = 0
+                if loop.reports.sinkLock.tryLock() {
+                    p99 = loop.sink.stats.latency.valueAtPercentile(99)
+                    loop.reports.sinkLock.unlock()
+                }
                 let delivered = loop.delivered.load(ordering: .acquiring)
                 let failed = loop.failed.load(ordering: .acquiring)
                 let inFlight = loop.slots.inFlight

@@ -20,6 +20,8 @@ struct ResultView {
     var correlation: UnsafeRawBufferPointer
     var errorName: String
     var errorMessage: String
+    /// Only read when the format shows them (`%h`).
+    var headers: MessageHeaders? = nil
 }
 
 /// Formats result lines into a byte buffer with hand-written number formatting: no
@@ -27,6 +29,9 @@ struct ResultView {
 final class ResultFormatter {
     private let format: OutputFormat
     private let custom: CustomResultFormat?
+
+    /// Whether lines show headers, which then have to be read from each delivered message.
+    var showsHeaders: Bool { custom?.tokens.contains(.headers) == true }
 
     init(format: OutputFormat) {
         self.format = format

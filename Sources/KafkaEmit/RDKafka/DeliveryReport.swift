@@ -17,6 +17,9 @@ struct DeliveryReport {
     /// librdkafka's message or our reason as a C string valid during the handler call; nil
     /// means the description of `errorCode`.
     var detail: UnsafePointer<CChar>?
+    /// The record's headers, read only when a sink asked for them (`%h`); valid during the
+    /// handler call.
+    var headers: MessageHeaders? = nil
 
     var succeeded: Bool { errorCode == 0 }
 

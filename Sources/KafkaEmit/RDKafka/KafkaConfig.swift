@@ -62,7 +62,8 @@ package enum KafkaConfig {
             if rc != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
                 let why = cString(errstr)
-                let shown = "\(p.key)=\(p.shownValue)"
+                // A misspelled key may still name a secret: its value is never shown.
+                let shown = rc == RD_KAFKA_CONF_UNKNOWN ? p.key : "\(p.key)=\(p.shownValue)"
                 let fix = rc == RD_KAFKA_CONF_UNKNOWN
                     ? "check the name against librdkafka's CONFIGURATION.md"
                     : "check the value"

@@ -45,7 +45,7 @@ final class ProducerHandle: @unchecked Sendable {
         var errstr = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
-            var why = cString(errstr)
+            var why = KafkaConfig.redact(cString(errstr), properties)
             if why.contains("enable.idempotence") {
                 why += "; use --no-idempotent (or -X enable.idempotence=false) with acks 0 or 1"
             }

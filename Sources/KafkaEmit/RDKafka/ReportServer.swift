@@ -28,6 +28,8 @@ final class ReportServer: @unchecked Sendable {
     private let producerServedAt = Atomic<UInt64>(0)
     private let delivered = Atomic<Bool>(false)
     private let reporterScratch = Scratch()
+    /// Read each message's headers into its report (`%h` in `--format`).
+    var readsHeaders = false
     private let producerScratch = Scratch()
 
     /// While the producing thread served within this window, the reporter stays out of its way:
@@ -104,29 +106,46 @@ final class ReportServer: @unchecked Sendable {
         wake()
     }
 
-    /// Serves the reports already waiting, on the producing thread. Non-blocking; skipped
-    /// while the reporter is serving.
+    /// Serves the reports already waiting, on the producing thread. Non-blocking: skipped
+    /// while the reporter serves, or holds the sink (it may be stuck writing to a stalled
+    /// stdout, and the producing thread must stay free to notice signals).
     @inline(__always) func serveOnProducer() {
         guard let handler, serveLock.tryLock() else { return }
+        guard sinkLock.tryLock() else { serveLock.unlock(); return }
         while let ev = rd_kafka_queue_poll(queue, 0) {
             process(ev, handler, producerScratch, onProducer: true)
             rd_kafka_event_destroy(ev)
         }
+        sinkLock.unlock()
         serveLock.unlock()
         producerServedAt.store(Clock.monotonicNanos(), ordering: .relaxed)
     }
 
+    /// Takes the sink lock for the producing thread, unless `giveUp` turns true first (the
+    /// reporter may hold it while stuck on a stalled stdout).
+    private func lockSink(unless giveUp: () -> Bool) -> Bool {
+        while !sinkLock.tryLock() {
+            if giveUp() { return false }
+            Clock.sleep(nanos: 1_000_000)
+        }
+        return true
+    }
+
     /// A record refused before librdkafka took it (too large, malformed input): reported
     /// through the same handler, so it gets its result like any other; the slot is freed.
-    func reportLocalFailure(slot: Int, code: Int32, message: String, record: RecordView) {
+    /// Called on the producing thread; `giveUp` abandons the report if the sink stays busy.
+    func reportLocalFailure(slot: Int, code: Int32, message: String, record: RecordView, giveUp: () -> Bool) {
         let now = Clock.monotonicNanos()
-        message.withCString { text in
-            var report = DeliveryReport(slot: slot, errorCode: code, partition: record.partition, offset: -1,
-                                        timestampMillis: -1, key: record.key, value: record.value,
-                                        sentNanos: now, detail: text)
-            withUnsafeMutablePointer(to: &report) { p in
-                sinkLock.locked { handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now) }
+        if lockSink(unless: giveUp) {
+            message.withCString { text in
+                var report = DeliveryReport(slot: slot, errorCode: code, partition: record.partition, offset: -1,
+                                            timestampMillis: -1, key: record.key, value: record.value,
+                                            sentNanos: now, detail: text)
+                withUnsafeMutablePointer(to: &report) { p in
+                    handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now)
+                }
             }
+            sinkLock.unlock()
         }
         slots.releaseLocally(slot, completed: 0)
     }
@@ -161,10 +180,12 @@ final class ReportServer: @unchecked Sendable {
                         key: m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
                         value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
                         sentNanos: slots.sentAt[slot], detail: nil)
+                    if readsHeaders { reports[k].headers = MessageHeaders(message: msgs[k]!) }
                 }
                 if anyDelivered && !delivered.load(ordering: .relaxed) { delivered.store(true, ordering: .releasing) }
                 let batch = UnsafeMutableBufferPointer(start: reports, count: n)
-                sinkLock.locked { handler.deliveries(batch, nowNanos: now) }
+                // The producing thread already holds the sink lock (see serveOnProducer).
+                if onProducer { handler.deliveries(batch, nowNanos: now) } else { sinkLock.locked { handler.deliveries(batch, nowNanos: now) } }
                 // Only now may these slots be reused.
                 if onProducer { slots.releaseOnProducer(batch) } else { slots.releaseFromReporter(batch) }
             }
@@ -172,7 +193,9 @@ final class ReportServer: @unchecked Sendable {
             let code = rd_kafka_event_error(ev).rawValue
             let message = String(cString: rd_kafka_event_error_string(ev))
             let fatal = rd_kafka_event_error_is_fatal(ev) != 0
-            sinkLock.locked { handler.clientError(code: code, message: message, fatal: fatal) }
+            if onProducer { handler.clientError(code: code, message: message, fatal: fatal) } else {
+                sinkLock.locked { handler.clientError(code: code, message: message, fatal: fatal) }
+            }
         }
     }
 }

@@ -40,7 +40,8 @@ package final class EmitRun {
         let producer = try ProducerHandle(properties: properties)
         if plan.verbose { writeAll(stderrFD, Self.configText(properties, producer.effectiveConfig)) }
 
-        let writer = OutputWriter(fd: stdoutFD)
+        let stop = self.stop
+        let writer = OutputWriter(fd: stdoutFD, abandoned: { stop.signalCount >= 2 })
         let sink = ResultWriter(writer: writer, formatter: ResultFormatter(format: plan.output), topic: plan.topic,
                                 slots: plan.maxInFlight, correlations: CorrelationStore(slots: plan.maxInFlight, indexOnly: plan.correlation.isIndex),
                                 stop: stop, formatsResults: plan.output != .none)
@@ -54,6 +55,7 @@ package final class EmitRun {
         options.verbose = plan.verbose
         options.diagnostic = { writeAll(stderrFD, "kafka-emit: \($0)\n") }
         let loop = try SendLoop(producer: producer, slots: plan.maxInFlight, sink: sink, stop: stop, options: options)
+        loop.reports.readsHeaders = ResultFormatter(format: plan.output).showsHeaders
 
         let start = Clock.monotonicNanos()
         let progress = plan.statsIntervalNanos.map {

@@ -176,7 +176,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
                 slots.unmarkSent()
                 if held { pacer.resume(after: record.index) }
                 attempted &+= 1
-                reports.reportLocalFailure(slot: slot, code: code, message: message, record: record)
+                reports.reportLocalFailure(slot: slot, code: code, message: message, record: record, giveUp: { stop.signalCount >= 2 })
                 return true
             }
         }
@@ -235,6 +235,6 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         guard let slot = slots.tryAcquire() ?? waitForSlot(expired: { false }) else { return }
         sink.willSend(slot: slot, record: record, topic: defaultTopic ?? TopicID(index: -1))
         attempted &+= 1
-        reports.reportLocalFailure(slot: slot, code: code, message: message, record: record)
+        reports.reportLocalFailure(slot: slot, code: code, message: message, record: record, giveUp: { stop.signalCount >= 2 })
     }
 }
