@@ -1,4 +1,5 @@
 # kafka-emit — the README's first two commands are `make demo` and `make test`.
+SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 BIN_DEBUG = .build/debug
 # Our own code builds without a single warning (dependencies keep theirs: SwiftPM silences them).
@@ -6,7 +7,7 @@ STRICT = -Xswiftc -warnings-as-errors
 BIN_RELEASE = .build/release
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release demo test unit smoke bench clean man completions install install-files uninstall
+.PHONY: all deps build release demo test unit smoke bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
 
 all: build
 
@@ -28,51 +29,37 @@ test: deps
 	$(SWIFT) build $(STRICT)
 	$(SWIFT) test $(STRICT)
 	tests/smoke/run.sh $(BIN_DEBUG)
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
-unit: deps
-	$(SWIFT) test $(STRICT)
+## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser of outside input,
+## FUZZ_SECONDS per target, from the seeds in fuzz/corpus; new inputs go to .build-fuzz/corpus.
+## A crash leaves its input in .build-fuzz/crash-*: add it to fuzz/corpus/TARGET (the unit
+## tests replay that corpus) and fix the parser.
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 4
+FUZZ_TARGETS = templates durations escapes config envelope format timestamps topics
+FUZZ_BIN = .build-fuzz/debug/kafka-emit-fuzz
+fuzz-build: deps
+	$(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address --product kafka-emit-fuzz --scratch-path .build-fuzz \
+	  -Xswiftc -use-ld=lld -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  KAFKA_EMIT_FUZZ_TARGET=$$t SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:quarantine_size_mb=64 \
+	    $(FUZZ_BIN) .build-fuzz/corpus/$$t fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+	      -max_len=65536 -timeout=10 -artifact_prefix=.build-fuzz/ -print_final_stats=1 2>&1 \
+	    | grep -E '^(stat::number_of_executed_units|stat::new_units_added|==.*ERROR|SUMMARY)' | sed "s/^/  $$t: /"; \
+	  test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz: $$t FAILED, input in .build-fuzz/"; exit 1; }; \
+	done
 
-smoke: build
-	tests/smoke/run.sh $(BIN_DEBUG)
-
-bench: deps release
-	scripts/ensure-deps.sh gnuplot
-	bench/run.sh $(BIN_RELEASE)
-
-SHARE = .build/share
-## Man page from the command definition (swift-argument-parser's generate-manual plugin).
-man: build
-	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --authors "kafka-emit developers" >/dev/null
-	mkdir -p $(SHARE)/man/man1
-	sed -e 's/^$$/.Pp/' -e '/^\.Ar subcommand$$/d' -e '/^\.It Em help$$/,/^\.El$$/d' \
-	  .build/plugins/GenerateManual/outputs/kafka-emit/kafka-emit.1 > $(SHARE)/man/man1/kafka-emit.1
-
-completions: build
-	mkdir -p $(SHARE)/completions
-	$(BIN_DEBUG)/kafka-emit --generate-completion-script bash > $(SHARE)/completions/kafka-emit.bash
-	$(BIN_DEBUG)/kafka-emit --generate-completion-script zsh > $(SHARE)/completions/_kafka-emit
-	$(BIN_DEBUG)/kafka-emit --generate-completion-script fish > $(SHARE)/completions/kafka-emit.fish
-
-## make install PREFIX=/usr/local: binary, man page and shell completions.
-install: release man completions
-	$(MAKE) install-files BIN_DIR=$(BIN_RELEASE)
-
-BIN_DIR ?= $(BIN_RELEASE)
-install-files:
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
-	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 $(BIN_DIR)/kafka-emit $(DESTDIR)$(PREFIX)/bin/kafka-emit
-	install -m 644 $(SHARE)/man/man1/kafka-emit.1 $(DESTDIR)$(PREFIX)/share/man/man1/kafka-emit.1
-	install -m 644 $(SHARE)/completions/kafka-emit.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kafka-emit
-	install -m 644 $(SHARE)/completions/_kafka-emit $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kafka-emit
-	install -m 644 $(SHARE)/completions/kafka-emit.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kafka-emit.fish
-
-uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/kafka-emit $(DESTDIR)$(PREFIX)/share/man/man1/kafka-emit.1 \
-	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kafka-emit \
-	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_kafka-emit \
-	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/kafka-emit.fish
-
-clean:
-	rm -rf .build
+## The in-process tests under ThreadSanitizer and AddressSanitizer (separate build folders).
+## TSan runs with tests/sanitize/thrd_shim.c preloaded: it maps glibc's C11 threads and locks,
+## which librdkafka uses, onto the pthread calls TSan intercepts (else TSan cannot see them).
+CLANG ?= $(dir $(SWIFT))clang
+sanitize: build
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(CLANG) -shared -fPIC -O2 -o .build-tsan/libthrdshim.so tests/sanitize/thrd_shim.c -lpthread
+	LD_PRELOAD=$(CURDIR)/.build-tsan/libthrdshim.so .build-tsan/debug/kafka-emitPackageTests.xctest --testing-library swift-testing $(SANITIZE_ARGS)
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan -Xswiftc -use-ld=lld
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp .build-asan/debug/kafka-emitPackageTests.xctest --testing-library swift-testing $(SANITIZE_ARGS)

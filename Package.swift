@@ -36,6 +36,11 @@ let package = Package(
             name: "kafka-mock-cluster",
             dependencies: ["KafkaEmit"]
         ),
+        // libFuzzer targets for every parser of outside input (`make fuzz`); not a product.
+        .executableTarget(
+            name: "kafka-emit-fuzz",
+            dependencies: ["KafkaEmit"]
+        ),
         .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit"]),
         .testTarget(name: "CLITests", dependencies: ["KafkaEmit"]),
     ],

@@ -27,6 +27,14 @@ final class InputStream {
 
     enum Fill { case more, eof, stopped, full }
 
+    /// Bytes already in memory (tests and fuzzing): the stream ends after them.
+    convenience init(bytes: UnsafeRawBufferPointer, limit: Int = Int.max) {
+        self.init(fd: -1, ownsFD: false, wakeFD: -1, blockSize: max(16, bytes.count), limit: limit)
+        if let b = bytes.baseAddress, bytes.count > 0 { base.initialize(from: b.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+        end = bytes.count
+        eof = true
+    }
+
     init(fd: Int32, ownsFD: Bool, wakeFD: Int32, blockSize: Int = 1 << 20, limit: Int = Int.max) {
         self.fd = fd
         self.ownsFD = ownsFD

@@ -4,7 +4,7 @@
 package enum ConfigFile {
     /// Longest line accepted: real property values are far shorter; anything longer (a
     /// binary file, /dev/zero) is refused without reading it all.
-    static let maxLine = 64 << 10
+    package static let maxLine = 64 << 10
 
     package static func read(_ path: String) throws(EmitError) -> [ConfigProperty] {
         let stream = try InputStream.open(path: path, wakeFD: -1, flag: "--config-file")
