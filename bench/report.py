@@ -156,6 +156,18 @@ def main():
                   fmt(b["rss"], 1), fmt(e["rss"], 1))
         tables.append(t)
 
+    # 2c. the cost of transactions (kafka-emit only)
+    off, on = agg("S9a", "kafka-emit"), agg("S9b", "kafka-emit")
+    if off and on:
+        t = Table("Transactions: the same records in transactions of 1000, or none (kafka-emit)",
+                  ["Scenario", "msg/s", "CPU s", "RSS MB", "throughput × vs none"],
+                  "Each transaction commits after 1000 records (a flush and an EndTxn round trip); "
+                  "against the mock cluster a commit costs ~1 ms.")
+        for scen, s in (("S9a", off), ("S9b", on)):
+            t.add(f"{scen} {labels[scen]}", fmt(s["msgs"], 0), fmt(s["cpu"], 2), fmt(s["rss"], 1),
+                  f"{s['msgs'] / off['msgs']:.2f}")
+        tables.append(t)
+
     # 3. pacing accuracy
     t = Table("Pacing accuracy (kafka-emit; elapsed, lateness and latency from its summary line)",
               ["Scenario", "asked rec/s", "send rate", "send rate error %", "drift ms (worst)",

@@ -316,6 +316,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
     2) lat_low; lat_linger0; lat_default ;;
     0) lat_linger0; lat_default; lat_low ;;
   esac
+  # 9: the cost of transactions: the same 1M generated records, in transactions of 1000 or not
+  txn_off() { run S9a "generate $HB, no transactions" kafka-emit "$r" "$N_BIG" "$GEN_BYTES" /dev/null "" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 -o none -q; }
+  txn_on() { run S9b "generate $HB, transactions of 1000" kafka-emit "$r" "$N_BIG" "$GEN_BYTES" /dev/null "" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 -o none -q \
+    --transactional-id "bench-$r" --transaction-records 1000; }
+  if ((r % 2 == 1)); then txn_off; txn_on; else txn_on; txn_off; fi
   # 8: peak RSS, 1M vs 5M lines: does it stay flat?
   pair S8a "peak RSS, lines $HB" "$r" "$N_BIG" "$BIG_BYTES" /dev/null -- \
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q

@@ -45,6 +45,9 @@ extension EmitCommand {
         plan.nullEmpty = record.nullEmpty
         plan.seed = record.seed
         if let m = producer.maxInFlight { plan.maxInFlight = m }
+        plan.transactionalID = producer.transactionalID
+        if let n = producer.transactionRecords { plan.transactionRecords = n }
+        plan.transactionEveryNanos = producer.transactionEvery?.nanos
         plan.connectTimeoutNanos = connection.connectTimeout.nanos
         plan.stopOnError = (producer.errorPolicy ?? .stopOnError) == .stopOnError
 
@@ -63,6 +66,10 @@ extension EmitCommand {
             plan.mockPartitions = connection.mockPartitions
         }
         plan.properties = try properties(environment: environment)
+        // kcat habit: -X transactional.id=... turns transactions on as well.
+        if let id = plan.properties.last(where: { $0.key == "transactional.id" })?.value, !id.isEmpty {
+            plan.transactionalID = id
+        }
         if let b = plan.properties.last(where: { $0.key == "bootstrap.servers" }) { plan.bootstrapServers = b.value }
         try plan.validate()
         return plan
@@ -85,6 +92,7 @@ extension EmitCommand {
                 props.append(ConfigProperty("enable.idempotence", "false", origin: "--acks \(acks.rawValue)"))
             }
         }
+        if let id = producer.transactionalID { props.append(ConfigProperty("transactional.id", id, origin: "--transactional-id")) }
         if let i = producer.idempotent {
             props.append(ConfigProperty("enable.idempotence", i ? "true" : "false", origin: i ? "--idempotent" : "--no-idempotent"))
         }

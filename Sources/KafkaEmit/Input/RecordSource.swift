@@ -42,6 +42,8 @@ enum SourceEvent: Equatable {
     /// The current input unit can never be sent (larger than `message.max.bytes`): a failed
     /// result with librdkafka's error code.
     case failed(code: Int32, message: String)
+    /// The caller's transaction window ends here (`KafkaSender.sendTransactionally`).
+    case endOfWindow
 }
 
 /// Where records come from: one type per input kind (generated from templates, delimited

@@ -48,6 +48,7 @@ final class DryRun {
                 while !dry.stop.isStopped && !writer.closed && !pacer.expired {
                     switch try source.advance() {
                     case .end: return result
+                    case .endOfWindow: continue
                     case .malformed(let message):
                         if dry.plan.stopOnError { throw .dataError("\(message); fix the input, or pass --continue-on-error") }
                         writeAll(dry.stderrFD, "kafka-emit: \(message)\n")

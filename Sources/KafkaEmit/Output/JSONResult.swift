@@ -7,6 +7,7 @@ enum JSONResult {
         JSONString.append(out, r.topic)
         out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
         if r.delivered { out.appendLiteral(",\"offset\":"); out.appendDecimal(r.offset) }
+        if r.transaction >= 0 { out.appendLiteral(",\"transaction\":"); out.appendDecimal(r.transaction) }
         out.appendLiteral(",\"correlation\":"); JSONString.append(out, r.correlation)
         out.appendLiteral(",\"key\":")
         if let k = r.key { JSONString.append(out, k) } else { out.appendLiteral("null") }

@@ -22,6 +22,8 @@ struct ResultView {
     var errorMessage: String
     /// Only read when the format shows them (`%h`).
     var headers: MessageHeaders? = nil
+    /// The transaction the record was committed in (-1: none).
+    var transaction: Int64 = -1
 }
 
 /// Formats result lines into a byte buffer with hand-written number formatting: no

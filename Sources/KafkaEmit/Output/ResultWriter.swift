@@ -50,7 +50,7 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
                 key: r.key, value: r.value,
                 correlation: correlations.correlation(slot: r.slot, scratch: scratch),
                 errorName: delivered ? "" : r.errorName,
-                errorMessage: delivered ? "" : r.errorMessage, headers: r.headers) }
+                errorMessage: delivered ? "" : r.errorMessage, headers: r.headers, transaction: r.transaction) }
             formatter.append(view, to: buffer)
             writer.lineDone()
         }

@@ -10,6 +10,10 @@ enum TextResult {
             out.appendDecimal(Int64(r.partition))
             out.appendLiteral(" offset=")
             out.appendDecimal(r.offset)
+            if r.transaction >= 0 {
+                out.appendLiteral(" txn=")
+                out.appendDecimal(r.transaction)
+            }
             out.appendLiteral(" correlation=")
             appendValue(r.correlation, out)
             out.append(0x0A)

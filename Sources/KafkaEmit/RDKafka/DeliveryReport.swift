@@ -20,6 +20,11 @@ struct DeliveryReport {
     /// The record's headers, read only when a sink asked for them (`%h`); valid during the
     /// handler call.
     var headers: MessageHeaders? = nil
+    /// The transaction it was committed in (-1: none).
+    var transaction: Int64 = -1
+    /// Reported before librdkafka took it (refused, malformed input): its slot was never
+    /// counted as sent.
+    var local = false
 
     var succeeded: Bool { errorCode == 0 }
 

@@ -59,10 +59,19 @@ public final class MockCluster: @unchecked Sendable {
     }
 
     /// Makes the next `errors.count` Produce requests (to any broker) fail with these codes.
-    public func pushProduceErrors(_ errors: [Int32]) {
+    public func pushProduceErrors(_ errors: [Int32]) { pushRequestErrors(apiKey: Self.apiProduce, errors) }
+
+    /// Makes the next `errors.count` requests of this Kafka API (e.g. `apiEndTxn`) fail with
+    /// these codes.
+    public func pushRequestErrors(apiKey: Int16, _ errors: [Int32]) {
         var codes = errors.map { rd_kafka_resp_err_t($0) }
-        rd_kafka_mock_push_request_errors_array(cluster, 0 /* ApiKey Produce */, codes.count, &codes)
+        rd_kafka_mock_push_request_errors_array(cluster, apiKey, codes.count, &codes)
     }
+
+    public static let apiProduce: Int16 = 0
+    public static let apiInitProducerId: Int16 = 22
+    public static let apiAddPartitionsToTxn: Int16 = 24
+    public static let apiEndTxn: Int16 = 26
 
     /// Makes a topic report an error in Metadata/Produce responses.
     public func setTopicError(_ topic: String, code: Int32) {
@@ -72,4 +81,8 @@ public final class MockCluster: @unchecked Sendable {
     public static let errNotLeaderForPartition: Int32 = RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue
     public static let errRequestTimedOut: Int32 = RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue
     public static let errUnknownTopic: Int32 = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue
+    public static let errCoordinatorNotAvailable: Int32 = RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE.rawValue
+    public static let errNotCoordinator: Int32 = RD_KAFKA_RESP_ERR_NOT_COORDINATOR.rawValue
+    public static let errProducerFenced: Int32 = RD_KAFKA_RESP_ERR_PRODUCER_FENCED.rawValue
+    public static let errInvalidMessageSize: Int32 = RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE.rawValue
 }

@@ -30,6 +30,9 @@ final class ReportServer: @unchecked Sendable {
     private let reporterScratch = Scratch()
     /// Read each message's headers into its report (`%h` in `--format`).
     var readsHeaders = false
+    /// Leave slots taken after their reports were handled (transactions hold results until
+    /// the window ends; the send loop releases the slots then).
+    var holdsSlots = false
     private let producerScratch = Scratch()
 
     /// While the producing thread served within this window, the reporter stays out of its way:
@@ -140,14 +143,14 @@ final class ReportServer: @unchecked Sendable {
             message.withCString { text in
                 var report = DeliveryReport(slot: slot, errorCode: code, partition: record.partition, offset: -1,
                                             timestampMillis: -1, key: record.key, value: record.value,
-                                            sentNanos: now, detail: text)
+                                            sentNanos: now, detail: text, local: true)
                 withUnsafeMutablePointer(to: &report) { p in
                     handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now)
                 }
             }
             sinkLock.unlock()
         }
-        slots.releaseLocally(slot, completed: 0)
+        if !holdsSlots { slots.releaseLocally(slot, completed: 0) }
     }
 
     /// Per-thread scratch for turning one DR event into reports.
@@ -187,6 +190,7 @@ final class ReportServer: @unchecked Sendable {
                 // The producing thread already holds the sink lock (see serveOnProducer).
                 if onProducer { handler.deliveries(batch, nowNanos: now) } else { sinkLock.locked { handler.deliveries(batch, nowNanos: now) } }
                 // Only now may these slots be reused.
+                if holdsSlots { continue }
                 if onProducer { slots.releaseOnProducer(batch) } else { slots.releaseFromReporter(batch) }
             }
         } else if type == RD_KAFKA_EVENT_ERROR {

@@ -64,6 +64,12 @@ package struct EmitPlan: Sendable {
     package var verbose = false
     package var dryRun = false
     package var statsIntervalNanos: UInt64?
+    /// Send in transactions with this `transactional.id` (set in `properties` too).
+    package var transactionalID: String?
+    /// A transaction commits after this many records, or `transactionEveryNanos` after it
+    /// began, whichever comes first.
+    package var transactionRecords = 1000
+    package var transactionEveryNanos: UInt64?
 
     package init(topic: String?, source: Source = .generate) {
         self.topic = topic

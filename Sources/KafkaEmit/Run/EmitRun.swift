@@ -54,6 +54,9 @@ package final class EmitRun {
         options.servesReportsOnProducer = plan.pacing == .unpaced || plan.pacing.intervalNanos < 100_000
         options.verbose = plan.verbose
         options.diagnostic = { writeAll(stderrFD, "kafka-emit: \($0)\n") }
+        options.transactions = plan.transactionalID.map {
+            TransactionOptions(transactionalID: $0, maxRecords: plan.transactionRecords, maxNanos: plan.transactionEveryNanos)
+        }
         let loop = try SendLoop(producer: producer, slots: plan.maxInFlight, sink: sink, stop: stop, options: options)
         loop.reports.readsHeaders = ResultFormatter(format: plan.output).showsHeaders
 
@@ -72,6 +75,7 @@ package final class EmitRun {
         result.delivered = outcome.delivered
         result.failed = outcome.failed
         result.pacing = pacing
+        result.transactions = outcome.transactions
         result.elapsedNanos = Clock.monotonicNanos() - start
         if outcome.abandoned == nil {
             writer.flush()

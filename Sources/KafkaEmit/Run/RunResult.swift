@@ -37,6 +37,8 @@ package struct RunResult: Sendable {
     package var latency: Histogram<UInt64>?
     package var pacing = PacingStats()
     package var message: String?
+    /// What a transactional run's transactions did.
+    package var transactions: TransactionStats?
     package var dryRun = false
 
     package init() {}

@@ -15,6 +15,12 @@ package enum Summary {
             for (name, p) in percentiles { line += " \(name)=\(Fmt.millis(micros: h.valueAtPercentile(p)))" }
             line += " max=\(Fmt.millis(micros: h.max))"
         }
+        if let t = r.transactions {
+            line += "; transactions \(t.committed) committed, \(t.aborted) aborted"
+            if t.commitMicros.totalCount > 0 {
+                line += ", commit ms p50=\(Fmt.millis(micros: t.commitMicros.valueAtPercentile(50))) p99=\(Fmt.millis(micros: t.commitMicros.valueAtPercentile(99)))"
+            }
+        }
         let p = r.pacing
         if p.paced && p.latenessMicros.totalCount > 0 {
             let h = p.latenessMicros
@@ -49,6 +55,11 @@ package enum Summary {
             json += ",\"lateness_us\":{\"p50\":\(h.valueAtPercentile(50)),\"p99\":\(h.valueAtPercentile(99)),\"max\":\(h.max)}"
             json += ",\"behind_schedule_ms\":\(ms(p.behindNanos / 1000))"
             json += ",\"drift_ms\":\(Fmt.fixed(p.driftNanos / 1e6, 3)),\"send_rate\":\(Fmt.fixed(p.achievedRate, 2))"
+        }
+        if let t = r.transactions {
+            let commit = t.commitMicros.totalCount > 0
+                ? "{\"p50\":\(ms(t.commitMicros.valueAtPercentile(50))),\"p99\":\(ms(t.commitMicros.valueAtPercentile(99)))}" : "null"
+            json += ",\"transactions\":{\"committed\":\(t.committed),\"aborted\":\(t.aborted),\"commit_ms\":\(commit)}"
         }
         if case .abandoned(let n, _) = r.ending { json += ",\"abandoned\":\(n)" }
         return json + ",\"exit_code\":\(exitCode)}"

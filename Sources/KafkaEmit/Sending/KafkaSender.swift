@@ -37,6 +37,7 @@ public final class KafkaSender: Sendable {
         var props = [ConfigProperty("bootstrap.servers", options.bootstrapServers, origin: "SenderOptions")]
         props += KafkaConfig.defaults()
         props.append(KafkaConfig.queueSize(forInFlight: options.maxInFlight, origin: "SenderOptions.maxInFlight"))
+        if let id = options.transactionalID { props.append(ConfigProperty("transactional.id", id, origin: "SenderOptions.transactionalID")) }
         for (k, v) in options.properties.sorted(by: { $0.key < $1.key }) {
             props.append(ConfigProperty(k, v, origin: "SenderOptions.properties"))
         }
@@ -49,22 +50,54 @@ public final class KafkaSender: Sendable {
     public func send<Correlation: Sendable, Records: Sequence>(
         _ records: Records, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
     ) -> SendSummary where Records.Element == SenderRecord<Correlation> {
-        send(records, stop: StopSignal(), onResult: onResult)
+        var iterator = records.makeIterator()
+        return send(stop: StopSignal(), transactional: false, onResult: onResult) { iterator.next().map { .record($0) } }
     }
 
-    private func send<Correlation: Sendable, Records: Sequence>(
-        _ records: Records, stop: StopSignal, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
-    ) -> SendSummary where Records.Element == SenderRecord<Correlation> {
+    /// Reactor Kafka's `sendTransactionally`: each window of records is one transaction
+    /// (`SenderOptions.transactionalID` must be set). A record's result comes once its window
+    /// committed — `RecordMetadata.transaction` numbers it — or, when the window aborted, as a
+    /// failure naming the transaction; with `stopOnError` an aborted window ends the send.
+    @discardableResult
+    public func sendTransactionally<Correlation: Sendable, Windows: Sequence>(
+        _ windows: Windows, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
+    ) -> SendSummary where Windows.Element: Sequence, Windows.Element.Element == SenderRecord<Correlation> {
+        guard options.transactionalID != nil else {
+            return SendSummary(stoppedBy: SendError(code: LibrdkafkaInfo.invalidArgCode, name: "_INVALID_ARG",
+                                                    message: "sendTransactionally needs SenderOptions.transactionalID"))
+        }
+        var outer = windows.makeIterator()
+        var inner: Windows.Element.Iterator?
+        return send(stop: StopSignal(), transactional: true, onResult: onResult) {
+            while true {
+                if inner != nil {
+                    if let r = inner!.next() { return .record(r) }
+                    inner = nil
+                    return .endOfWindow
+                }
+                guard let w = outer.next() else { return nil }
+                inner = w.makeIterator()
+            }
+        }
+    }
+
+    private func send<Correlation: Sendable>(
+        stop: StopSignal, transactional: Bool, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void,
+        next: @escaping () -> SenderChannel<Correlation>.Item?
+    ) -> SendSummary {
         sendLock.lock()
         defer { sendLock.unlock() }
         currentStop.withLock { $0 = stop }
         defer { currentStop.withLock { $0 = nil } }
         let slots = max(1, options.maxInFlight)
-        let channel = SenderChannel(records, slots: slots, onResult: onResult)
+        let channel = SenderChannel(slots: slots, onResult: onResult, next: next)
         var loopOptions = SendOptions()
         loopOptions.stopOnError = options.stopOnError
         loopOptions.connectTimeoutNanos = Self.nanos(options.connectTimeout)
-        let loop: SendLoop<SenderChannel<Records, Correlation>>
+        if let id = options.transactionalID, transactional {
+            loopOptions.transactions = TransactionOptions(transactionalID: id, maxRecords: Int.max, maxNanos: nil, callerWindows: true)
+        }
+        let loop: SendLoop<SenderChannel<Correlation>>
         do {
             loop = try SendLoop(producer: producer, slots: slots, sink: channel, stop: stop, options: loopOptions)
         } catch {
@@ -87,6 +120,8 @@ public final class KafkaSender: Sendable {
                              message: "no broker reachable within the connect timeout" + (outcome.lastClientError.map { " (last error: \($0))" } ?? ""))
         case .fatalError:
             return SendError(code: LibrdkafkaInfo.fatalCode, name: "_FATAL", message: outcome.fatalError ?? "fatal producer error")
+        case .deliveryFailed where outcome.transactions != nil:
+            return SendError(code: LibrdkafkaInfo.purgeQueueCode, name: "_PURGE_QUEUE", message: "a transaction aborted (stopOnError)")
         case .cancelled:
             return SendError(code: LibrdkafkaInfo.purgeQueueCode, name: "_PURGE_QUEUE", message: "the results stream was cancelled")
         default:
@@ -112,7 +147,8 @@ public final class KafkaSender: Sendable {
                 if case .cancelled = termination { stop.request(.cancelled) }
             }
             WorkerThread(name: "kafka-sender") { [self] in
-                _ = self.send(records, stop: stop) { continuation.yield($0) }
+                var iterator = records.makeIterator()
+                _ = self.send(stop: stop, transactional: false, onResult: { continuation.yield($0) }) { iterator.next().map { .record($0) } }
                 continuation.finish()
             }.detach()
         }

@@ -16,6 +16,8 @@ struct SendOutcome {
     var lastClientError: String?
     /// Records still in flight when a second signal abandoned the drain; nil = drained.
     var abandoned: Int?
+    /// What the run's transactions did (transactional runs only).
+    var transactions: TransactionStats?
 }
 
 extension SendLoop {
@@ -53,6 +55,7 @@ extension SendLoop {
         outcome.stopReason = stop.reason
         outcome.reachability = reachability.withLock { $0 }
         outcome.abandoned = abandoned
+        if options.transactions != nil { outcome.transactions = txnStats }
         if abandoned == nil {
             (outcome.fatalError, outcome.lastClientError) = reports.sinkLock.locked { (fatalError, lastClientError) }
         }
@@ -119,20 +122,29 @@ extension SendLoop {
 
 extension SendLoop: DeliveryHandler {
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
-        var bad = 0
-        for k in reports.indices where reports[k].errorCode != 0 {
-            bad += 1
-            let code = reports[k].errorCode
-            if let purgeReason, code == LibrdkafkaInfo.purgeQueueCode || code == LibrdkafkaInfo.purgeInflightCode {
+        if let purgeReason {
+            for k in reports.indices where reports[k].errorCode == LibrdkafkaInfo.purgeQueueCode || reports[k].errorCode == LibrdkafkaInfo.purgeInflightCode {
                 reports[k].detail = UnsafePointer(purgeReason)
             }
         }
+        // In a transaction, results wait for the window's outcome.
+        if options.transactions != nil {
+            window.hold(reports)
+            return
+        }
+        account(reports)
+        sink.deliveries(reports, nowNanos: nowNanos)
+    }
+
+    /// Counts results and applies stop-on-error (sink lock held).
+    func account(_ reports: UnsafeMutableBufferPointer<DeliveryReport>) {
+        var bad = 0
+        for r in reports where r.errorCode != 0 { bad += 1 }
         if bad > 0 {
             failed.add(bad, ordering: .releasing)
             if options.stopOnError { stop.request(.deliveryFailed) }
         }
         if bad < reports.count { delivered.add(reports.count - bad, ordering: .releasing) }
-        sink.deliveries(reports, nowNanos: nowNanos)
     }
 
     func idle() { sink.idle() }

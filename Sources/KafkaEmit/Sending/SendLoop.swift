@@ -36,6 +36,8 @@ struct SendOptions {
     /// holding the sink lock.
     var diagnostic: (@Sendable (String) -> Void)?
     var verbose = false
+    /// Send in transactions (the producer has a `transactional.id`).
+    var transactions: TransactionOptions?
 }
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
@@ -72,6 +74,9 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let reachability = Mutex<Reachability?>(nil)
     var watch: WorkerThread?
     let watchDone = Atomic<Bool>(false)
+    /// The open transaction, and what the run's transactions did (producing thread).
+    let window = TransactionWindow()
+    var txnStats = TransactionStats()
 
     init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
@@ -89,16 +94,21 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// drains: every record handed over gets its result. Never throws: an input error ends
     /// the stream and is returned with the outcome.
     func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
+        reports.holdsSlots = options.transactions != nil
         reports.start(self)
         startWatch()
         pacer.begin()
         source.begin(inputDeadlineNanos: pacer.durationEnd)
         var inputError: EmitError?
-        do {
-            try produceAll(source, &pacer)
-        } catch {
-            inputError = error
-            stop.request(.inputError)
+        if options.transactions == nil || initTransactions() {
+            do {
+                try produceAll(source, &pacer)
+            } catch {
+                inputError = error
+                stop.request(.inputError)
+            }
+            // The last window commits too: on a first signal as well (a second one aborts it).
+            closeWindow()
         }
         var outcome = finish()
         outcome.inputError = inputError
@@ -112,6 +122,9 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             case .end: return
             case .malformed(let message):
                 try reportMalformed(source, message)
+                continue
+            case .endOfWindow:
+                closeWindow()
                 continue
             case .failed(let code, let message):
                 failLocally(RecordView(index: source.index, key: nil, value: nil, headers: RecordView.noHeaders,
@@ -132,6 +145,14 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// Hands one record to librdkafka: false when the run must stop.
     @inline(__always) private func send<C: PacerClock>(_ record: RecordView, _ pacer: inout Pacer<C>) -> Bool {
         var held = false
+        if let t = options.transactions {
+            guard frameTransaction(t) else { return false }
+            if t.callerWindows && window.poisoned.load(ordering: .acquiring) {
+                // The caller's window already failed: the rest of it fails with it, unsent.
+                failLocally(record, code: LibrdkafkaInfo.purgeQueueCode, message: "not sent: an earlier record of its transaction failed")
+                return true
+            }
+        }
         if !clusterReady && attempted >= Self.recordsBeforeConnected {
             guard waitForCluster(pacer) else { return false }
             held = true
@@ -149,6 +170,11 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         var slot: Int
         if let s = slots.tryAcquire() {
             slot = s
+        } else if let t = options.transactions, window.isOpen {
+            // Every slot holds a record of the open window: it is full.
+            closeWindow()
+            guard frameTransaction(t), let s = slots.tryAcquire() else { return false }
+            slot = s
         } else {
             guard let s = waitForSlot(expired: { pacer.expired }) else { return false }
             slot = s
@@ -161,6 +187,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             case .accepted:
                 if held { pacer.resume(after: record.index) }
                 attempted &+= 1
+                if options.transactions != nil { window.count += 1 }
                 if options.servesReportsOnProducer && attempted & 31 == 0 { reports.serveOnProducer() }
                 return true
             case .queueFull:
@@ -176,6 +203,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
                 slots.unmarkSent()
                 if held { pacer.resume(after: record.index) }
                 attempted &+= 1
+                if options.transactions != nil { window.count += 1 }
                 reports.reportLocalFailure(slot: slot, code: code, message: message, record: record, giveUp: { stop.signalCount >= 2 })
                 return true
             }

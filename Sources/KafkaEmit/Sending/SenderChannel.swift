@@ -4,9 +4,10 @@
 /// `@unchecked Sendable` — invariant: the source half (`advance`, `record`, `willSend`) runs on
 /// the producing thread only; `deliveries` runs holding the report server's sink lock, and
 /// reads a slot's entry only after its record was handed over (librdkafka's queues order it).
-final class SenderChannel<Records: Sequence, Correlation: Sendable>: RecordSource, ResultSink, @unchecked Sendable
-where Records.Element == SenderRecord<Correlation> {
-    private var iterator: Records.Iterator
+final class SenderChannel<Correlation: Sendable>: RecordSource, ResultSink, @unchecked Sendable {
+    /// What the caller's sequence hands out next.
+    enum Item { case record(SenderRecord<Correlation>), endOfWindow }
+    private let nextItem: () -> Item?
     private var current: SenderRecord<Correlation>?
     private(set) var index: UInt64 = 0
     private let key = ByteBuffer()
@@ -19,8 +20,8 @@ where Records.Element == SenderRecord<Correlation> {
     /// Records taken from the sequence but refused by the loop (never handed over).
     private(set) var summary = SendSummary()
 
-    init(_ records: Records, slots: Int, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void) {
-        iterator = records.makeIterator()
+    init(slots: Int, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void, next: @escaping () -> Item?) {
+        nextItem = next
         slotCount = slots
         entries = .allocate(capacity: slots)
         entries.initialize(repeating: nil, count: slots)
@@ -35,10 +36,14 @@ where Records.Element == SenderRecord<Correlation> {
     // MARK: source (producing thread)
 
     func advance() throws(EmitError) -> SourceEvent {
-        guard let next = iterator.next() else { return .end }
-        if current != nil { index += 1 }
-        current = next
-        return .ready
+        switch nextItem() {
+        case nil: return .end
+        case .endOfWindow: return .endOfWindow
+        case .record(let next):
+            if current != nil { index += 1 }
+            current = next
+            return .ready
+        }
     }
 
     func record() -> RecordView {
@@ -74,7 +79,8 @@ where Records.Element == SenderRecord<Correlation> {
             let result: Result<RecordMetadata, SendError>
             if r.succeeded {
                 summary.delivered += 1
-                result = .success(RecordMetadata(topic: entry.topic, partition: r.partition, offset: r.offset, timestamp: r.timestampMillis))
+                result = .success(RecordMetadata(topic: entry.topic, partition: r.partition, offset: r.offset, timestamp: r.timestampMillis,
+                                                 transaction: r.transaction >= 0 ? r.transaction : nil))
             } else {
                 summary.failed += 1
                 result = .failure(SendError(code: r.errorCode, name: r.errorName, message: r.errorMessage))

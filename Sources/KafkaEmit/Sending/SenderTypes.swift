@@ -11,14 +11,17 @@ public struct SenderOptions: Sendable {
     /// No broker answering by then ends the send: what is queued fails, and the summary's
     /// `stoppedBy` says why.
     public var connectTimeout: Duration
+    /// A transactional producer, for `sendTransactionally`.
+    public var transactionalID: String?
 
     public init(bootstrapServers: String, properties: [String: String] = [:], maxInFlight: Int = 100_000,
-                stopOnError: Bool = false, connectTimeout: Duration = .seconds(10)) {
+                stopOnError: Bool = false, connectTimeout: Duration = .seconds(10), transactionalID: String? = nil) {
         self.bootstrapServers = bootstrapServers
         self.properties = properties
         self.maxInFlight = maxInFlight
         self.stopOnError = stopOnError
         self.connectTimeout = connectTimeout
+        self.transactionalID = transactionalID
     }
 }
 
@@ -63,6 +66,8 @@ public struct RecordMetadata: Sendable, Equatable {
     public var offset: Int64
     /// Milliseconds since the epoch as the broker reported it (-1 if unknown).
     public var timestamp: Int64
+    /// The transaction it was committed in (`sendTransactionally`, numbered from 1), else nil.
+    public var transaction: Int64? = nil
 }
 
 /// Why a record was not delivered: librdkafka's error code, name and message.

@@ -29,6 +29,17 @@ struct ProducerOptions: ParsableArguments {
     @Flag(help: "What the first failed delivery does (in-flight records still get their lines). Default: stop.")
     var errorPolicy: ErrorPolicy?
 
+    @Option(help: ArgumentHelp("Send in transactions with this transactional.id; a record's result line comes when its transaction committed (txn=K), or fails when it aborted.", valueName: "id"))
+    var transactionalID: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --transactional-id: commit after N records (default 1000).", valueName: "n"),
+            transform: Numbers.inRange("--transaction-records", 1...10_000_000))
+    var transactionRecords: Int?
+
+    @Option(help: ArgumentHelp("With --transactional-id: commit DURATION after a transaction began, if --transaction-records did not close it first.", valueName: "duration"),
+            transform: DurationArg.parser("--transaction-every"))
+    var transactionEvery: DurationArg?
+
     enum ErrorPolicy: EnumerableFlag {
         case stopOnError, continueOnError
         static func help(for value: ErrorPolicy) -> ArgumentHelp? {
@@ -40,6 +51,16 @@ struct ProducerOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if transactionalID == nil {
+            if transactionRecords != nil { throw FlagError("--transaction-records sizes transactions; add --transactional-id ID") }
+            if transactionEvery != nil { throw FlagError("--transaction-every times transactions; add --transactional-id ID") }
+        } else {
+            if transactionalID!.isEmpty { throw FlagError("--transactional-id: the id must not be empty") }
+            if let acks, acks == .one || acks == .zero {
+                throw FlagError("--acks \(acks.rawValue) conflicts with --transactional-id (a transactional producer needs acks=all); drop --acks")
+            }
+            if idempotent == false { throw FlagError("--no-idempotent conflicts with --transactional-id (transactions need the idempotent producer)") }
+        }
         if let acks, acks == .one || acks == .zero, idempotent == true {
             throw FlagError("--acks \(acks.rawValue) conflicts with --idempotent (an idempotent producer needs acks=all); drop one of them")
         }

@@ -1,0 +1,110 @@
+import Histogram
+import Synchronization
+
+/// Transactions as the send loop frames them (`--transactional-id`, `sendTransactionally`).
+struct TransactionOptions {
+    var transactionalID: String
+    /// A window commits after this many records ...
+    var maxRecords = 1000
+    /// ... or this long after it opened, whichever comes first.
+    var maxNanos: UInt64?
+    /// Windows are the caller's (`sendTransactionally`): one ends only where the source says.
+    /// After a failure the rest of it fails too, unsent; otherwise a failed window closes at once.
+    var callerWindows = false
+}
+
+/// The transactions of a run.
+package struct TransactionStats: Sendable {
+    package var committed = 0
+    package var aborted = 0
+    /// How long each commit call took, in microseconds.
+    package var commitMicros = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+    package init() {}
+}
+
+/// The open transaction. Its records' delivery reports are held — copied, as librdkafka's
+/// events are destroyed at once, and commit waits for that — until the window commits
+/// (delivered, with its number) or aborts (every record failed, naming the transaction). Their
+/// slots stay taken meanwhile, so the sink's per-slot state is still there for the results.
+///
+/// `number`, `isOpen`, `count`, `openedAt` belong to the producing thread; the held reports
+/// are touched holding the report server's sink lock.
+final class TransactionWindow {
+    private(set) var number: Int64 = 0
+    private(set) var isOpen = false
+    var count = 0
+    private(set) var openedAt: UInt64 = 0
+    private var reports: [DeliveryReport] = []
+    /// Per held report: where its key and value were copied (-1: null), and whether it was
+    /// reported locally (its slot was never counted as sent).
+    private var copies: [(key: Int, keyCount: Int, value: Int, valueCount: Int, local: Bool)] = []
+    private let arena = ByteBuffer()
+    /// Why the window cannot commit: the first of its records that failed.
+    private(set) var failure: (code: Int32, message: String)?
+    /// Set by the serving thread when a record failed, so the producing thread aborts at once.
+    let poisoned = Atomic<Bool>(false)
+
+    func open(now: UInt64) {
+        number += 1
+        isOpen = true
+        count = 0
+        openedAt = now
+        poisoned.store(false, ordering: .relaxed)
+    }
+
+    /// Serving thread, sink lock held: keep a batch of reports until the window ends.
+    func hold(_ batch: UnsafeMutableBufferPointer<DeliveryReport>) {
+        for var r in batch {
+            var copy = (key: -1, keyCount: 0, value: -1, valueCount: 0, local: r.local)
+            if let k = r.key { copy.key = arena.count; copy.keyCount = k.count; arena.append(k) }
+            if let v = r.value { copy.value = arena.count; copy.valueCount = v.count; arena.append(v) }
+            if r.errorCode != 0 {
+                fail(code: r.errorCode, message: "a record failed: \(r.errorName): \(r.errorMessage)")
+            }
+            r.key = nil
+            r.value = nil
+            r.detail = nil
+            r.headers = nil
+            reports.append(r)
+            copies.append(copy)
+        }
+    }
+
+    /// Sink lock held: the window can no longer commit.
+    func fail(code: Int32, message: String) {
+        if failure == nil { failure = (code, message) }
+        poisoned.store(true, ordering: .releasing)
+    }
+
+    /// Producing thread, sink lock held: hands the held reports to `deliver` with their
+    /// outcome — committed (`transaction` set) or failed with `reason` — and returns their slots
+    /// (and whether each was counted as sent) for release. The window is closed after.
+    func resolve(committed: Bool, reason: (code: Int32, message: String),
+                 _ deliver: (UnsafeMutableBufferPointer<DeliveryReport>) -> Void) -> [(slot: Int, local: Bool)] {
+        defer {
+            reports.removeAll(keepingCapacity: true)
+            copies.removeAll(keepingCapacity: true)
+            arena.removeAll()
+            failure = nil
+            isOpen = false
+        }
+        let base = arena.base
+        for k in reports.indices {
+            let c = copies[k]
+            reports[k].key = c.key < 0 ? nil : UnsafeRawBufferPointer(start: base + c.key, count: c.keyCount)
+            reports[k].value = c.value < 0 ? nil : UnsafeRawBufferPointer(start: base + c.value, count: c.valueCount)
+            if committed {
+                reports[k].transaction = number
+            } else {
+                reports[k].errorCode = reason.code
+                reports[k].offset = -1
+            }
+        }
+        let text = "transaction \(number) aborted: \(reason.message)"
+        text.withCString { cText in
+            if !committed { for k in reports.indices { reports[k].detail = cText } }
+            reports.withUnsafeMutableBufferPointer { deliver($0) }
+        }
+        return zip(reports, copies).map { ($0.slot, $1.local) }
+    }
+}
