@@ -18,10 +18,17 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        // zlib, for HdrHistogram's compressed log format (--histogram-log).
+        .systemLibrary(
+            name: "Czlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "KafkaEmit",
             dependencies: [
                 "Crdkafka",
+                "Czlib",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -14,7 +14,8 @@
 # topic's end offsets (kcat -Q) must add up to the records sent; in round 1 the result files of
 # S2/S3 are counted and a 30k-line input is read back byte for byte (kcat -C) for both tools.
 # Inputs live in bench/tmp/ (gitignored), removed at the end. Results: a table on stdout,
-# bench/results/latest.md, bench/results/latest.png (gnuplot) and bench/results/latest-raw.tsv.
+# bench/results/latest.md, bench/results/latest.png (gnuplot) and bench/results/latest-raw.tsv;
+# bench/latency.sh adds bench/results/latency-over-time.{png,dat,txt}.
 set -euo pipefail
 # The whole script is one compound command, parsed before it runs: editing, checking out or
 # stashing this file while a bench runs cannot change what the running bench executes.
@@ -330,6 +331,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_HUGE" -o none -q
 done
 log "all runs done in $(($(date +%s) - START)) s"
+
+# ---- latency over time: 4 shards merged from histogram logs, a slow broker mid-run ----------
+if [ "$QUICK" = 1 ]; then LAT_SECONDS=8; else LAT_SECONDS=20; fi
+"$BENCH/latency.sh" "$BIN" "$RESULTS" "$LAT_SECONDS" 20000 9>&- || die "latency over time failed"
 
 # ---- report --------------------------------------------------------------------------------
 cp "$RAW" "$RESULTS/latest-raw.tsv"

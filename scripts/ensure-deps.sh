@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing kafka-emit needs, when missing:
-# librdkafka-dev (headers + pkg-config), kcat (the independent consumer in tests), jq and python3.
+# librdkafka-dev (headers + pkg-config), zlib1g-dev (histogram logs), kcat (the independent
+# consumer in tests), jq, bc and python3.
 set -euo pipefail
 need=()
 pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
+pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v kcat >/dev/null || need+=(kcat)
 command -v jq >/dev/null || need+=(jq)
 command -v python3 >/dev/null || need+=(python3)
+command -v bc >/dev/null || need+=(bc)
 for extra in "$@"; do
   case "$extra" in
     gnuplot) command -v gnuplot >/dev/null || need+=(gnuplot-nox) ;;
@@ -15,7 +18,8 @@ for extra in "$@"; do
     tmux) command -v tmux >/dev/null || need+=(tmux) ;;
     valgrind) command -v valgrind >/dev/null || need+=(valgrind) ;;
     man) command -v man >/dev/null || need+=(man-db) ;;
-    venv) python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv) ;;
+    # Debian's python3 runs `-m venv` without python3-venv but cannot create one (no ensurepip)
+    venv) python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv) ;;
   esac
 done
 [ ${#need[@]} -eq 0 ] && exit 0

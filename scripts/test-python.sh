@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV="$ROOT/.build/test-venv"
 REQ="$ROOT/tests/requirements.txt"
 if [ ! -x "$VENV/bin/python" ] || ! cmp -s "$REQ" "$VENV/requirements.txt"; then
-  if ! python3 -m venv --help > /dev/null 2>&1; then "$ROOT/scripts/ensure-deps.sh" venv >&2; fi
+  "$ROOT/scripts/ensure-deps.sh" venv >&2
   rm -rf "$VENV"
   python3 -m venv "$VENV" >&2
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ" >&2

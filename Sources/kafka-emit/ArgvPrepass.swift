@@ -18,7 +18,8 @@ enum ArgvPrepass {
                      "--compression", "--linger", "--max-in-flight", "--delivery-timeout", "--connect-timeout",
                      "--config-file", "--output", "--format", "--stats-interval", "--debug", "--input-format",
                      "--mock-brokers", "--mock-partitions", "--timestamp", "--transactional-id", "--transaction-records",
-                     "--transaction-every", "--record-size", "--shard", "--warmup", "--histogram-log", "--stats-file"] {
+                     "--transaction-every", "--record-size", "--shard", "--warmup", "--histogram-log", "--stats-file",
+                     "--summary-file"] {
             m[name] = name
         }
         m["--bootstrap-servers"] = "--bootstrap-servers"

@@ -46,6 +46,15 @@ struct EmitCommand: ParsableCommand {
           with --input-format json)
           rpk topic produce -f FMT = kafka-emit -i - --input-format FMT
           console-producer --property parse.key=true = kafka-emit -i - -K '\\t'
+          kafka-producer-perf-test --num-records N --record-size S
+            --throughput R --producer-props k=v --print-metrics
+            = kafka-emit -n N --record-size S --rate R -X k=v -o none
+              --stats-interval 5s --stats-file F  (--warmup N as KIP-1052)
+
+        LOAD ACROSS MACHINES
+          --shard K/N on N processes sends what one process would (record
+          numbers, --rate's schedule and --warmup stay global); merge their
+          --histogram-log files with examples/merge-histograms.py
 
         CONFIGURATION PRECEDENCE (highest first)
           -X KEY=VALUE > typed flags (--acks, -z, --linger, ...)
@@ -72,12 +81,16 @@ struct EmitCommand: ParsableCommand {
     @OptionGroup(title: "Record content") var record: RecordOptions
     @OptionGroup(title: "Pacing") var pacing: PacingOptions
     @OptionGroup(title: "Producer") var producer: ProducerOptions
+    @OptionGroup(title: "Load testing") var load: LoadOptions
     @OptionGroup(title: "Output") var output: OutputOptions
 
     /// Flags from different groups that contradict each other.
     func validate() throws {
         if record.key != nil && input.keyDelimiter != nil {
             throw FlagError("--key sets every key and --key-delimiter (-K) splits keys off lines; use one of them")
+        }
+        if load.recordSize != nil && record.value != nil {
+            throw FlagError("--record-size sends random values and --value templates them; use one of them")
         }
         if output.format != nil && output.output == .json {
             throw FlagError("--format writes its own result lines and -o json writes JSON ones; use one of them")

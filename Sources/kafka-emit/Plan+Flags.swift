@@ -45,6 +45,11 @@ extension EmitCommand {
         plan.nullEmpty = record.nullEmpty
         plan.seed = record.seed
         if let m = producer.maxInFlight { plan.maxInFlight = m }
+        plan.recordSize = load.recordSize
+        plan.warmup = UInt64(load.warmup ?? 0)
+        plan.shard = load.shard.map { ($0.index, $0.count) }
+        plan.histogramLog = load.histogramLog
+        plan.statsFile = load.statsFile
         plan.transactionalID = producer.transactionalID
         if let n = producer.transactionRecords { plan.transactionRecords = n }
         plan.transactionEveryNanos = producer.transactionEvery?.nanos
@@ -101,6 +106,10 @@ extension EmitCommand {
         if let d = producer.deliveryTimeout {
             props.append(ConfigProperty("message.timeout.ms", String(max(1, d.nanos / 1_000_000)), origin: "--delivery-timeout"))
         }
+        if load.statsFile != nil {
+            let ms = max(1, (output.statsInterval?.nanos ?? 5_000_000_000) / 1_000_000)
+            props.append(ConfigProperty("statistics.interval.ms", String(ms), origin: "--stats-file"))
+        }
         if let debug = connection.debug {
             props.append(ConfigProperty("debug", debug, origin: "--debug"))
             props.append(ConfigProperty("log_level", "7", origin: "--debug"))
@@ -113,6 +122,9 @@ extension EmitCommand {
                 throw .usage("-X argument \(n): write KEY=VALUE, e.g. -X linger.ms=5 (or -X list, -X dump)")
             }
             let key = String(p[..<eq]), value = String(p[p.index(after: eq)...])
+            if key == "statistics.interval.ms" && load.statsFile == nil {
+                throw .usage("-X statistics.interval.ms: librdkafka's statistics would go nowhere; name a file with --stats-file FILE (and set the interval with --stats-interval)")
+            }
             if let instead = Self.consoleProducerProperties[key] {
                 throw .usage("-X \(key) is a kafka-console-producer reader property, not a librdkafka one; here use \(instead)")
             }

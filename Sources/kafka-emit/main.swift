@@ -91,11 +91,21 @@ do {
     if stdinIgnored && !plan.quiet {
         writeAll(2, "kafka-emit: stdin is not read in generate mode; pass -i - to send its lines\n")
     }
+    // --summary-file: opened before anything is sent, so a bad path costs nothing.
+    let summaryFile = command.load.summaryFile.map { path in
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { fail("--summary-file '\(path)': \(String(cString: strerror(errno))); check the path", code: ExitStatus.cannotOpen) }
+        return fd
+    }
     installSignalHandlers()
     let result = try EmitRun(plan: plan, stop: stopSignal).run()
     let code = ExitStatus.code(for: result)
     if !plan.quiet && !result.dryRun {
         writeAll(2, (plan.output == .json ? Summary.json(result, exitCode: code) : Summary.text(result)) + "\n")
+    }
+    if let fd = summaryFile {
+        writeAll(fd, Summary.json(result, exitCode: code) + "\n")
+        close(fd)
     }
     if let m = result.message { writeAll(2, "kafka-emit: \(oneLine(m))\n") }
     exit(code)

@@ -13,9 +13,12 @@ assert_eq "$(read_topic one '%h;' | tail -c 100 | sed 's/.*;\(.*;\)$/\1/')" "nul
 "$EMIT" -b "$BOOTSTRAP" -t three -n 60 -p -1 --acks -1 -q -o none || fail "-p -1 --acks -1 exit $?"
 parts=$(read_topic three '%p\n' | sort -u | wc -l)
 [ "$parts" -ge 2 ] || fail "-p -1 put every record on one partition"
-"$EMIT" -b "$BOOTSTRAP" -t three -n 1 --acks=-1 -v -q 2>&1 >/dev/null | grep -q 'request.required.acks=-1' || fail "--acks=-1 is not acks=all"
+# (output goes to files first: a grep -q that exits early would make the writer see a closed pipe)
+"$EMIT" -b "$BOOTSTRAP" -t three -n 1 --acks=-1 -v -q 2> "$WORK/v.txt" >/dev/null
+grep -q 'request.required.acks=-1' "$WORK/v.txt" || fail "--acks=-1 is not acks=all"
 # -X list: librdkafka's property table; -X dump: the effective configuration, secrets redacted
-"$EMIT" -X list | grep -q '^bootstrap.servers  *|' || fail "-X list"
+"$EMIT" -X list > "$WORK/list.txt" || fail "-X list exit $?"
+grep -q '^bootstrap.servers  *|' "$WORK/list.txt" || fail "-X list"
 "$EMIT" -X dump -X sasl.password=hunter2 -X linger.ms=7 -b h:1 > "$WORK/dump.txt" || fail "-X dump exit $?"
 grep -q '^# Global config' "$WORK/dump.txt" || fail "-X dump header"
 grep -q '^queue.buffering.max.ms = 7$' "$WORK/dump.txt" || fail "-X dump lacks linger.ms (queue.buffering.max.ms): $(head -5 "$WORK/dump.txt")"

@@ -2,7 +2,7 @@
 /// templates compiled once and rendered into reused buffers (no allocation per record).
 final class RecordTemplates {
     /// Where the key and value come from for each record.
-    private enum Field { case null, input, keyPart, template }
+    private enum Field { case null, input, keyPart, template, random }
     private let keyField: Field
     private let valueField: Field
     private let keyTemplate: CompiledTemplate?
@@ -35,7 +35,8 @@ final class RecordTemplates {
             keyField = .null
             keyTemplate = nil
         }
-        valueField = plan.value.isLine ? .input : .template
+        valueField = plan.recordSize != nil ? .random : plan.value.isLine ? .input : .template
+        randomLetters = plan.recordSize.map { RandomLetters(size: $0, seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)) }
         valueTemplate = CompiledTemplate(plan.value, topic: topic)
         correlationTemplate = CompiledTemplate(plan.correlation, topic: topic)
         var templates = plan.headers.map { $0.value.map { CompiledTemplate($0, topic: topic) } }
@@ -76,6 +77,9 @@ final class RecordTemplates {
         }
     }
 
+    /// `--record-size`: the values' letters.
+    private let randomLetters: RandomLetters?
+
     /// `--timestamp`: parsed once when it has no placeholder, else rendered per record.
     private let constantTimestamp: Int64?
     private let timestampTemplate: CompiledTemplate?
@@ -101,7 +105,7 @@ final class RecordTemplates {
 
         let key: UnsafeRawBufferPointer?
         switch keyField {
-        case .null: key = nil
+        case .null, .random: key = nil
         case .input: key = input
         case .keyPart: key = keyPart
         case .template:
@@ -112,6 +116,8 @@ final class RecordTemplates {
         var value: UnsafeRawBufferPointer?
         if valueField == .input {
             value = inputIsNull ? nil : input
+        } else if valueField == .random {
+            value = randomLetters!.value(index)
         } else {
             valueBuffer.removeAll()
             valueTemplate.render(into: valueBuffer, &ctx)

@@ -57,6 +57,9 @@ final class CorrelationStore {
         overflow[slot].blob!.copyMemory(from: correlation.baseAddress!, byteCount: n)
     }
 
+    /// The number of the record in `slot` (`{i}`).
+    @inline(__always) func recordIndex(slot: Int) -> UInt64 { index[slot] }
+
     /// The correlation bytes for `slot`; `scratch` holds the digits in index-only mode.
     @inline(__always) func correlation(slot: Int, scratch: ByteBuffer) -> UnsafeRawBufferPointer {
         guard let arena, let overflow else {

@@ -46,7 +46,9 @@ final class DryRun {
             source.begin(inputDeadlineNanos: pacer.durationEnd)
             do throws(EmitError) {
                 while !dry.stop.isStopped && !writer.closed && !pacer.expired {
-                    switch try source.advance() {
+                    let event = try source.advance()
+                    if let s = dry.plan.shard, event != .end, event != .endOfWindow, source.index % s.count != s.index { continue }
+                    switch event {
                     case .end: return result
                     case .endOfWindow: continue
                     case .malformed(let message):

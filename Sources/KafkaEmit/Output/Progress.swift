@@ -1,57 +1,109 @@
+import Histogram
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `--stats-interval`: a status line on stderr every interval, or — when stderr is a terminal
-/// and the total is known — a live progress bar, cleared before the summary.
+/// Every interval: a progress line on stderr with that window's records, rate and latency
+/// (`--stats-interval`; a live bar instead when stderr is a terminal and the total is known),
+/// and/or one interval of the `--histogram-log`. The last, partial window is reported by
+/// `finish`, so the windows' records add up to the run's.
 final class ProgressReporter: Sendable {
     private let thread: WorkerThread
-    private let isBar: Bool
-    private let stderrFD: Int32
+    private let state: TickerState
+    private let done = DoneFlag()
 
-    init(intervalNanos: UInt64, total: UInt64?, stderrFD: Int32, loop: SendLoop<ResultWriter>) {
-        let bar = total != nil && isatty(stderrFD) == 1
-        isBar = bar
-        self.stderrFD = stderrFD
-        let start = Clock.monotonicNanos()
-        let box = DoneFlag()
-        doneFlag = box
+    init(intervalNanos: UInt64, total: UInt64?, stderrFD: Int32, loop: SendLoop<ResultWriter>,
+         printsProgress: Bool, histogramLog: HistogramLog?) {
+        let bar = printsProgress && total != nil && isatty(stderrFD) == 1
+        let state = TickerState(loop: loop, stderrFD: stderrFD, total: total, printsLines: printsProgress && !bar,
+                                bar: bar, log: histogramLog)
+        self.state = state
+        let done = self.done
         thread = WorkerThread(name: "kafka-emit-stats") {
-            var lastAt = start
-            var lastCount = 0
-            var next = start + intervalNanos
-            while !box.isSet {
+            var next = Clock.monotonicNanos() + intervalNanos
+            while !done.isSet {
                 let now = Clock.monotonicNanos()
                 if now < next { Clock.sleep(untilMonotonic: min(next, now + 50_000_000)); continue }
                 next += intervalNanos
-                // The sink may be stuck writing to a stalled stdout: never wait for its lock.
-                var p99: UInt64 = 0
-                if loop.reports.sinkLock.tryLock() {
-                    p99 = loop.sink.stats.latency.valueAtPercentile(99)
-                    loop.reports.sinkLock.unlock()
-                }
-                let delivered = loop.delivered.load(ordering: .acquiring)
-                let failed = loop.failed.load(ordering: .acquiring)
-                let inFlight = loop.slots.inFlight
-                let completed = delivered + failed
-                let dt = Double(now - lastAt) / 1e9
-                let rate = dt > 0 ? Double(completed - lastCount) / dt : 0
-                lastAt = now
-                lastCount = completed
-                let text: String
-                if bar, let total {
-                    text = "\r\u{1B}[K" + Self.bar(done: UInt64(completed), total: total, rate: rate, inFlight: inFlight, p99: p99)
-                } else {
-                    text = "kafka-emit: progress \(completed + inFlight) sent, \(delivered) delivered, \(failed) failed, "
-                        + "\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, in-flight \(inFlight), p99 \(Fmt.millis(micros: p99))ms\n"
-                }
-                writeAll(stderrFD, text)
+                state.tick(giveUp: { done.isSet })
             }
         }
     }
 
-    private let doneFlag: DoneFlag
+    /// Stops the ticker and reports the last window; a bar is erased so the summary starts on
+    /// a clean line. `abandoned`: a second signal ended the run (the sink may be stuck).
+    func finish(abandoned: Bool) {
+        done.set()
+        thread.join()
+        state.tick(giveUp: { abandoned })
+        if state.bar { writeAll(state.stderrFD, "\r\u{1B}[K") }
+    }
+}
+
+/// What the ticker keeps between windows. `@unchecked Sendable` — invariant: used by the
+/// ticker thread, then (after it was joined) by `finish`; never by two threads at once.
+private final class TickerState: @unchecked Sendable {
+    let loop: SendLoop<ResultWriter>
+    let stderrFD: Int32
+    let total: UInt64?
+    let printsLines: Bool
+    let bar: Bool
+    let log: HistogramLog?
+    private var lastAt: UInt64
+    private var lastMillis: Int64
+    private var lastCompleted = 0
+
+    init(loop: SendLoop<ResultWriter>, stderrFD: Int32, total: UInt64?, printsLines: Bool, bar: Bool, log: HistogramLog?) {
+        self.loop = loop
+        self.stderrFD = stderrFD
+        self.total = total
+        self.printsLines = printsLines
+        self.bar = bar
+        self.log = log
+        lastAt = Clock.monotonicNanos()
+        lastMillis = Clock.wallMillis()
+    }
+
+    func tick(giveUp: () -> Bool) {
+        // The sink may be stuck writing to a stalled stdout: wait for its lock only while the
+        // run is not being abandoned.
+        var window: Histogram<UInt64>?
+        while window == nil {
+            if loop.reports.sinkLock.tryLock() {
+                window = loop.sink.stats.takeWindow()
+                loop.reports.sinkLock.unlock()
+            } else if giveUp() {
+                break
+            } else {
+                Clock.sleep(nanos: 1_000_000)
+            }
+        }
+        let now = Clock.monotonicNanos(), millis = Clock.wallMillis()
+        let delivered = loop.delivered.load(ordering: .acquiring)
+        let failed = loop.failed.load(ordering: .acquiring)
+        let inFlight = loop.slots.inFlight
+        let completed = delivered + failed
+        let records = completed - lastCompleted
+        let secs = Double(now - lastAt) / 1e9
+        let rate = secs > 0 ? Double(records) / secs : 0
+        if let log, let window { log.append(window, startMillis: lastMillis, endMillis: millis) }
+        if bar, let total {
+            let p99 = window.map { $0.totalCount > 0 ? $0.valueAtPercentile(99) : 0 } ?? 0
+            writeAll(stderrFD, "\r\u{1B}[K" + Self.bar(done: UInt64(completed), total: total, rate: rate, inFlight: inFlight, p99: p99))
+        } else if printsLines {
+            var line = "kafka-emit: progress \(Fmt.fixed(secs, 3))s: \(records) records (\(Fmt.fixed(rate, 1))/s)"
+            if let w = window, w.totalCount > 0 {
+                line += ", latency ms p50=\(Fmt.millis(micros: w.valueAtPercentile(50))) p99=\(Fmt.millis(micros: w.valueAtPercentile(99)))"
+                line += " p99.9=\(Fmt.millis(micros: w.valueAtPercentile(99.9))) max=\(Fmt.millis(micros: w.max))"
+            }
+            line += "; total \(completed + inFlight) sent, \(delivered) delivered, \(failed) failed, \(inFlight) in flight\n"
+            writeAll(stderrFD, line)
+        }
+        lastAt = now
+        lastMillis = millis
+        lastCompleted = completed
+    }
 
     static func bar(done: UInt64, total: UInt64, rate: Double, inFlight: Int, p99: UInt64) -> String {
         let width = 30
@@ -61,13 +113,6 @@ final class ProgressReporter: Sendable {
         return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
             + "\(Int(fraction * 100))% \(done)/\(total) \(Fmt.fixed(rate, rate < 100 ? 1 : 0)) rec/s"
             + " in-flight \(inFlight) p99 \(Fmt.millis(micros: p99))ms ETA \(Fmt.fixed(eta, 0))s"
-    }
-
-    /// Stops the reporter; a bar is erased so the summary starts on a clean line.
-    func finish() {
-        doneFlag.set()
-        thread.join()
-        if isBar { writeAll(stderrFD, "\r\u{1B}[K") }
     }
 }
 

@@ -7,7 +7,7 @@
 final class ResultWriter: ResultSink, @unchecked Sendable {
     let writer: OutputWriter
     private let formatter: ResultFormatter
-    let stats = RunStats()
+    let stats: RunStats
     private let correlations: CorrelationStore
     private let scratch = ByteBuffer(capacity: 64)
     private let stop: StopSignal
@@ -18,7 +18,8 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
     private let slotTopics: UnsafeMutablePointer<Int32>
 
     init(writer: OutputWriter, formatter: ResultFormatter, topic: String?, slots: Int, correlations: CorrelationStore,
-         stop: StopSignal, formatsResults: Bool) {
+         stop: StopSignal, formatsResults: Bool, stats: RunStats = RunStats()) {
+        self.stats = stats
         topics = TopicNames(defaultTopic: topic)
         slotTopics = .allocate(capacity: max(1, slots))
         self.writer = writer
@@ -40,7 +41,8 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
         for r in reports {
             let latencyMicros = r.latencyMicros(now: nowNanos)
             if r.errorCode == 0 {
-                stats.recordDelivered(bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0), latencyMicros: latencyMicros)
+                stats.recordDelivered(index: correlations.recordIndex(slot: r.slot), bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0),
+                                      latencyMicros: latencyMicros)
             }
             guard formatsResults else { continue }
             let delivered = r.errorCode == 0

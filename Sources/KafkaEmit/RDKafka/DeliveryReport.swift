@@ -45,4 +45,6 @@ protocol DeliveryHandler: AnyObject, Sendable {
     func idle()
     /// An ERROR event from librdkafka (broker down, fatal idempotence error, ...).
     func clientError(code: Int32, message: String, fatal: Bool)
+    /// librdkafka's statistics JSON (`statistics.interval.ms`), valid during the call.
+    func statistics(_ json: UnsafeRawBufferPointer)
 }

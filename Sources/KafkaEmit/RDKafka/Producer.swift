@@ -41,7 +41,7 @@ final class ProducerHandle: @unchecked Sendable {
             rd_kafka_conf_destroy(conf)
             throw .usage("delivery.report.only.error=true: kafka-emit needs a delivery report for every record; use -o none to hide successful results instead")
         }
-        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
+        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS))
         var errstr = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)

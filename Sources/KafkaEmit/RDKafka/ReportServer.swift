@@ -193,6 +193,8 @@ final class ReportServer: @unchecked Sendable {
                 if holdsSlots { continue }
                 if onProducer { slots.releaseOnProducer(batch) } else { slots.releaseFromReporter(batch) }
             }
+        } else if type == RD_KAFKA_EVENT_STATS, let json = rd_kafka_event_stats(ev) {
+            handler.statistics(UnsafeRawBufferPointer(start: json, count: strlen(json)))
         } else if type == RD_KAFKA_EVENT_ERROR {
             let code = rd_kafka_event_error(ev).rawValue
             let message = String(cString: rd_kafka_event_error_string(ev))

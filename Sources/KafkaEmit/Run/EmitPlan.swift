@@ -64,6 +64,14 @@ package struct EmitPlan: Sendable {
     package var verbose = false
     package var dryRun = false
     package var statsIntervalNanos: UInt64?
+    /// `--record-size N`: values of exactly N random letters, instead of `value`.
+    package var recordSize: Int?
+    /// `--warmup N`: records numbered below N are kept out of the latency figures.
+    package var warmup: UInt64 = 0
+    /// `--shard K/N`: send only records i with i mod N = K.
+    package var shard: (index: UInt64, count: UInt64)?
+    package var histogramLog: String?
+    package var statsFile: String?
     /// Send in transactions with this `transactional.id` (set in `properties` too).
     package var transactionalID: String?
     /// A transaction commits after this many records, or `transactionEveryNanos` after it
@@ -87,6 +95,13 @@ package struct EmitPlan: Sendable {
             value = t("{line}")
         }
         correlation = t("{i}")
+    }
+
+    /// The records this process was asked for: `--count`, or this shard's part of it.
+    package var requestedCount: UInt64? {
+        guard let count else { return nil }
+        guard let s = shard else { return count }
+        return count > s.index ? (count - s.index + s.count - 1) / s.count : 0
     }
 
     /// An input is read (lines or files), so `{line}` means something.

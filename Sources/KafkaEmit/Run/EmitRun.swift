@@ -21,30 +21,75 @@ package final class EmitRun {
         if plan.dryRun {
             return DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input)
         }
-        var mock: MockCluster?
-        // Lowest precedence first; --mock overrides every bootstrap list.
+        let (properties, mock) = try clusterProperties()
+        // The process exits right after the run: let exit reclaim the embedded cluster.
+        defer { if let mock { KeptUntilExit.keep(mock) } }
+        let producer = try ProducerHandle(properties: properties)
+        if plan.verbose { writeAll(stderrFD, Self.configText(properties, producer.effectiveConfig)) }
+        let histogramLog = try plan.histogramLog.map { path throws(EmitError) in try HistogramLog(path: path, startMillis: Clock.wallMillis()) }
+        let statsFile = try plan.statsFile.map { path throws(EmitError) in try StatsFile(path: path) }
+
+        let stop = self.stop
+        let writer = OutputWriter(fd: stdoutFD, abandoned: { stop.signalCount >= 2 })
+        // A ticker reports windows: progress lines, histogram-log intervals (5 s by default).
+        let tick = plan.statsIntervalNanos ?? (histogramLog != nil ? 5_000_000_000 : nil)
+        let stats = RunStats(warmup: plan.warmup, keepsWindows: tick != nil)
+        let sink = ResultWriter(writer: writer, formatter: ResultFormatter(format: plan.output), topic: plan.topic,
+                                slots: plan.maxInFlight, correlations: CorrelationStore(slots: plan.maxInFlight, indexOnly: plan.correlation.isIndex),
+                                stop: stop, formatsResults: plan.output != .none, stats: stats)
+        let loop = try SendLoop(producer: producer, slots: plan.maxInFlight, sink: sink, stop: stop, options: sendOptions(statsFile))
+        loop.reports.readsHeaders = ResultFormatter(format: plan.output).showsHeaders
+
+        let start = Clock.monotonicNanos()
+        let ticker = tick.map {
+            ProgressReporter(intervalNanos: $0, total: plan.requestedCount, stderrFD: stderrFD, loop: loop,
+                             printsProgress: plan.statsIntervalNanos != nil, histogramLog: histogramLog)
+        }
+        let templates = RecordTemplates(plan: plan)
+        let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
+                                                stop: stop, Sending(loop: loop, plan: plan))
+        ticker?.finish(abandoned: outcome.abandoned != nil)
+
+        var result = RunResult()
+        result.requested = plan.requestedCount
+        result.attempted = outcome.attempted
+        result.delivered = outcome.delivered
+        result.failed = outcome.failed
+        result.pacing = pacing
+        result.transactions = outcome.transactions
+        result.elapsedNanos = Clock.monotonicNanos() - start
+        // After an abandon the reporter may be stuck writing to a stalled stdout: read its
+        // figures only if its lock is free.
+        if outcome.abandoned == nil || loop.reports.sinkLock.tryLock() {
+            if outcome.abandoned == nil { writer.flush() } else { loop.reports.sinkLock.unlock() }
+            result.deliveredBytes = stats.deliveredBytes
+            result.latency = stats.latency
+            result.warmupExcluded = stats.warmupExcluded
+        }
+        (result.ending, result.message) = ending(outcome, writer: writer)
+        return result
+    }
+
+    /// The librdkafka properties in the order applied (later wins), with `--mock`'s cluster.
+    private func clusterProperties() throws(EmitError) -> ([ConfigProperty], MockCluster?) {
         var properties = plan.properties
         if !properties.contains(where: { $0.key == "bootstrap.servers" }) {
             properties.insert(ConfigProperty("bootstrap.servers", plan.bootstrapServers, origin: "plan"), at: 0)
         }
+        var mock: MockCluster?
         if let n = plan.mockBrokers {
-            mock = try MockCluster(brokers: n)
-            if let p = plan.mockPartitions, let topic = plan.topic { mock!.createTopic(topic, partitions: p) }
-            properties.append(ConfigProperty("bootstrap.servers", mock!.bootstrapServers, origin: "--mock"))
+            let cluster = try MockCluster(brokers: n)
+            if let p = plan.mockPartitions, let topic = plan.topic { cluster.createTopic(topic, partitions: p) }
+            properties.append(ConfigProperty("bootstrap.servers", cluster.bootstrapServers, origin: "--mock"))
+            mock = cluster
         }
-        // The process exits right after the run: let exit reclaim the embedded cluster.
-        defer { if let mock { KeptUntilExit.keep(mock) } }
         if !properties.contains(where: { $0.key == "queue.buffering.max.messages" }) {
             properties.insert(KafkaConfig.queueSize(forInFlight: plan.maxInFlight, origin: "--max-in-flight"), at: 1)
         }
-        let producer = try ProducerHandle(properties: properties)
-        if plan.verbose { writeAll(stderrFD, Self.configText(properties, producer.effectiveConfig)) }
+        return (properties, mock)
+    }
 
-        let stop = self.stop
-        let writer = OutputWriter(fd: stdoutFD, abandoned: { stop.signalCount >= 2 })
-        let sink = ResultWriter(writer: writer, formatter: ResultFormatter(format: plan.output), topic: plan.topic,
-                                slots: plan.maxInFlight, correlations: CorrelationStore(slots: plan.maxInFlight, indexOnly: plan.correlation.isIndex),
-                                stop: stop, formatsResults: plan.output != .none)
+    private func sendOptions(_ statsFile: StatsFile?) -> SendOptions {
         let stderrFD = self.stderrFD
         var options = SendOptions()
         options.defaultTopic = plan.topic
@@ -57,39 +102,9 @@ package final class EmitRun {
         options.transactions = plan.transactionalID.map {
             TransactionOptions(transactionalID: $0, maxRecords: plan.transactionRecords, maxNanos: plan.transactionEveryNanos)
         }
-        let loop = try SendLoop(producer: producer, slots: plan.maxInFlight, sink: sink, stop: stop, options: options)
-        loop.reports.readsHeaders = ResultFormatter(format: plan.output).showsHeaders
-
-        let start = Clock.monotonicNanos()
-        let progress = plan.statsIntervalNanos.map {
-            ProgressReporter(intervalNanos: $0, total: plan.count, stderrFD: stderrFD, loop: loop)
-        }
-        let templates = RecordTemplates(plan: plan)
-        let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
-                                                stop: stop, Sending(loop: loop, plan: plan))
-        progress?.finish()
-
-        var result = RunResult()
-        result.requested = plan.count
-        result.attempted = outcome.attempted
-        result.delivered = outcome.delivered
-        result.failed = outcome.failed
-        result.pacing = pacing
-        result.transactions = outcome.transactions
-        result.elapsedNanos = Clock.monotonicNanos() - start
-        if outcome.abandoned == nil {
-            writer.flush()
-            result.deliveredBytes = sink.stats.deliveredBytes
-            result.latency = sink.stats.latency
-        } else if loop.reports.sinkLock.tryLock() {
-            // The reporter may be stuck writing to a stalled stdout: read its figures only
-            // if its lock is free.
-            result.deliveredBytes = sink.stats.deliveredBytes
-            result.latency = sink.stats.latency
-            loop.reports.sinkLock.unlock()
-        }
-        (result.ending, result.message) = ending(outcome, writer: writer)
-        return result
+        options.shard = plan.shard
+        if let statsFile { options.statistics = { statsFile.append($0) } }
+        return options
     }
 
     /// Runs the send loop on the plan's concrete source type.

@@ -35,6 +35,8 @@ package struct RunResult: Sendable {
     package var deliveredBytes: UInt64 = 0
     /// Delivery latency in microseconds; nil when nothing was delivered (or not readable).
     package var latency: Histogram<UInt64>?
+    /// Delivered warm-up records, kept out of `latency` (`--warmup`).
+    package var warmupExcluded = 0
     package var pacing = PacingStats()
     package var message: String?
     /// What a transactional run's transactions did.

@@ -10,6 +10,7 @@ package enum Summary {
         if let n = neverSent(r), n > 0 { line += ", \(n) never sent" }
         line += " in \(Fmt.seconds(nanos: r.elapsedNanos))"
         line += " (\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, \(Fmt.fixed(mbps, 2)) MB/s)"
+        if r.warmupExcluded > 0 { line += "; \(r.warmupExcluded) warm-up records kept out of latency" }
         if let h = r.latency, h.totalCount > 0 {
             line += "; latency ms mean=\(Fmt.millis(micros: UInt64(h.mean)))"
             for (name, p) in percentiles { line += " \(name)=\(Fmt.millis(micros: h.valueAtPercentile(p)))" }
@@ -40,7 +41,7 @@ package enum Summary {
         let mbps = secs > 0 ? Double(r.deliveredBytes) / secs / 1e6 : 0
         func ms(_ us: UInt64) -> String { Fmt.fixed(Double(us) / 1000, 3) }
         var json = "{\"summary\":true,\"delivered\":\(r.delivered),\"failed\":\(r.failed)"
-        json += ",\"never_sent\":\(neverSent(r).map(String.init) ?? "null")"
+        json += ",\"never_sent\":\(neverSent(r).map(String.init) ?? "null"),\"warmup_excluded\":\(r.warmupExcluded)"
         json += ",\"elapsed_s\":\(Fmt.fixed(secs, 3)),\"records_per_s\":\(Fmt.fixed(rate, 1)),\"mb_per_s\":\(Fmt.fixed(mbps, 3))"
         if let h = r.latency, h.totalCount > 0 {
             json += ",\"latency_ms\":{\"mean\":\(Fmt.fixed(h.mean / 1000, 3))"

@@ -149,6 +149,8 @@ extension SendLoop: DeliveryHandler {
 
     func idle() { sink.idle() }
 
+    func statistics(_ json: UnsafeRawBufferPointer) { options.statistics?(json) }
+
     func clientError(code: Int32, message: String, fatal: Bool) {
         lastClientError = message
         if fatal && fatalError == nil {

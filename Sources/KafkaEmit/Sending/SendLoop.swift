@@ -38,6 +38,10 @@ struct SendOptions {
     var verbose = false
     /// Send in transactions (the producer has a `transactional.id`).
     var transactions: TransactionOptions?
+    /// Send only records i with i mod count = index (`--shard K/N`).
+    var shard: (index: UInt64, count: UInt64)?
+    /// Where librdkafka's statistics JSON goes (`--stats-file`); called on the serving thread.
+    var statistics: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 }
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
@@ -118,7 +122,9 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     private func produceAll<Source: RecordSource, C: PacerClock>(_ source: Source, _ pacer: inout Pacer<C>) throws(EmitError) {
         let stop = self.stop
         while !stop.isStopped {
-            switch try source.advance() {
+            let event = try source.advance()
+            if let s = options.shard, event != .end, event != .endOfWindow, source.index % s.count != s.index { continue }
+            switch event {
             case .end: return
             case .malformed(let message):
                 try reportMalformed(source, message)

@@ -1,0 +1,25 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--stats-file FILE`: librdkafka's statistics JSON, one object per line, as it arrives on
+/// the serving thread every `statistics.interval.ms`.
+final class StatsFile: Sendable {
+    private let fd: Int32
+
+    init(path: String) throws(EmitError) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0o644)
+        guard fd >= 0 else { throw .cannotOpen("--stats-file '\(path)': \(String(cString: strerror(errno))); check the path") }
+    }
+
+    deinit { close(fd) }
+
+    /// One JSON object and a newline, in one write so lines never interleave.
+    func append(_ json: UnsafeRawBufferPointer) {
+        var iov = [iovec(iov_base: UnsafeMutableRawPointer(mutating: json.baseAddress), iov_len: json.count),
+                   iovec(iov_base: UnsafeMutableRawPointer(mutating: Self.newline), iov_len: 1)]
+        _ = writev(fd, &iov, 2)
+    }
+
+    nonisolated(unsafe) private static let newline = UnsafeRawPointer(("\n" as StaticString).utf8Start)
+}
