@@ -35,4 +35,8 @@ for f in '%k %o\n' '%v{json}\n' '%v{re#.*#}\n' '%a %v\n'; do
   assert_eq "$rc" 64 "refused $f"
   assert_eq "$(wc -l < "$WORK/err")" 1 "one line for $f"
 done
+# a binary size no record can have (found by fuzzing: it overflowed): exit 65, one line
+printf '\x7f\xff\xff\xff\xff\xff\xff\xffabc' | "$EMIT" -b "$BOOTSTRAP" -t audit -i - --input-format '%K{big64}%k%v' > /dev/null 2> "$WORK/err"
+assert_eq "$?" 65 "a %K{big64} size beyond message.max.bytes"
+grep -q '%K 9223372036854775807 is larger than message.max.bytes' "$WORK/err" || fail "message: $(cat "$WORK/err")"
 exit 0

@@ -44,6 +44,7 @@ struct FormatReader {
 
     /// Makes `n` more bytes available at `pos`.
     private mutating func ensure(_ n: Int) throws(Problem) {
+        guard n <= stream.limit - pos else { throw .malformed("record larger than message.max.bytes (\(stream.limit - (64 << 10)) bytes)") }
         while stream.available < pos + n {
             if try fill() == .eof { throw .malformed("the input ended inside a record") }
         }
@@ -61,7 +62,13 @@ struct FormatReader {
                 }
                 pos += lit.count
             case .size(let slot, let number):
-                sizes[slot.rawValue] = Int(clamping: try read(number, "%" + ["T", "K", "V", "H"][slot.rawValue]))
+                let name = "%" + ["T", "K", "V", "H"][slot.rawValue]
+                let n = try read(number, name)
+                // A size no record can have (the input is not what the format says) stops here,
+                // before it is used as a length.
+                let largest = stream.limit - (64 << 10)
+                guard n >= 0, n <= largest else { throw .malformed("\(name) \(n) is larger than message.max.bytes (\(largest) bytes)") }
+                sizes[slot.rawValue] = Int(n)
             case .partition(let number):
                 let p = try read(number, "%p")
                 guard p <= Int64(Int32.max) else { throw .malformed("%p \(p) is not a partition number") }

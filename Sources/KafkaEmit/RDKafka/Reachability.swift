@@ -15,13 +15,15 @@ extension ProducerHandle {
     /// (`delivered`); only then does it ask for metadata, each request waiting at most
     /// 250 ms so a stop request is noticed promptly. (An extra request on a fresh connection
     /// can meet a 40 ms delayed-ACK stall on loopback, which would cost short runs more.)
+    /// `pause(n)` waits up to n nanoseconds and returns early when the run ends (so joining
+    /// this check never waits out a sleep).
     func checkReachable(topic: TopicID?, deadlineNanos: UInt64, delivered: () -> Bool,
-                        shouldStop: () -> Bool) -> Reachability {
+                        shouldStop: () -> Bool, pause: (UInt64) -> Void) -> Reachability {
         let quiet = min(deadlineNanos, Clock.monotonicNanos() + 300_000_000)
         while Clock.monotonicNanos() < quiet {
             if delivered() { return .reachable(partitions: -1) }
             if shouldStop() { return .cancelled }
-            Clock.sleep(nanos: 5_000_000)
+            pause(5_000_000)
         }
         if delivered() { return .reachable(partitions: -1) }
         var lastTopicError: Int32 = 0
@@ -44,11 +46,11 @@ extension ProducerHandle {
                     }
                     lastTopicError = t.err.rawValue
                 }
-                Clock.sleep(nanos: 100_000_000)
+                pause(100_000_000)
                 continue
             }
             lastError = LibrdkafkaInfo.errorDescription(err.rawValue)
-            if err != RD_KAFKA_RESP_ERR__TIMED_OUT { Clock.sleep(nanos: 50_000_000) }
+            if err != RD_KAFKA_RESP_ERR__TIMED_OUT { pause(50_000_000) }
         }
         if lastTopicError != 0 {
             return .topicMissing("\(LibrdkafkaInfo.errorName(lastTopicError)): \(LibrdkafkaInfo.errorDescription(lastTopicError))")

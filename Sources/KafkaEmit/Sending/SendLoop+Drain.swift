@@ -40,6 +40,7 @@ extension SendLoop {
             slots.waitForDrain(nanos: 10_000_000)
         }
         watchDone.store(true, ordering: .releasing)
+        watchWake.signal()
         if abandoned != nil {
             // The reporter may be blocked on a stalled stdout: neither join nor destroy.
             KeptUntilExit.keep(producer)
@@ -97,7 +98,8 @@ extension SendLoop {
             let loop = self
             let r = loop.producer.checkReachable(topic: loop.defaultTopic, deadlineNanos: deadline,
                                                  delivered: { loop.reports.anyDelivered },
-                                                 shouldStop: { loop.watchDone.load(ordering: .acquiring) })
+                                                 shouldStop: { loop.watchDone.load(ordering: .acquiring) },
+                                                 pause: { n in loop.watchWake.wait(nanos: n) { loop.watchDone.load(ordering: .acquiring) } })
             loop.reachability.withLock { $0 = r }
             switch r {
             case .reachable(let partitions):

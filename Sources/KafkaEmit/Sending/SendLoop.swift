@@ -78,6 +78,8 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let reachability = Mutex<Reachability?>(nil)
     var watch: WorkerThread?
     let watchDone = Atomic<Bool>(false)
+    /// Wakes the connectivity check when the run ends.
+    let watchWake = Waiter()
     /// The open transaction, and what the run's transactions did (producing thread).
     let window = TransactionWindow()
     var txnStats = TransactionStats()
