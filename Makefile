@@ -7,7 +7,7 @@ STRICT = -Xswiftc -warnings-as-errors
 BIN_RELEASE = .build/release
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release demo test unit smoke bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
+.PHONY: all deps build release demo test unit smoke smoke-release bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
 
 all: build
 
@@ -69,6 +69,12 @@ unit: deps
 
 smoke: build
 	tests/smoke/run.sh $(BIN_DEBUG)
+
+## The release build (what `make install` ships) through the smoke tests that exercise the most
+## code paths: optimisation changes object lifetimes, and a crash at exit showed only there.
+RELEASE_SMOKE = load stdin_roundtrip transactions signals hostile json_roundtrip
+smoke-release: release
+	tests/smoke/run.sh $(BIN_RELEASE) $(RELEASE_SMOKE)
 
 bench: deps release
 	scripts/ensure-deps.sh gnuplot

@@ -17,7 +17,7 @@ SUMMARY = re.compile(
     r"(?:, drift (?P<drift>[+-]?[\d.]+)ms, send rate (?P<sendrate>[\d.]+)/s)?)?"
 )
 
-PAIRED = ["S1", "S2", "S3", "S4", "S5", "S8a", "S8b"]
+PAIRED = ["S0", "S1", "S2", "S3", "S4", "S5", "S8a", "S8b"]
 
 
 def load(path):
@@ -88,6 +88,7 @@ def main():
     ap.add_argument("--raw", required=True)
     ap.add_argument("--markdown")
     ap.add_argument("--chart-data")
+    ap.add_argument("--curve-data", help="the --max-in-flight curve, for bench/inflight.gp")
     ap.add_argument("--meta", action="append", default=[], help="key=value, shown in the header")
     a = ap.parse_args()
 
@@ -122,24 +123,52 @@ def main():
               fmt(s["cpu"], 2), fmt(s["wall"], 3), f"{s['wall_min']:.3f}–{s['wall_max']:.3f}")
     tables.append(t)
 
-    # 2. ratios kafka-emit / kcat
+    # 2. ratios kafka-emit / kcat, and / kcat with idempotence (kafka-emit's default)
     t = Table("kafka-emit / kcat (ratio of medians)",
               ["Scenario", "kcat msg/s", "kafka-emit msg/s", "throughput ×", "CPU ×", "RSS ×",
-               "kcat wall ms", "kafka-emit wall ms"],
-              "throughput × > 1: kafka-emit faster; CPU × and RSS × < 1: kafka-emit cheaper. "
+               "kcat wall ms", "kafka-emit wall ms", "throughput × idem", "CPU × idem", "RSS × idem"],
+              "throughput × > 1: kafka-emit faster; CPU × and RSS × < 1: kafka-emit cheaper; "
+              "× idem: against kcat -X enable.idempotence=true (kafka-emit's default; plain kcat is not idempotent). "
+              "S0 sends one record: throughput × is kcat's wall / kafka-emit's. "
               "kcat has no per-record output, so in S2/S3 it does the same work as in S1; "
               "in S4 kcat sends the 100-byte lines file (reference only, different payload).")
     chart = []
     for scen in PAIRED:
-        k, e = agg(scen, "kcat"), agg(scen, "kafka-emit")
+        k, e, ki = agg(scen, "kcat"), agg(scen, "kafka-emit"), agg(scen, "kcat-idem")
         if not k or not e:
             continue
         ratio = e["msgs"] / k["msgs"]
+        idem = [f"{e['msgs'] / ki['msgs']:.2f}", f"{e['cpu'] / ki['cpu']:.2f}" if ki["cpu"] else "–",
+                f"{e['rss'] / ki['rss']:.2f}"] if ki else ["–", "–", "–"]
         t.add(f"{scen} {labels[scen]}", fmt(k["msgs"], 0), fmt(e["msgs"], 0), f"{ratio:.2f}",
               f"{e['cpu'] / k['cpu']:.2f}" if k["cpu"] else "–", f"{e['rss'] / k['rss']:.2f}",
-              f"{k['wall'] * 1000:.0f}", f"{e['wall'] * 1000:.0f}")
-        chart.append((scen, labels[scen], k["msgs"], e["msgs"], ratio, k["rss"], e["rss"]))
+              f"{k['wall'] * 1000:.0f}", f"{e['wall'] * 1000:.0f}", *idem)
+        if scen != "S0":
+            chart.append((scen, labels[scen], k["msgs"], e["msgs"], ratio, k["rss"], e["rss"]))
     tables.append(t)
+
+    # 2d. throughput against memory over --max-in-flight
+    curve = sorted({int(re.search(r"inflight=(\d+)", r["extra"]).group(1))
+                    for r in runs if r["scenario"] == "S10"})
+    if curve:
+        k1 = agg("S1", "kcat")
+        t = Table("Throughput vs memory over --max-in-flight (kafka-emit, S1's input, -o none -q)",
+                  ["--max-in-flight", "msg/s", "peak RSS MB", "CPU s", "throughput × kcat S1", "RSS × kcat S1"],
+                  "Each point is the median of its runs; kcat S1 = the same input with kcat -P -l in the same rounds.")
+        g10 = [r for r in runs if r["scenario"] == "S10"]
+        rows = []
+        for n in curve:
+            rs = [r for r in g10 if f"inflight={n}" == r["extra"]]
+            m, rss, cpu = med(r["msgs"] for r in rs), med(r["rss_mb"] for r in rs), med(r["cpu_s"] for r in rs)
+            rows.append((n, m, rss))
+            t.add(str(n), fmt(m, 0), fmt(rss, 1), fmt(cpu, 2),
+                  f"{m / k1['msgs']:.2f}" if k1 else "–", f"{rss / k1['rss']:.2f}" if k1 else "–")
+        tables.append(t)
+        if a.curve_data:
+            with open(a.curve_data, "w") as f:
+                f.write("# max_in_flight msgs rss_mb kcat_msgs kcat_rss_mb\n")
+                for n, m, rss in rows:
+                    f.write(f"{n} {m:.1f} {rss:.2f} {k1['msgs'] if k1 else 0:.1f} {k1['rss'] if k1 else 0:.2f}\n")
 
     # 2b. this build against an earlier one (BASE=path/to/kafka-emit make bench), same rounds
     if any(tool == "base" for _, tool in groups):
@@ -254,10 +283,11 @@ def main():
             f.write("# kafka-emit vs kcat — bench/run.sh results\n\n")
             f.writelines(f"- **{k}**: {v}\n" for k, v in meta.items())
             f.write("- **settings**: kafka-emit defaults (acks=all, idempotent producer) vs kcat -P -l with "
-                    "librdkafka defaults (acks=all, not idempotent); 100-byte lines; fresh mock cluster per run\n")
+                    "librdkafka defaults (acks=all, not idempotent) and with -X enable.idempotence=true (kcat-idem); "
+                    "100-byte lines; fresh mock cluster per run; whole-process figures from bench/timeit.py\n")
             for t in tables:
                 f.write("\n" + t.markdown() + "\n")
-            f.write("\n![throughput chart](latest.png)\n\nRaw runs: `latest-raw.tsv`.\n")
+            f.write("\n![throughput chart](latest.png)\n\n![max-in-flight curve](inflight.png)\n\nRaw runs: `latest-raw.tsv`.\n")
 
     if a.chart_data:
         with open(a.chart_data, "w") as f:

@@ -10,11 +10,12 @@
 #   BASE=path/to/kafka-emit        an earlier kafka-emit binary, run in the same interleaved rounds
 #                  wherever kafka-emit is paired with kcat; the report adds new/base ratios
 #
-# Every run is timed with /usr/bin/time (wall, user+sys CPU, peak RSS), must exit 0, and the
+# Every run is timed by bench/timeit.py (wall, user+sys CPU, peak RSS of the whole process, at
+# microsecond resolution), must exit 0, and the
 # topic's end offsets (kcat -Q) must add up to the records sent; in round 1 the result files of
 # S2/S3 are counted and a 30k-line input is read back byte for byte (kcat -C) for both tools.
 # Inputs live in bench/tmp/ (gitignored), removed at the end. Results: a table on stdout,
-# bench/results/latest.md, bench/results/latest.png (gnuplot) and bench/results/latest-raw.tsv;
+# bench/results/latest.md, bench/results/latest.png and inflight.png (gnuplot) and bench/results/latest-raw.tsv;
 # bench/latency.sh adds bench/results/latency-over-time.{png,dat,txt}.
 set -euo pipefail
 # The whole script is one compound command, parsed before it runs: editing, checking out or
@@ -48,13 +49,6 @@ log() { echo "bench: $*" >&2; }
 [ -z "$BASE" ] || [ -x "$BASE" ] || die "BASE=$BASE is not an executable"
 
 # ---- tools ---------------------------------------------------------------------------------
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-if [ ! -x /usr/bin/time ]; then
-  log "installing GNU time (/usr/bin/time)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-fi
-[ -x /usr/bin/time ] || die "/usr/bin/time is missing and could not be installed"
 if ! command -v kcat >/dev/null || ! command -v gnuplot >/dev/null; then
   "$ROOT/scripts/ensure-deps.sh" gnuplot || log "warning: ensure-deps.sh failed"
 fi
@@ -69,6 +63,7 @@ else
   N_BIG=1000000 N_SMALL=100000 N_HUGE=5000000
   EVERY_N=5000 RATE10K_N=50000 RATE100K_N=500000 LAT_N=3000
 fi
+INFLIGHT_CURVE=${INFLIGHT_CURVE:-1000 5000 20000 50000 100000}
 RECORD_BYTES=100   # value bytes per line; each line is 100 bytes + "\n"
 # The content check reads the whole topic back, but the mock cluster keeps only the last ~5 MB of
 # each partition (about 44k of these records; older message sets are dropped, end offsets still
@@ -102,7 +97,7 @@ cleanup() {
   trap - EXIT INT TERM
   exec 9>&-   # the mock's stdin hits EOF: it stops by itself, too
   if [ -n "$MOCK_PID" ]; then stop_pid "$MOCK_PID"; MOCK_PID=""; fi
-  rm -f "$TMP/mock.ctl" "$TMP"/out.* "$TMP"/run.* "$TMP"/mock.* "$TMP"/verify.* "$TMP"/chart.dat
+  rm -f "$TMP/mock.ctl" "$TMP"/out.* "$TMP"/run.* "$TMP"/mock.* "$TMP"/verify.* "$TMP"/chart.dat "$TMP"/inflight.dat "$TMP"/one.txt
   if [ "$KEEP_INPUTS" != 1 ]; then rm -f "$TMP"/lines-*.txt "$TMP"/lines-*.txt.part; rmdir "$TMP" 2>/dev/null || true; fi
   [ $rc -eq 0 ] || echo "bench: FAILED (exit $rc)" >&2
   exit $rc
@@ -198,10 +193,8 @@ run() {
   local cmd=() a
   start_mock
   for a in "$@"; do cmd+=("${a//\{B\}/$BOOTSTRAP}"); done
-  local tf="$TMP/run.time" ef="$TMP/run.stderr" rc=0 t0 t1
-  t0=$(date +%s%N)
-  timeout 600 /usr/bin/time -o "$tf" -f '%e %U %S %M' "${cmd[@]}" >"$out" 2>"$ef" 9>&- || rc=$?
-  t1=$(date +%s%N)
+  local tf="$TMP/run.time" ef="$TMP/run.stderr" rc=0
+  timeout 600 python3 "$BENCH/timeit.py" -o "$tf" -- "${cmd[@]}" >"$out" 2>"$ef" 9>&- || rc=$?
   if [ $rc -ne 0 ]; then
     echo "bench: $scen $tool round $round: exit $rc: ${cmd[*]}" >&2
     tail -20 "$ef" >&2
@@ -212,8 +205,7 @@ run() {
   [ "$got" = "$records" ] || die "$scen $tool round $round: topic holds $got records, expected $records (${cmd[*]})"
   stop_mock
   local wall user sys rss summary
-  read -r _ user sys rss < <(tail -1 "$tf")
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", (b - a) / 1e9}')
+  read -r wall user sys rss < <(tail -1 "$tf")
   summary=$(grep -E '^kafka-emit: [0-9]+ delivered' "$ef" | tail -1 || true)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$scen" "$label" "$tool" "$round" "$records" "$bytes" "$wall" "$user" "$sys" "$rss" "$extra" "$summary" >>"$RAW"
@@ -221,8 +213,10 @@ run() {
     "$round" "$ROUNDS" "$scen" "$label" "$tool" "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')" "$(awk -v m="$rss" 'BEGIN {print m / 1024}')" >&2
 }
 
-# pair SCENARIO LABEL ROUND RECORDS BYTES KCAT_OUT EMIT_OUT -- EMIT_COMMAND... : kcat -P -l on the
-# input with RECORDS lines, and kafka-emit, in alternating order.
+# pair SCENARIO LABEL ROUND RECORDS BYTES EMIT_OUT -- EMIT_COMMAND... : kcat -P -l on the input with
+# RECORDS lines (or kcat -P $KCAT_INPUT, one file = one record), the same with
+# -X enable.idempotence=true (kafka-emit is idempotent by default, kcat is not: fairness both
+# ways), BASE if given, and kafka-emit, in alternating order.
 pair() {
   local scen=$1 label=$2 round=$3 records=$4 bytes=$5 emit_out=$6
   shift 7
@@ -231,16 +225,21 @@ pair() {
   local base=() base_out=/dev/null
   [ -z "$BASE" ] || base=("$BASE" "${@:2}")
   [ "$emit_out" = /dev/null ] || base_out="$emit_out.base"
+  local kcat=(kcat -P -b '{B}' -t "$TOPIC") kcat_in=(-l "$kin")
+  [ -z "$KCAT_INPUT" ] || kcat_in=("$KCAT_INPUT")
   if ((round % 2 == 1)); then
-    run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"
+    run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- "${kcat[@]}" "${kcat_in[@]}"
+    run "$scen" "$label" kcat-idem "$round" "$records" "$kbytes" /dev/null "" -- "${kcat[@]}" -X enable.idempotence=true "${kcat_in[@]}"
     [ -z "$BASE" ] || run "$scen" "$label" base "$round" "$records" "$bytes" "$base_out" "" -- "${base[@]}"
     run "$scen" "$label" kafka-emit "$round" "$records" "$bytes" "$emit_out" "" -- "$@"
   else
     run "$scen" "$label" kafka-emit "$round" "$records" "$bytes" "$emit_out" "" -- "$@"
     [ -z "$BASE" ] || run "$scen" "$label" base "$round" "$records" "$bytes" "$base_out" "" -- "${base[@]}"
-    run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- kcat -P -b '{B}' -t "$TOPIC" -l "$kin"
+    run "$scen" "$label" kcat-idem "$round" "$records" "$kbytes" /dev/null "" -- "${kcat[@]}" -X enable.idempotence=true "${kcat_in[@]}"
+    run "$scen" "$label" kcat "$round" "$records" "$kbytes" /dev/null "" -- "${kcat[@]}" "${kcat_in[@]}"
   fi
 }
+KCAT_INPUT=""
 
 # verify_results FILE PATTERN RECORDS: one result line per record
 verify_results() {
@@ -275,7 +274,13 @@ START=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "$ROUNDS round(s), QUICK=$QUICK, mock: $MOCK_BROKERS broker(s), topic $TOPIC with $PARTITIONS partition(s)"
 
+printf 'one record\n' > "$TMP/one.txt"
 for ((r = 1; r <= ROUNDS; r++)); do
+  # 0: one record, whole process (start-up, connect, one produce, shutdown); 3 runs a round
+  for rep in 1 2 3; do
+    KCAT_INPUT="$TMP/one.txt" pair S0 "one record (whole process)" "$r" 1 10 /dev/null -- \
+      "$EMIT" -b '{B}' -t "$TOPIC" -i "$TMP/one.txt" -o none -q
+  done
   # 1-3: lines mode, 1M x 100 bytes, no result lines / text / json result lines into a file
   pair S1 "lines $HB, -o none -q" "$r" "$N_BIG" "$BIG_BYTES" /dev/null -- \
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q
@@ -324,6 +329,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 -o none -q \
     --transactional-id "bench-$r" --transaction-records 1000; }
   if ((r % 2 == 1)); then txn_off; txn_on; else txn_on; txn_off; fi
+  # 10: throughput against memory over --max-in-flight (the default is chosen from this curve)
+  for n in $INFLIGHT_CURVE; do
+    run S10 "lines $HB, --max-in-flight $n" kafka-emit "$r" "$N_BIG" "$BIG_BYTES" /dev/null "inflight=$n" -- \
+      "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q --max-in-flight "$n"
+  done
   # 8: peak RSS, 1M vs 5M lines: does it stay flat?
   pair S8a "peak RSS, lines $HB" "$r" "$N_BIG" "$BIG_BYTES" /dev/null -- \
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q
@@ -341,7 +351,7 @@ cp "$RAW" "$RESULTS/latest-raw.tsv"
 VERSIONS=$("$EMIT" -V 2>&1 | paste -sd ' ')
 KCAT_VERSION=$(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\) (.*librdkafka \([^ ]*\).*/kcat \1, librdkafka \2/p' | head -1)
 python3 "$BENCH/report.py" \
-  --raw "$RAW" --markdown "$RESULTS/latest.md" --chart-data "$TMP/chart.dat" \
+  --raw "$RAW" --markdown "$RESULTS/latest.md" --chart-data "$TMP/chart.dat" --curve-data "$TMP/inflight.dat" \
   --meta "date=$(date -u '+%Y-%m-%d %H:%M UTC')" \
   --meta "machine=$(nproc) CPU(s), $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || true), $(awk '/MemTotal/{printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)" \
   --meta "kafka-emit=$VERSIONS" \
@@ -353,6 +363,8 @@ python3 "$BENCH/report.py" \
 if command -v gnuplot >/dev/null; then
   gnuplot -e "datafile='$TMP/chart.dat'; outfile='$RESULTS/latest.png'; subtitle='$(nproc) CPUs, ROUNDS=$ROUNDS, QUICK=$QUICK, $(date -u +%Y-%m-%d)'" \
     "$BENCH/chart.gp"
+  [ ! -s "$TMP/inflight.dat" ] || gnuplot -e "datafile='$TMP/inflight.dat'; outfile='$RESULTS/inflight.png'; subtitle='$(nproc) CPUs, ROUNDS=$ROUNDS, $(date -u +%Y-%m-%d)'" \
+    "$BENCH/inflight.gp"
   log "wrote $RESULTS/latest.md, $RESULTS/latest.png, $RESULTS/latest-raw.tsv"
 else
   log "gnuplot not found: no chart; wrote $RESULTS/latest.md, $RESULTS/latest-raw.tsv"

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Runs every smoke test (tests/smoke/t_*.sh) and every example (examples/*.sh) against the
 # built binaries, each in its own process with its own mock broker. Prints "N passed, N failed".
+# usage: tests/smoke/run.sh [BIN_DIR] [NAME...]   (NAME: run only tests/smoke/t_NAME.sh)
 set -u
 BIN=$(cd "${1:-.build/debug}" && pwd)
+shift || true
+ONLY=("$@")
 export BIN
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export PATH="$BIN:$PATH"
 pass=0; failed=0; failures=()
-for t in "$ROOT"/tests/smoke/t_*.sh "$ROOT"/examples/*.sh; do
+tests=("$ROOT"/tests/smoke/t_*.sh "$ROOT"/examples/*.sh)
+if [ ${#ONLY[@]} -gt 0 ]; then tests=(); for n in "${ONLY[@]}"; do tests+=("$ROOT/tests/smoke/t_$n.sh"); done; fi
+for t in "${tests[@]}"; do
   name=${t#"$ROOT"/}
   start=$(date +%s.%N)
   if out=$(timeout 300 bash "$t" 2>&1); then

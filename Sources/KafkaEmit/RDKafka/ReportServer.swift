@@ -16,6 +16,9 @@ import Glibc
 final class ReportServer: @unchecked Sendable {
     private let queue: OpaquePointer
     private let slots: InFlightSlots
+    /// Kept so the queue outlives this server: whichever owner lets go last, the deinit below
+    /// still talks to a live queue (a crash at exit when the producer went first).
+    private let producer: ProducerHandle
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let serveLock = Lock()
@@ -40,6 +43,7 @@ final class ReportServer: @unchecked Sendable {
     private static let producerServingWindow: UInt64 = 2_000_000
 
     init(producer: ProducerHandle, slots: InFlightSlots) {
+        self.producer = producer
         queue = producer.mainQueue
         self.slots = slots
         (wakeRead, wakeWrite) = makeInternalPipe()
