@@ -81,12 +81,10 @@ bench: deps release
 	bench/run.sh $(BIN_RELEASE)
 
 SHARE = .build/share
-## Man page from the command definition (swift-argument-parser's generate-manual plugin).
+## Man page from the option table (kafka-emit --generate-manual writes mdoc).
 man: build
-	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --authors "kafka-emit developers" >/dev/null
 	mkdir -p $(SHARE)/man/man1
-	sed -e 's/^$$/.Pp/' -e '/^\.Ar subcommand$$/d' -e '/^\.It Em help$$/,/^\.El$$/d' \
-	  .build/plugins/GenerateManual/outputs/kafka-emit/kafka-emit.1 > $(SHARE)/man/man1/kafka-emit.1
+	$(BIN_DEBUG)/kafka-emit --generate-manual > $(SHARE)/man/man1/kafka-emit.1
 
 completions: build
 	mkdir -p $(SHARE)/completions

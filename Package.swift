@@ -9,7 +9,6 @@ let package = Package(
         .library(name: "KafkaEmit", targets: ["KafkaEmit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
@@ -34,10 +33,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "kafka-emit",
-            dependencies: [
-                "KafkaEmit",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            dependencies: ["KafkaEmit"]
         ),
         .executableTarget(
             name: "kafka-mock-cluster",

@@ -1,14 +1,15 @@
-import ArgumentParser
 import KafkaEmit
 
-/// The command line: flags → a validated `EmitPlan`. No Kafka calls here.
-struct EmitCommand: ParsableCommand {
-    static let version = "0.2.0"
-
-    static let configuration = CommandConfiguration(
-        commandName: "kafka-emit",
-        abstract: "Send records to Apache Kafka from a timer or from stdin, one result line per delivery.",
-        discussion: """
+/// The command line: flags → a validated `EmitPlan`. No Kafka calls here. Options live in
+/// typed groups; each group's table (`specs`) is what the parser, `--help`, the completion
+/// scripts and the man page read.
+struct EmitCommand {
+    static let version = "0.3.0"
+    /// The man page's date (`.Dd`): the day this version's interface last changed.
+    static let manualDate = "November 28, 2026"
+    static let name = "kafka-emit"
+    static let abstract = "Send records to Apache Kafka from a timer or from stdin, one result line per delivery."
+    static let discussion = """
         MODES
           generate  no input: --count N records from templates, paced by
                     --every/--rate, or as fast as the broker takes them
@@ -74,18 +75,33 @@ struct EmitCommand: ParsableCommand {
           kafka-emit -t smoke -n 10 -o json | jq -r .offset
           kcat -C -t src -e -J | kafka-emit -t copy -i - --input-format json
         """
-    )
 
-    @OptionGroup(title: "Connection") var connection: ConnectionOptions
-    @OptionGroup(title: "Records") var input: InputOptions
-    @OptionGroup(title: "Record content") var record: RecordOptions
-    @OptionGroup(title: "Pacing") var pacing: PacingOptions
-    @OptionGroup(title: "Producer") var producer: ProducerOptions
-    @OptionGroup(title: "Load testing") var load: LoadOptions
-    @OptionGroup(title: "Output") var output: OutputOptions
+    var connection = ConnectionOptions()
+    var input = InputOptions()
+    var record = RecordOptions()
+    var pacing = PacingOptions()
+    var producer = ProducerOptions()
+    var load = LoadOptions()
+    var output = OutputOptions()
 
-    /// Flags from different groups that contradict each other.
-    func validate() throws {
+    /// Every option, in the order `--help` lists them.
+    static let groups: [OptionGroupSpec] = [
+        OptionGroupSpec(title: "Connection", options: ConnectionOptions.specs),
+        OptionGroupSpec(title: "Records", options: InputOptions.specs),
+        OptionGroupSpec(title: "Record content", options: RecordOptions.specs),
+        OptionGroupSpec(title: "Pacing", options: PacingOptions.specs),
+        OptionGroupSpec(title: "Producer", options: ProducerOptions.specs),
+        OptionGroupSpec(title: "Load testing", options: LoadOptions.specs),
+        OptionGroupSpec(title: "Output", options: OutputOptions.specs),
+    ]
+
+    /// Each group's rules, then flags from different groups that contradict each other.
+    func validate() throws(FlagError) {
+        try connection.validate()
+        try input.validate()
+        try pacing.validate()
+        try producer.validate()
+        try output.validate()
         if record.key != nil && input.keyDelimiter != nil {
             throw FlagError("--key sets every key and --key-delimiter (-K) splits keys off lines; use one of them")
         }
@@ -95,10 +111,6 @@ struct EmitCommand: ParsableCommand {
         if output.format != nil && output.output == .json {
             throw FlagError("--format writes its own result lines and -o json writes JSON ones; use one of them")
         }
-    }
-
-    func run() throws {
-        // The real entry point is `main()` below, which calls `makePlan()` and the emitter.
     }
 
     static var versionText: String {

@@ -54,7 +54,7 @@ extension EmitCommand {
         if let n = producer.transactionRecords { plan.transactionRecords = n }
         plan.transactionEveryNanos = producer.transactionEvery?.nanos
         plan.connectTimeoutNanos = connection.connectTimeout.nanos
-        plan.stopOnError = (producer.errorPolicy ?? .stopOnError) == .stopOnError
+        plan.stopOnError = producer.stopOnError ?? true
 
         switch output.output {
         case .text: plan.output = .text

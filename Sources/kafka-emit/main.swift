@@ -1,4 +1,3 @@
-import ArgumentParser
 import KafkaEmit
 #if canImport(Glibc)
 import Glibc
@@ -48,19 +47,20 @@ StandardStreams.prepare()
 
 let command: EmitCommand
 do {
-    command = try EmitCommand.parse(try ArgvPrepass.rewrite(Array(CommandLine.arguments.dropFirst())))
-} catch let error as FlagError {
-    fail("\(error.description) (see kafka-emit --help)", code: ExitStatus.usage)
-} catch {
-    let code = EmitCommand.exitCode(for: error)
-    if code == .success {
-        // --help, --generate-completion-script
-        writeAll(1, EmitCommand.fullMessage(for: error) + "\n")
+    switch try CommandLineParser.parse(try ArgvPrepass.rewrite(Array(CommandLine.arguments.dropFirst()))) {
+    case .run(let c): command = c
+    case .help:
+        writeAll(1, HelpText.render())
+        exit(ExitStatus.ok)
+    case .completionScript(let shell):
+        writeAll(1, CompletionScripts.render(shell))
+        exit(ExitStatus.ok)
+    case .manual:
+        writeAll(1, ManPage.render())
         exit(ExitStatus.ok)
     }
-    // Our own wording for a value we refused; ArgumentParser's for anything else.
-    let message = FlagError.last?.description ?? EmitCommand.message(for: error)
-    fail("\(message) (see kafka-emit --help)", code: ExitStatus.usage)
+} catch {
+    fail("\(error.description) (see kafka-emit --help)", code: ExitStatus.usage)
 }
 
 if command.output.showVersion {

@@ -130,6 +130,13 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(args: ["-t", "x", "-n", "1", "--mock-partitions", "2"], code: 64, mentions: "--mock-partitions sizes a topic of the embedded cluster; add --mock"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "key.separator=:"], code: 64, mentions: "-X key.separator is a kafka-console-producer reader property"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "sasl.password:hunter2"], code: 64, mentions: "-X argument 1: write KEY=VALUE"),
+        // the command line itself (CommandLineParser)
+        BadInput(args: ["--mock", "-n", "1", "-t"], code: 64, mentions: "Missing value for '-t <name>'"),
+        BadInput(args: ["--mock", "-n", "1", "-t", "--quiet"], code: 64, mentions: "Missing value for '-t <name>' (got the option '--quiet')"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--mock=yes"], code: 64, mentions: "--mock takes no value"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-qy"], code: 64, mentions: "Unknown option '-y' in '-qy'"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-y"], code: 64, mentions: "Unknown option '-y'"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "--generate-completion-script", "tcsh"], code: 64, mentions: "'tcsh' is not a shell"),
     ]
 
     @Test(arguments: table)
@@ -162,6 +169,26 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         let failed = lines.filter { $0.hasPrefix("failed ") }
         #expect(failed.count == 1)
         #expect(failed.first?.contains("correlation=1 error=\"MSG_SIZE_TOO_LARGE") == true, "\(failed)")
+    }
+
+    /// Spellings getopt_long users write: attached values, `=`, clustered flags, `--`.
+    @Test func commandLineSpellings() throws {
+        let spellings: [[String]] = [
+            ["-t", "x", "-n", "2"], ["-tx", "-n2"], ["--topic=x", "--count=2"], ["--topic", "x", "--count", "2", "-qZ"],
+            ["-t", "x", "-n", "2", "--value", "-{i}"], ["-t", "x", "-n", "2", "--acks=-1", "-p", "-1"],
+        ]
+        for args in spellings {
+            let r = try runEmit(args + ["--dry-run", "-o", "json"])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(r.stdout.split(separator: "\n").count == 2, "\(args): \(r.stdout)")
+            #expect(r.stdout.contains("\"topic\":\"x\""), "\(args)")
+        }
+        let dashValue = try runEmit(["-t", "x", "-n", "1", "--value", "-{i}", "--dry-run", "-o", "json"])
+        #expect(dashValue.stdout.contains("\"value\":\"-0\""), "\(dashValue.stdout)")
+        // after --, everything is a file (files mode)
+        let files = try runEmit(["-t", "x", "--dry-run", "--", "-not-an-option"])
+        #expect(files.status == 66, "\(files.stderr)")
+        #expect(files.stderr.contains("-not-an-option"), "\(files.stderr)")
     }
 
     @Test func helpAndVersion() throws {

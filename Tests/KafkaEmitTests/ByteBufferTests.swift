@@ -26,4 +26,16 @@ import Testing
         b.appendDecimal(Int64(-5))
         #expect(b.array == Array("-5".utf8))
     }
+
+    @Test func everyDecimalBelow200kAndAroundPowersOfTen() {
+        let b = ByteBuffer()
+        var values = Array(UInt64(0)..<200_000)
+        var p: UInt64 = 1
+        for _ in 0..<19 { p *= 10; values += [p - 1, p, p + 1, p + 99] }
+        for v in values {
+            b.removeAll()
+            b.appendDecimal(v)
+            #expect(String(decoding: b.array, as: UTF8.self) == String(v))
+        }
+    }
 }

@@ -2,6 +2,9 @@ import Foundation
 import Testing
 @testable import KafkaEmit
 
+/// A librdkafka-style detail string with quotes to escape (NUL-terminated, static).
+nonisolated(unsafe) private let tooLarge = UnsafeRawPointer(("Broker: Message size \"too\" large" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+
 @Suite struct FormatTests {
     func line(_ format: OutputFormat, delivered: Bool = true, key: [UInt8]? = Array("k1".utf8),
               correlation: String = "c-1") -> String {
@@ -15,8 +18,8 @@ import Testing
                 func go(_ k: UnsafeRawBufferPointer?) {
                     topic.withUnsafeBytes { t in f.append(ResultView(delivered: delivered, topic: t, partition: 2, offset: 41, timestampMillis: 1700000000123,
                                         latencyMicros: 1234, key: k, value: v, correlation: c,
-                                        errorName: delivered ? "" : "MSG_SIZE_TOO_LARGE",
-                                        errorMessage: delivered ? "" : "Broker: Message size \"too\" large"), to: out) }
+                                        errorCode: delivered ? 0 : 10,   // RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
+                                        errorDetail: delivered ? nil : tooLarge), to: out) }
                 }
                 if let key { key.withUnsafeBytes { go($0) } } else { go(nil) }
             }

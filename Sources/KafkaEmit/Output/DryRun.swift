@@ -94,8 +94,7 @@ final class DryRun {
             out.append(0x0A)
         case .custom:
             let view = ResultView(delivered: true, topic: r.topic ?? topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
-                                  latencyMicros: 0, key: r.key, value: r.value, correlation: r.correlation,
-                                  errorName: "", errorMessage: "")
+                                  latencyMicros: 0, key: r.key, value: r.value, correlation: r.correlation)
             customFormatter.append(view, to: out)
         }
         w.lineDone()

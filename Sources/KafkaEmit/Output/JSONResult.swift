@@ -2,10 +2,23 @@
 /// "offset":…,"correlation":…,"key":…,"timestamp":…,"latency_ms":…}`; failed records carry
 /// `"error"` and `"error_code"` instead of the offset.
 enum JSONResult {
-    static func append(_ r: ResultView, to out: ByteBuffer) {
-        if r.delivered { out.appendLiteral("{\"status\":\"delivered\",\"topic\":") } else { out.appendLiteral("{\"status\":\"failed\",\"topic\":") }
-        JSONString.append(out, r.topic)
-        out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
+    /// `{"status":"delivered","topic":"T","partition":`: rendered once per topic by the
+    /// formatter and passed as `head`.
+    static func deliveredHead(_ topic: UnsafeRawBufferPointer, into out: ByteBuffer) {
+        out.appendLiteral("{\"status\":\"delivered\",\"topic\":")
+        JSONString.append(out, topic)
+        out.appendLiteral(",\"partition\":")
+    }
+
+    static func append(_ r: borrowing ResultView, head: UnsafeRawBufferPointer, to out: ByteBuffer) {
+        if r.delivered {
+            out.append(head)
+        } else {
+            out.appendLiteral("{\"status\":\"failed\",\"topic\":")
+            JSONString.append(out, r.topic)
+            out.appendLiteral(",\"partition\":")
+        }
+        out.appendDecimal(Int64(r.partition))
         if r.delivered { out.appendLiteral(",\"offset\":"); out.appendDecimal(r.offset) }
         if r.transaction >= 0 { out.appendLiteral(",\"transaction\":"); out.appendDecimal(r.transaction) }
         out.appendLiteral(",\"correlation\":"); JSONString.append(out, r.correlation)

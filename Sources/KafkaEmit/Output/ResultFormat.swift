@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How each record's result is written to stdout (SPEC §4).
 package enum OutputFormat: Sendable, Equatable {
     case text
@@ -18,34 +22,63 @@ struct ResultView {
     var key: UnsafeRawBufferPointer?
     var value: UnsafeRawBufferPointer?
     var correlation: UnsafeRawBufferPointer
-    var errorName: String
-    var errorMessage: String
+    /// librdkafka's error code (0 when delivered) and its detail as a C string (nil: the
+    /// code's description); turned into text only for failed records.
+    var errorCode: Int32 = 0
+    var errorDetail: UnsafePointer<CChar>? = nil
     /// Only read when the format shows them (`%h`).
     var headers: MessageHeaders? = nil
     /// The transaction the record was committed in (-1: none).
     var transaction: Int64 = -1
+
+    var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
+    var errorMessage: String { errorDetail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
 }
 
 /// Formats result lines into a byte buffer with hand-written number formatting: no
 /// allocation per record.
 final class ResultFormatter {
-    private let format: OutputFormat
+    /// The format without its payload: switching on it per record copies nothing.
+    private enum Kind { case text, json, custom, none }
+    private let kind: Kind
     private let custom: CustomResultFormat?
 
     /// Whether lines show headers, which then have to be read from each delivered message.
     var showsHeaders: Bool { custom?.tokens.contains(.headers) == true }
 
     init(format: OutputFormat) {
-        self.format = format
+        switch format {
+        case .text: kind = .text
+        case .json: kind = .json
+        case .none: kind = .none
+        case .custom: kind = .custom
+        }
         if case .custom(let f) = format { custom = CustomResultFormat(f) } else { custom = nil }
     }
 
-    @inline(__always) func append(_ r: ResultView, to out: ByteBuffer) {
-        switch format {
-        case .text: TextResult.append(r, to: out)
-        case .json: JSONResult.append(r, to: out)
-        case .custom: custom!.append(r, to: out)
+    /// The head of a delivered line for the last topic seen: most runs render it once.
+    private let headTopicBytes = ByteBuffer(capacity: 64)
+    private let head = ByteBuffer(capacity: 128)
+    private var hasHead = false
+
+    @inline(__always) func append(_ r: borrowing ResultView, to out: ByteBuffer) {
+        switch kind {
+        case .text, .json:
+            let topic = r.topic
+            if !hasHead || topic.count != headTopicBytes.count || (topic.count > 0 && memcmp(topic.baseAddress!, headTopicBytes.base, topic.count) != 0) {
+                renderHead(topic)
+            }
+            if kind == .text { TextResult.append(r, head: head.bytes, to: out) } else { JSONResult.append(r, head: head.bytes, to: out) }
+        case .custom: custom.unsafelyUnwrapped.append(r, to: out)
         case .none: break
         }
+    }
+
+    @inline(never) private func renderHead(_ topic: UnsafeRawBufferPointer) {
+        head.removeAll()
+        if kind == .text { TextResult.deliveredHead(topic, into: head) } else { JSONResult.deliveredHead(topic, into: head) }
+        headTopicBytes.removeAll()
+        headTopicBytes.append(topic)
+        hasHead = true
     }
 }

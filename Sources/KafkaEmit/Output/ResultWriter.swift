@@ -45,14 +45,12 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
                                       latencyMicros: latencyMicros)
             }
             guard formatsResults else { continue }
-            let delivered = r.errorCode == 0
-            let view = topics.name(Int(slotTopics[r.slot])).withUnsafeBytes { topic in ResultView(
-                delivered: delivered, topic: topic, partition: r.partition, offset: r.offset,
+            let view = ResultView(
+                delivered: r.errorCode == 0, topic: topics.name(Int(slotTopics[r.slot])), partition: r.partition, offset: r.offset,
                 timestampMillis: r.timestampMillis, latencyMicros: latencyMicros,
                 key: r.key, value: r.value,
                 correlation: correlations.correlation(slot: r.slot, scratch: scratch),
-                errorName: delivered ? "" : r.errorName,
-                errorMessage: delivered ? "" : r.errorMessage, headers: r.headers, transaction: r.transaction) }
+                errorCode: r.errorCode, errorDetail: r.detail, headers: r.headers, transaction: r.transaction)
             formatter.append(view, to: buffer)
             writer.lineDone()
         }

@@ -2,11 +2,17 @@
 /// `failed topic=T correlation=C error="NAME: message"`. A value made only of
 /// `[A-Za-z0-9._:/@+-]` is written bare, any other quoted, so one record is one line.
 enum TextResult {
-    @inline(__always) static func append(_ r: ResultView, to out: ByteBuffer) {
+    /// `delivered topic=T partition=`: the same bytes for every record of a topic, so the
+    /// formatter renders them once per topic and passes them as `head`.
+    static func deliveredHead(_ topic: UnsafeRawBufferPointer, into out: ByteBuffer) {
+        out.appendLiteral("delivered topic=")
+        appendValue(topic, out)
+        out.appendLiteral(" partition=")
+    }
+
+    @inline(__always) static func append(_ r: borrowing ResultView, head: UnsafeRawBufferPointer, to out: ByteBuffer) {
         if r.delivered {
-            out.appendLiteral("delivered topic=")
-            appendValue(r.topic, out)
-            out.appendLiteral(" partition=")
+            out.append(head)
             out.appendDecimal(Int64(r.partition))
             out.appendLiteral(" offset=")
             out.appendDecimal(r.offset)
@@ -31,22 +37,25 @@ enum TextResult {
 
     /// Bare when every byte is in the safe set, else quoted.
     @inline(__always) static func appendValue(_ bytes: UnsafeRawBufferPointer, _ out: ByteBuffer) {
-        for b in bytes where !isBare(b) {
-            appendQuoted(bytes, out)
-            return
+        let bare = bareTable.utf8Start
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if bare[Int(bytes[i])] == 0x30 { appendQuoted(bytes, out); return }
+            i += 1
         }
         out.append(bytes)
     }
 
-    @inline(__always) static func isBare(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "@"),
-             UInt8(ascii: "+"), UInt8(ascii: "-"):
-            true
-        default: false
-        }
-    }
+    @inline(__always) static func isBare(_ b: UInt8) -> Bool { bareTable.utf8Start[Int(b)] == 0x31 }
+
+    /// One byte per byte value: "1" for `[A-Za-z0-9._:/@+-]`, written bare; "0" for the rest.
+    private static let bareTable: StaticString = """
+        0000000000000000000000000000000000000000000101111111111111100000\
+        1111111111111111111111111110000101111111111111111111111111100000\
+        0000000000000000000000000000000000000000000000000000000000000000\
+        0000000000000000000000000000000000000000000000000000000000000000
+        """
 
     /// `"..."` with `\" \\ \n \r \t` and `\xNN` for other control bytes.
     static func appendQuoted(_ bytes: UnsafeRawBufferPointer, _ out: ByteBuffer) {

@@ -9,10 +9,14 @@ import Synchronization
 /// behind a Mutex.
 final class TopicNames: @unchecked Sendable {
     private let shared = Mutex<[[UInt8]]>([])
-    private var lastName: [UInt8] = []          // producing thread
-    private var lastIndex = -1
+    @exclusivity(unchecked) private var lastName: [UInt8] = []          // producing thread
+    @exclusivity(unchecked) private var lastIndex = -1
     private var indexByName: [[UInt8]: Int] = [:]
-    private var snapshot: [[UInt8]] = []         // serving thread
+    // Serving thread: names copied out of `shared` once each. Read once per result, by one
+    // thread at a time: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var stable = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: 4)
+    @exclusivity(unchecked) private var stableCapacity = 4
+    @exclusivity(unchecked) private var stableCount = 0
 
     /// `defaultTopic` is number 0.
     init(defaultTopic: String?) {
@@ -39,9 +43,32 @@ final class TopicNames: @unchecked Sendable {
         return i
     }
 
-    /// The name of topic number `i` (serving thread).
-    @inline(__always) func name(_ i: Int) -> [UInt8] {
-        if i >= snapshot.count { snapshot = shared.withLock { $0 } }
-        return snapshot[i]
+    /// The name of topic number `i` (serving thread): bytes that stay valid as long as this
+    /// object (each name is copied once into storage that is never moved or freed before it).
+    @inline(__always) func name(_ i: Int) -> UnsafeRawBufferPointer {
+        if i >= stableCount { refresh() }
+        return stable[i]
+    }
+
+    @inline(never) private func refresh() {
+        let list = shared.withLock { $0 }
+        if list.count > stableCapacity {
+            let bigger = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: max(list.count, stableCapacity * 2))
+            bigger.update(from: stable, count: stableCount)
+            stable.deallocate()
+            stable = bigger
+            stableCapacity = max(list.count, stableCapacity * 2)
+        }
+        for k in stableCount..<list.count {
+            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, list[k].count), alignment: 1)
+            list[k].withUnsafeBytes { bytes.copyMemory(from: $0) }
+            stable[k] = UnsafeRawBufferPointer(start: bytes.baseAddress, count: list[k].count)
+        }
+        stableCount = list.count
+    }
+
+    deinit {
+        for k in 0..<stableCount { stable[k].deallocate() }
+        stable.deallocate()
     }
 }

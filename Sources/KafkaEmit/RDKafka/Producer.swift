@@ -23,7 +23,7 @@ final class ProducerHandle: @unchecked Sendable {
     let rk: OpaquePointer
     /// The queue delivery reports and errors arrive on.
     let mainQueue: OpaquePointer
-    private var topics: [OpaquePointer] = []           // producing thread only
+    @exclusivity(unchecked) private var topics: [OpaquePointer] = []   // producing thread only; read per record
     private var topicIDs: [String: TopicID] = [:]      // producing thread only
     @exclusivity(unchecked) private var vus: UnsafeMutablePointer<rd_kafka_vu_t>
     @exclusivity(unchecked) private var vuCapacity = 8

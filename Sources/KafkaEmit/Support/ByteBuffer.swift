@@ -94,15 +94,28 @@ package final class ByteBuffer {
         var v: UInt64
         var pad = width - digits
         while pad > 0 { base[count] = 0x30; count += 1; pad -= 1 }
-        var p = count + digits - 1
+        // Two digits per division, from a 200-byte table, written from the end.
+        var p = count + digits
         v = value
-        repeat {
-            base[p] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
-            v /= 10
-            p -= 1
-        } while v != 0
+        let pairs = Self.digitPairs.utf8Start
+        while v >= 100 {
+            let r = Int(truncatingIfNeeded: v % 100)
+            v /= 100
+            p -= 2
+            base[p] = pairs[2 * r]
+            base[p + 1] = pairs[2 * r + 1]
+        }
+        if v >= 10 {
+            let r = Int(truncatingIfNeeded: v)
+            base[p - 2] = pairs[2 * r]
+            base[p - 1] = pairs[2 * r + 1]
+        } else {
+            base[p - 1] = 0x30 &+ UInt8(truncatingIfNeeded: v)
+        }
         count += digits
     }
+
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     @inline(__always) static func decimalDigits(_ v: UInt64) -> Int {
         if v < 10 { return 1 }

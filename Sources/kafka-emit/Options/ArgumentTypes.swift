@@ -1,17 +1,11 @@
-import ArgumentParser
 import KafkaEmit
 
 /// A flag value the parser refused, with our own message (which names the flag and the fix).
-/// ArgumentParser only shows it wrapped in its own words, so the last one thrown is kept
-/// and printed as it is (see main.swift).
 struct FlagError: Error, CustomStringConvertible {
     let description: String
-    nonisolated(unsafe) private(set) static var last: FlagError?
 
     init(_ message: String) {
         description = message
-        // Set during argument parsing, which runs on the main thread before any other starts.
-        FlagError.last = self
     }
 
     /// Turns a library usage error into a flag error.
@@ -21,33 +15,24 @@ struct FlagError: Error, CustomStringConvertible {
 }
 
 /// A duration such as `100ms`, `1.5s` or `2m` (SPEC §2: a bare number is refused).
-struct DurationArg: ExpressibleByArgument, Equatable {
+struct DurationArg: Equatable {
     let nanos: UInt64
     /// As the user wrote it, for messages.
     let text: String
-    init(nanos: UInt64, text: String) {
-        self.nanos = nanos
-        self.text = text
-    }
-    init?(argument: String) {
-        guard let n = try? DurationParser.parse(argument, flag: "") else { return nil }
-        self.init(nanos: n, text: argument)
-    }
-    static func parser(_ flag: String) -> @Sendable (String) throws -> DurationArg {
-        { text in
-            var n: UInt64 = 0
-            try FlagError.from { () throws(EmitError) in n = try DurationParser.parse(text, flag: flag) }
-            return DurationArg(nanos: n, text: text)
-        }
+
+    static func parse(_ flag: String, _ text: String) throws(FlagError) -> DurationArg {
+        var n: UInt64 = 0
+        try FlagError.from { () throws(EmitError) in n = try DurationParser.parse(text, flag: flag) }
+        return DurationArg(nanos: n, text: text)
     }
 }
 
 /// `--acks`: how many replicas acknowledge a record.
-enum Acks: String, CaseIterable, ExpressibleByArgument {
+enum Acks: String, CaseIterable {
     case all, minusOne = "-1", one = "1", zero = "0"
     /// librdkafka's value.
     var property: String { self == .minusOne ? "all" : rawValue }
-    static func parse(_ text: String) throws -> Acks {
+    static func parse(_ text: String) throws(FlagError) -> Acks {
         guard let a = Acks(rawValue: text.lowercased()) else {
             throw FlagError("--acks: '\(text)' is not valid; use all, -1, 1 or 0")
         }
@@ -56,9 +41,9 @@ enum Acks: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// `-z, --compression`.
-enum Compression: String, CaseIterable, ExpressibleByArgument {
+enum Compression: String, CaseIterable {
     case none, gzip, snappy, lz4, zstd
-    static func parse(_ text: String) throws -> Compression {
+    static func parse(_ text: String) throws(FlagError) -> Compression {
         guard let c = Compression(rawValue: text) else {
             throw FlagError("--compression: '\(text)' is not a codec; use none, gzip, snappy, lz4 or zstd")
         }
@@ -67,9 +52,9 @@ enum Compression: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// `-o, --output`.
-enum OutputChoice: String, CaseIterable, ExpressibleByArgument {
+enum OutputChoice: String, CaseIterable {
     case text, json, none
-    static func parse(_ text: String) throws -> OutputChoice {
+    static func parse(_ text: String) throws(FlagError) -> OutputChoice {
         guard let o = OutputChoice(rawValue: text) else {
             throw FlagError("--output: '\(text)' is not a format; use text, json or none (or --format FMT)")
         }
@@ -80,7 +65,7 @@ enum OutputChoice: String, CaseIterable, ExpressibleByArgument {
 /// `--input-format`: `lines`, `json`, or an rpk input format (any text with a `%` token).
 enum InputFormatArg: Equatable {
     case lines, json, format(String)
-    static func parse(_ text: String) throws -> InputFormatArg {
+    static func parse(_ text: String) throws(FlagError) -> InputFormatArg {
         switch text {
         case "lines": return .lines
         case "json": return .json
@@ -96,35 +81,31 @@ enum InputFormatArg: Equatable {
 
 /// Whole-number flags, each with its range and its own wording.
 enum Numbers {
-    static func positive(_ flag: String) -> @Sendable (String) throws -> UInt64 {
-        { text in
-            guard let n = UInt64(text), n > 0 else { throw FlagError("\(flag): '\(text)' is not a positive whole number") }
-            return n
-        }
+    static func positive(_ flag: String, _ text: String) throws(FlagError) -> UInt64 {
+        guard let n = UInt64(text), n > 0 else { throw FlagError("\(flag): '\(text)' is not a positive whole number") }
+        return n
     }
 
-    static func inRange(_ flag: String, _ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
-        { text in
-            guard let n = Int(text), range.contains(n) else {
-                throw FlagError("\(flag): '\(text)' is out of range; use \(range.lowerBound) to \(range.upperBound)")
-            }
-            return n
+    static func inRange(_ flag: String, _ text: String, _ range: ClosedRange<Int>) throws(FlagError) -> Int {
+        guard let n = Int(text), range.contains(n) else {
+            throw FlagError("\(flag): '\(text)' is out of range; use \(range.lowerBound) to \(range.upperBound)")
         }
+        return n
     }
 
-    static func partition(_ text: String) throws -> Int32 {
+    static func partition(_ text: String) throws(FlagError) -> Int32 {
         guard let p = Int32(text), p >= -1 else {
             throw FlagError("--partition: '\(text)' is not a partition number; use an integer ≥ 0 (or -1 for the partitioner)")
         }
         return p
     }
 
-    static func seed(_ text: String) throws -> UInt64 {
+    static func seed(_ text: String) throws(FlagError) -> UInt64 {
         guard let s = UInt64(text) else { throw FlagError("--seed: '\(text)' is not a whole number from 0 to 18446744073709551615") }
         return s
     }
 
-    static func rate(_ text: String) throws -> Double {
+    static func rate(_ text: String) throws(FlagError) -> Double {
         guard let r = Double(text), r.isFinite, r > 0 else {
             throw FlagError("--rate: '\(text)' is not a positive number of records per second, e.g. --rate 1000")
         }

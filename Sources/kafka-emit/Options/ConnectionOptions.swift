@@ -1,39 +1,42 @@
-import ArgumentParser
-
 /// Where the cluster is and how librdkafka is configured.
-struct ConnectionOptions: ParsableArguments {
-    @Option(name: [.customShort("b"), .customLong("bootstrap-servers"), .customLong("bootstrap-server"), .customLong("brokers")],
-            help: ArgumentHelp("Brokers, host:port[,host:port]. Default: $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092.", valueName: "list"))
+struct ConnectionOptions {
     var bootstrapServers: String?
-
-    @Flag(help: "Run against an embedded librdkafka mock cluster (no Kafka needed).")
     var mock = false
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Brokers in the --mock cluster (default 3).", valueName: "n"),
-            transform: Numbers.inRange("--mock-brokers", 1...32))
     var mockBrokers: Int?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Partitions of the -t topic in the --mock cluster (default: created on first use with 4).", valueName: "n"),
-            transform: Numbers.inRange("--mock-partitions", 1...10_000))
     var mockPartitions: Int?
-
-    @Option(help: ArgumentHelp("Exit 69 if no broker answers within DURATION (default 10s).", valueName: "duration"),
-            transform: DurationArg.parser("--connect-timeout"))
-    var connectTimeout: DurationArg = DurationArg(nanos: 10_000_000_000, text: "10s")
-
-    @Option(name: [.customShort("X"), .customLong("property")],
-            help: ArgumentHelp("Any librdkafka property, repeatable, applied last.", valueName: "key=value"))
+    var connectTimeout = DurationArg(nanos: 10_000_000_000, text: "10s")
     var property: [String] = []
-
-    @Option(name: [.customShort("F"), .customLong("config-file")],
-            help: ArgumentHelp("librdkafka properties file (key=value, # comments).", valueName: "path"),
-            completion: .file())
     var configFile: String?
-
-    @Option(name: [.customShort("d"), .long], help: ArgumentHelp("librdkafka debug contexts, e.g. broker,msg (as kcat -d).", valueName: "contexts"))
     var debug: String?
 
-    func validate() throws {
+    static let specs: [OptionSpec] = [
+        .value(["-b", "--bootstrap-servers", "--bootstrap-server", "--brokers"], "list",
+               "Brokers, host:port[,host:port]. Default: $KAFKA_BOOTSTRAP_SERVERS, else localhost:9092.") { c, v throws(FlagError) in
+            c.connection.bootstrapServers = v
+        },
+        .flag(["--mock"], "Run against an embedded librdkafka mock cluster (no Kafka needed).") { $0.connection.mock = true },
+        .value(["--mock-brokers"], "n", "Brokers in the --mock cluster (default 3).", dash: true) { c, v throws(FlagError) in
+            c.connection.mockBrokers = try Numbers.inRange("--mock-brokers", v, 1...32)
+        },
+        .value(["--mock-partitions"], "n", "Partitions of the -t topic in the --mock cluster (default: created on first use with 4).",
+               dash: true) { c, v throws(FlagError) in
+            c.connection.mockPartitions = try Numbers.inRange("--mock-partitions", v, 1...10_000)
+        },
+        .value(["--connect-timeout"], "duration", "Exit 69 if no broker answers within DURATION (default 10s).") { c, v throws(FlagError) in
+            c.connection.connectTimeout = try DurationArg.parse("--connect-timeout", v)
+        },
+        .value(["-X", "--property"], "key=value", "Any librdkafka property, repeatable, applied last.") { c, v throws(FlagError) in
+            c.connection.property.append(v)
+        },
+        .value(["-F", "--config-file"], "path", "librdkafka properties file (key=value, # comments).", completion: .file) { c, v throws(FlagError) in
+            c.connection.configFile = v
+        },
+        .value(["-d", "--debug"], "contexts", "librdkafka debug contexts, e.g. broker,msg (as kcat -d).") { c, v throws(FlagError) in
+            c.connection.debug = v
+        },
+    ]
+
+    func validate() throws(FlagError) {
         if mockBrokers != nil && !mock { throw FlagError("--mock-brokers sizes the embedded cluster; add --mock") }
         if mockPartitions != nil && !mock { throw FlagError("--mock-partitions sizes a topic of the embedded cluster; add --mock") }
         if mock, bootstrapServers != nil { throw FlagError("--mock runs its own cluster and -b names another; drop one of them") }

@@ -1,37 +1,40 @@
-import ArgumentParser
-
 /// Which records: the topic, the input and how it is split, and how many.
-struct InputOptions: ParsableArguments {
-    @Option(name: [.customShort("t"), .long], help: ArgumentHelp("Topic to send to (required).", valueName: "name"))
+struct InputOptions {
     var topic: String?
-
-    @Option(name: [.customShort("i"), .long], help: ArgumentHelp("Lines mode: read records from FILE, - for stdin.", valueName: "file"),
-            completion: .file())
     var input: String?
-
-    @Option(name: [.customShort("n"), .long], parsing: .unconditional,
-            help: ArgumentHelp("Number of records (lines mode: at most N lines).", valueName: "n"),
-            transform: Numbers.positive("--count"))
     var count: UInt64?
-
-    @Option(name: [.customShort("D"), .long],
-            help: ArgumentHelp("Lines mode: record delimiter (\\n, \\t, \\0, \\xNN escapes). Default \\n; a trailing \\r is stripped.", valueName: "str"))
     var delimiter: String?
-
-    @Option(name: [.customShort("K"), .long],
-            help: ArgumentHelp("Lines mode: split each line at the first STR into key and value ({key} and {line}).", valueName: "str"))
     var keyDelimiter: String?
-
-    @Option(help: ArgumentHelp("Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or an rpk format with % tokens, e.g. '%k %v\\n'.",
-                               valueName: "lines|json|format"),
-            completion: .list(["lines", "json"]), transform: InputFormatArg.parse)
     var inputFormat: InputFormatArg?
-
-    @Argument(help: ArgumentHelp("Files mode: each FILE is one record, its whole content the value (as kcat -P FILE...).", valueName: "file"),
-              completion: .file())
     var files: [String] = []
 
-    func validate() throws {
+    static let filesArgument = PositionalSpec(
+        valueName: "file", help: "Files mode: each FILE is one record, its whole content the value (as kcat -P FILE...).", group: "Records")
+
+    static let specs: [OptionSpec] = [
+        .value(["-t", "--topic"], "name", "Topic to send to (required).") { c, v throws(FlagError) in c.input.topic = v },
+        .value(["-i", "--input"], "file", "Lines mode: read records from FILE, - for stdin.", dash: true, completion: .file) { c, v throws(FlagError) in
+            c.input.input = v
+        },
+        .value(["-n", "--count"], "n", "Number of records (lines mode: at most N lines).", dash: true) { c, v throws(FlagError) in
+            c.input.count = try Numbers.positive("--count", v)
+        },
+        .value(["-D", "--delimiter"], "str",
+               "Lines mode: record delimiter (\\n, \\t, \\0, \\xNN escapes). Default \\n; a trailing \\r is stripped.", dash: true) { c, v throws(FlagError) in
+            c.input.delimiter = v
+        },
+        .value(["-K", "--key-delimiter"], "str", "Lines mode: split each line at the first STR into key and value ({key} and {line}).",
+               dash: true) { c, v throws(FlagError) in
+            c.input.keyDelimiter = v
+        },
+        .value(["--input-format"], "lines|json|format",
+               "Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or an rpk format with % tokens, e.g. '%k %v\\n'.",
+               completion: .list(["lines", "json"])) { c, v throws(FlagError) in
+            c.input.inputFormat = try InputFormatArg.parse(v)
+        },
+    ]
+
+    func validate() throws(FlagError) {
         if let input, !files.isEmpty {
             throw FlagError("--input '\(input)' and FILE arguments both name the input; use one (-i reads lines, FILE... sends whole files)")
         }

@@ -1,31 +1,32 @@
-import ArgumentParser
-
 /// What is printed: result lines, progress, summary, diagnostics.
-struct OutputOptions: ParsableArguments {
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Result lines on stdout: text, json or none.", valueName: "format"),
-            completion: .list(OutputChoice.allValueStrings), transform: OutputChoice.parse)
+struct OutputOptions {
     var output: OutputChoice = .text
-
-    @Option(help: ArgumentHelp("Custom result line, e.g. '%p:%o %c\\n'.", valueName: "fmt"))
     var format: String?
-
-    @Option(help: ArgumentHelp("A progress line on stderr every DURATION (a live bar when stderr is a terminal and --count is known).", valueName: "duration"),
-            transform: DurationArg.parser("--stats-interval"))
     var statsInterval: DurationArg?
-
-    @Flag(name: [.customShort("q"), .long], help: "No summary on stderr.")
     var quiet = false
-
-    @Flag(name: [.customShort("v"), .long], help: "Show the effective librdkafka configuration (secrets redacted) and broker events on stderr.")
     var verbose = false
-
-    @Flag(help: "Print the records that would be sent; contact no broker.")
     var dryRun = false
-
-    @Flag(name: [.customShort("V"), .customLong("version")], help: "Show kafka-emit's and librdkafka's versions and exit.")
     var showVersion = false
 
-    func validate() throws {
+    static let specs: [OptionSpec] = [
+        .value(["-o", "--output"], "format", "Result lines on stdout: text, json or none.",
+               completion: .list(OutputChoice.allCases.map(\.rawValue))) { c, v throws(FlagError) in
+            c.output.output = try OutputChoice.parse(v)
+        },
+        .value(["--format"], "fmt", "Custom result line, e.g. '%p:%o %c\\n'.", dash: true) { c, v throws(FlagError) in c.output.format = v },
+        .value(["--stats-interval"], "duration",
+               "A progress line on stderr every DURATION (a live bar when stderr is a terminal and --count is known).") { c, v throws(FlagError) in
+            c.output.statsInterval = try DurationArg.parse("--stats-interval", v)
+        },
+        .flag(["-q", "--quiet"], "No summary on stderr.") { $0.output.quiet = true },
+        .flag(["-v", "--verbose"], "Show the effective librdkafka configuration (secrets redacted) and broker events on stderr.") {
+            $0.output.verbose = true
+        },
+        .flag(["--dry-run"], "Print the records that would be sent; contact no broker.") { $0.output.dryRun = true },
+        .flag(["-V", "--version"], "Show kafka-emit's and librdkafka's versions and exit.") { $0.output.showVersion = true },
+    ]
+
+    func validate() throws(FlagError) {
         if let format, format.isEmpty { throw FlagError("--format: the format must not be empty; e.g. --format '%p:%o %c\\n'") }
     }
 }

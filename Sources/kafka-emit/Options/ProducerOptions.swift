@@ -1,56 +1,52 @@
-import ArgumentParser
-
 /// The producer's guarantees and limits.
-struct ProducerOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("Acknowledgements: all (= -1), 1 or 0. Default all.", valueName: "all|-1|1|0"),
-            completion: .list(Acks.allValueStrings), transform: Acks.parse)
+struct ProducerOptions {
     var acks: Acks?
-
-    @Option(name: [.customShort("z"), .long], help: ArgumentHelp("Compression: none, gzip, snappy, lz4, zstd.", valueName: "codec"),
-            completion: .list(Compression.allValueStrings), transform: Compression.parse)
     var compression: Compression?
-
-    @Option(help: ArgumentHelp("linger.ms as a duration (0ms for lowest latency).", valueName: "duration"),
-            transform: { text in text == "0" || text == "0ms" || text == "0s" ? DurationArg(nanos: 0, text: text) : try DurationArg.parser("--linger")(text) })
     var linger: DurationArg?
-
-    @Flag(inversion: .prefixedNo, help: "Idempotent producer: no duplicates, order kept across retries. Default on (off with --acks 0/1).")
     var idempotent: Bool?
-
-    @Option(parsing: .unconditional,
-            help: ArgumentHelp("Most records sent but not yet reported; the source waits beyond it (default 100000).", valueName: "n"),
-            transform: Numbers.inRange("--max-in-flight", 1...10_000_000))
     var maxInFlight: Int?
-
-    @Option(help: ArgumentHelp("Give up on a record after DURATION (message.timeout.ms). Default 30s.", valueName: "duration"),
-            transform: DurationArg.parser("--delivery-timeout"))
     var deliveryTimeout: DurationArg?
-
-    @Flag(help: "What the first failed delivery does (in-flight records still get their lines). Default: stop.")
-    var errorPolicy: ErrorPolicy?
-
-    @Option(help: ArgumentHelp("Send in transactions with this transactional.id; a record's result line comes when its transaction committed (txn=K), or fails when it aborted.", valueName: "id"))
+    var stopOnError: Bool?
     var transactionalID: String?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --transactional-id: commit after N records (default 1000).", valueName: "n"),
-            transform: Numbers.inRange("--transaction-records", 1...10_000_000))
     var transactionRecords: Int?
-
-    @Option(help: ArgumentHelp("With --transactional-id: commit DURATION after a transaction began, if --transaction-records did not close it first.", valueName: "duration"),
-            transform: DurationArg.parser("--transaction-every"))
     var transactionEvery: DurationArg?
 
-    enum ErrorPolicy: EnumerableFlag {
-        case stopOnError, continueOnError
-        static func help(for value: ErrorPolicy) -> ArgumentHelp? {
-            switch value {
-            case .stopOnError: "Stop the source at the first failed delivery (default)."
-            case .continueOnError: "Keep sending after failed deliveries."
-            }
-        }
-    }
+    static let specs: [OptionSpec] = [
+        .value(["--acks"], "all|-1|1|0", "Acknowledgements: all (= -1), 1 or 0. Default all.", dash: true,
+               completion: .list(Acks.allCases.map(\.rawValue))) { c, v throws(FlagError) in c.producer.acks = try Acks.parse(v) },
+        .value(["-z", "--compression"], "codec", "Compression: none, gzip, snappy, lz4, zstd.",
+               completion: .list(Compression.allCases.map(\.rawValue))) { c, v throws(FlagError) in
+            c.producer.compression = try Compression.parse(v)
+        },
+        .value(["--linger"], "duration", "linger.ms as a duration (0ms for lowest latency).") { c, v throws(FlagError) in
+            c.producer.linger = v == "0" || v == "0ms" || v == "0s" ? DurationArg(nanos: 0, text: v) : try DurationArg.parse("--linger", v)
+        },
+        .flag(["--idempotent"], "Idempotent producer: no duplicates, order kept across retries. Default on (off with --acks 0/1).",
+              display: "--idempotent/--no-idempotent") { $0.producer.idempotent = true },
+        .flag(["--no-idempotent"], "Turn the idempotent producer off.", hidden: true) { $0.producer.idempotent = false },
+        .value(["--max-in-flight"], "n", "Most records sent but not yet reported; the source waits beyond it (default 100000).",
+               dash: true) { c, v throws(FlagError) in
+            c.producer.maxInFlight = try Numbers.inRange("--max-in-flight", v, 1...10_000_000)
+        },
+        .value(["--delivery-timeout"], "duration", "Give up on a record after DURATION (message.timeout.ms). Default 30s.") { c, v throws(FlagError) in
+            c.producer.deliveryTimeout = try DurationArg.parse("--delivery-timeout", v)
+        },
+        .flag(["--stop-on-error"], "Stop the source at the first failed delivery (default).") { $0.producer.stopOnError = true },
+        .flag(["--continue-on-error"], "Keep sending after failed deliveries.") { $0.producer.stopOnError = false },
+        .value(["--transactional-id"], "id",
+               "Send in transactions with this transactional.id; a record's result line comes when its transaction committed (txn=K), or fails when it aborted.") { c, v throws(FlagError) in
+            c.producer.transactionalID = v
+        },
+        .value(["--transaction-records"], "n", "With --transactional-id: commit after N records (default 1000).", dash: true) { c, v throws(FlagError) in
+            c.producer.transactionRecords = try Numbers.inRange("--transaction-records", v, 1...10_000_000)
+        },
+        .value(["--transaction-every"], "duration",
+               "With --transactional-id: commit DURATION after a transaction began, if --transaction-records did not close it first.") { c, v throws(FlagError) in
+            c.producer.transactionEvery = try DurationArg.parse("--transaction-every", v)
+        },
+    ]
 
-    func validate() throws {
+    func validate() throws(FlagError) {
         if transactionalID == nil {
             if transactionRecords != nil { throw FlagError("--transaction-records sizes transactions; add --transactional-id ID") }
             if transactionEvery != nil { throw FlagError("--transaction-every times transactions; add --transactional-id ID") }
