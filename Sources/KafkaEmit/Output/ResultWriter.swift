@@ -32,8 +32,12 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
     deinit { slotTopics.deallocate() }
 
     @inline(__always) func willSend(slot: Int, record: RecordView, topic: TopicID) {
-        correlations.store(slot: slot, index: record.index, correlation: record.correlation)
-        slotTopics[slot] = Int32(truncatingIfNeeded: topics.index(of: record.topic))
+        // Without result lines only the warm-up needs a record's number, and nothing its
+        // topic or correlation: the per-slot pages are then never touched (-o none, memory).
+        if formatsResults || stats.warmup > 0 {
+            correlations.store(slot: slot, index: record.index, correlation: record.correlation)
+        }
+        if formatsResults { slotTopics[slot] = Int32(truncatingIfNeeded: topics.index(of: record.topic)) }
     }
 
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
@@ -41,8 +45,8 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
         for r in reports {
             let latencyMicros = r.latencyMicros(now: nowNanos)
             if r.errorCode == 0 {
-                stats.recordDelivered(index: correlations.recordIndex(slot: r.slot), bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0),
-                                      latencyMicros: latencyMicros)
+                stats.recordDelivered(index: stats.warmup > 0 ? correlations.recordIndex(slot: r.slot) : 0,
+                                      bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0), latencyMicros: latencyMicros)
             }
             guard formatsResults else { continue }
             let view = ResultView(

@@ -56,7 +56,7 @@ package struct EmitPlan: Sendable {
     /// Each record's timestamp (epoch ms or RFC 3339, rendered per record); nil = librdkafka's.
     package var timestamp: Template?
     package var seed: UInt64?
-    package var maxInFlight = 100_000
+    package var maxInFlight = 50_000
     package var connectTimeoutNanos: UInt64 = 10_000_000_000
     package var stopOnError = true
     package var output: OutputFormat = .text

@@ -14,7 +14,7 @@ public struct SenderOptions: Sendable {
     /// A transactional producer, for `sendTransactionally`.
     public var transactionalID: String?
 
-    public init(bootstrapServers: String, properties: [String: String] = [:], maxInFlight: Int = 100_000,
+    public init(bootstrapServers: String, properties: [String: String] = [:], maxInFlight: Int = 50_000,
                 stopOnError: Bool = false, connectTimeout: Duration = .seconds(10), transactionalID: String? = nil) {
         self.bootstrapServers = bootstrapServers
         self.properties = properties

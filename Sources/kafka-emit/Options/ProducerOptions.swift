@@ -24,7 +24,7 @@ struct ProducerOptions {
         .flag(["--idempotent"], "Idempotent producer: no duplicates, order kept across retries. Default on (off with --acks 0/1).",
               display: "--idempotent/--no-idempotent") { $0.producer.idempotent = true },
         .flag(["--no-idempotent"], "Turn the idempotent producer off.", hidden: true) { $0.producer.idempotent = false },
-        .value(["--max-in-flight"], "n", "Most records sent but not yet reported; the source waits beyond it (default 100000).",
+        .value(["--max-in-flight"], "n", "Most records sent but not yet reported; the source waits beyond it (default 50000).",
                dash: true) { c, v throws(FlagError) in
             c.producer.maxInFlight = try Numbers.inRange("--max-in-flight", v, 1...10_000_000)
         },
