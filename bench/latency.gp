@@ -8,6 +8,7 @@ set multiplot layout 2,1 title "kafka-emit: delivery latency over time, 4 shards
 set grid
 set xlabel "seconds since start"
 set key top left
+set autoscale xfix
 set object 1 rect from slow_from, graph 0 to slow_to, graph 1 back fc rgb "#fde0dd" fs solid 0.6 noborder
 set label 1 "broker 1 slowed (mock rtt 25 ms)" at slow_from, graph 0.93 offset 0.5,0 tc rgb "#a50f15"
 set title "latency per 500 ms window (ms, log scale)"

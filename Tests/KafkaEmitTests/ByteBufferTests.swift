@@ -38,4 +38,12 @@ import Testing
             #expect(String(decoding: b.array, as: UTF8.self) == String(v))
         }
     }
+
+    @Test(arguments: [0, 5, 42, 999, 1000, 1001, 1_234_567, 60_000_000_000] as [UInt64])
+    func milliseconds(value: UInt64) {
+        let b = ByteBuffer()
+        b.appendMilli(value)
+        let frac = String(value % 1000)
+        #expect(String(decoding: b.array, as: UTF8.self) == "\(value / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac)
+    }
 }

@@ -60,6 +60,9 @@ final class CorrelationStore {
     /// The number of the record in `slot` (`{i}`).
     @inline(__always) func recordIndex(slot: Int) -> UInt64 { index[slot] }
 
+    /// Whether a correlation is just its record's number (`{i}`).
+    var isIndexOnly: Bool { arena == nil }
+
     /// The correlation bytes for `slot`; `scratch` holds the digits in index-only mode.
     @inline(__always) func correlation(slot: Int, scratch: ByteBuffer) -> UnsafeRawBufferPointer {
         guard let arena, let overflow else {

@@ -69,7 +69,7 @@ final class CustomResultFormat {
             case .topic: out.append(r.topic)
             case .partition: out.appendDecimal(Int64(r.partition))
             case .offset: out.appendDecimal(r.delivered ? r.offset : -1)
-            case .correlation: out.append(r.correlation)
+            case .correlation: r.appendCorrelation(to: out)
             case .key: if let k = r.key { out.append(k) }
             case .value: if let v = r.value { out.append(v) }
             case .headers:

@@ -21,7 +21,11 @@ enum JSONResult {
         out.appendDecimal(Int64(r.partition))
         if r.delivered { out.appendLiteral(",\"offset\":"); out.appendDecimal(r.offset) }
         if r.transaction >= 0 { out.appendLiteral(",\"transaction\":"); out.appendDecimal(r.transaction) }
-        out.appendLiteral(",\"correlation\":"); JSONString.append(out, r.correlation)
+        if let n = r.correlationNumber {
+            out.appendLiteral(",\"correlation\":\""); out.appendDecimal(n); out.append(0x22)
+        } else {
+            out.appendLiteral(",\"correlation\":"); JSONString.append(out, r.correlation)
+        }
         out.appendLiteral(",\"key\":")
         if let k = r.key { JSONString.append(out, k) } else { out.appendLiteral("null") }
         if r.timestampMillis >= 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }

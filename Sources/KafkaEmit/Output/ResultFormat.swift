@@ -21,7 +21,10 @@ struct ResultView {
     var latencyMicros: UInt64
     var key: UnsafeRawBufferPointer?
     var value: UnsafeRawBufferPointer?
+    /// The correlation's bytes; empty when `correlationNumber` holds it (the default `{i}`
+    /// correlation is only a number, written straight into the line).
     var correlation: UnsafeRawBufferPointer
+    var correlationNumber: UInt64? = nil
     /// librdkafka's error code (0 when delivered) and its detail as a C string (nil: the
     /// code's description); turned into text only for failed records.
     var errorCode: Int32 = 0
@@ -30,6 +33,11 @@ struct ResultView {
     var headers: MessageHeaders? = nil
     /// The transaction the record was committed in (-1: none).
     var transaction: Int64 = -1
+
+    /// The correlation as it is (digits need no quoting or escaping).
+    @inline(__always) func appendCorrelation(to out: ByteBuffer) {
+        if let n = correlationNumber { out.appendDecimal(n) } else { out.append(correlation) }
+    }
 
     var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
     var errorMessage: String { errorDetail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }

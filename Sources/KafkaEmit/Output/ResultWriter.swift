@@ -53,7 +53,8 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
                 delivered: r.errorCode == 0, topic: topics.name(Int(slotTopics[r.slot])), partition: r.partition, offset: r.offset,
                 timestampMillis: r.timestampMillis, latencyMicros: latencyMicros,
                 key: r.key, value: r.value,
-                correlation: correlations.correlation(slot: r.slot, scratch: scratch),
+                correlation: correlations.isIndexOnly ? UnsafeRawBufferPointer(start: nil, count: 0) : correlations.correlation(slot: r.slot, scratch: scratch),
+                correlationNumber: correlations.isIndexOnly ? correlations.recordIndex(slot: r.slot) : nil,
                 errorCode: r.errorCode, errorDetail: r.detail, headers: r.headers, transaction: r.transaction)
             formatter.append(view, to: buffer)
             writer.lineDone()

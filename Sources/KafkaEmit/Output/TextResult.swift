@@ -21,13 +21,13 @@ enum TextResult {
                 out.appendDecimal(r.transaction)
             }
             out.appendLiteral(" correlation=")
-            appendValue(r.correlation, out)
+            if let n = r.correlationNumber { out.appendDecimal(n) } else { appendValue(r.correlation, out) }
             out.append(0x0A)
         } else {
             out.appendLiteral("failed topic=")
             appendValue(r.topic, out)
             out.appendLiteral(" correlation=")
-            appendValue(r.correlation, out)
+            if let n = r.correlationNumber { out.appendDecimal(n) } else { appendValue(r.correlation, out) }
             out.appendLiteral(" error=")
             var message = r.errorName + ": " + r.errorMessage
             message.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), out) }

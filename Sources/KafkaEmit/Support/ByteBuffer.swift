@@ -142,10 +142,16 @@ package final class ByteBuffer {
     }
 
     /// `value / 1000` with three decimals (e.g. microseconds as milliseconds).
-    package func appendMilli(_ thousandths: UInt64) {
+    @inline(__always) package func appendMilli(_ thousandths: UInt64) {
         appendDecimal(thousandths / 1000)
-        append(0x2E)
-        appendDecimal(thousandths % 1000, width: 3)
+        reserve(4)
+        let f = Int(truncatingIfNeeded: thousandths % 1000)
+        let pairs = Self.digitPairs.utf8Start
+        base[count] = 0x2E
+        base[count + 1] = 0x30 &+ UInt8(truncatingIfNeeded: f / 100)
+        base[count + 2] = pairs[2 * (f % 100)]
+        base[count + 3] = pairs[2 * (f % 100) + 1]
+        count += 4
     }
 
     package func appendHex(_ byte: UInt8) {
