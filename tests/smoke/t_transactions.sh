@@ -19,6 +19,13 @@ done
 "$EMIT" -b "$BOOTSTRAP" -t tx -n 30 --rate 100 --transactional-id smoke-2 --transaction-every 100ms -o json -q > "$WORK/j.jsonl" || fail "json exit $?"
 windows=$(jq -r .transaction "$WORK/j.jsonl" | sort -u | wc -l)
 [ "$windows" -ge 2 ] || fail "--transaction-every 100ms at 100 records/s gave $windows window(s)"
+# a paced transactional run keeps its cadence: finding the coordinator and committing windows
+# delay the schedule instead of being made up in a burst (which showed as a negative drift of
+# the time init_transactions took, ~25 ms on the mock)
+"$EMIT" -b "$BOOTSTRAP" -t tx -n 200 --rate 1000 --transactional-id smoke-5 --transaction-every 50ms -o none 2> "$WORK/p.err" || fail "paced exit $?"
+drift=$(sed -n 's/.*drift \([-+][0-9.]*\)ms.*/\1/p' "$WORK/p.err")
+[ -n "$drift" ] || fail "no drift in the summary: $(cat "$WORK/p.err")"
+awk -v d="$drift" 'BEGIN { exit !(d > -1) }' || fail "the schedule was made up in a burst (drift ${drift}ms): $(cat "$WORK/p.err")"
 # SIGINT mid-window: the open window commits, then exit 130
 "$EMIT" -b "$BOOTSTRAP" -t sig --rate 200 --transactional-id smoke-3 --transaction-records 100000 > "$WORK/s.txt" 2> "$WORK/s.err" &
 pid=$!; PIDS+=("$pid")
@@ -38,7 +45,7 @@ kill -INT "$pid"; wait "$pid"; rc=$?
 mock_cmd up 1
 assert_eq "$rc" 130 "exit after two SIGINTs"
 n=$(wc -l < "$WORK/d.txt")
-[ "$n" -gt 100 ] || fail "only $n result lines"
+[ "$n" -gt 100 ] || fail "only $n result lines: $(cat "$WORK/d.err")"
 assert_eq "$(grep -c '^failed topic=slow .*transaction 1 aborted: interrupted by a second signal' "$WORK/d.txt")" "$n" "every record of the open window failed"
 # usage errors: one line, exit 64, nothing sent
 for args in "--transactional-id x --acks 1" "--transactional-id x --no-idempotent" "--transaction-records 5" "--transaction-every 1s" "--transactional-id="; do

@@ -13,8 +13,8 @@ package final class OutputWriter {
     package let isTerminal: Bool
     private let threshold: Int
     private let abandoned: @Sendable () -> Bool
-    package private(set) var closed = false       // the reader went away (EPIPE)
-    package private(set) var failure: String?     // any other write error
+    package fileprivate(set) var closed = false       // the reader went away (EPIPE)
+    package fileprivate(set) var failure: String?     // any other write error
 
     package init(fd: Int32, threshold: Int = 64 * 1024, abandoned: @escaping @Sendable () -> Bool = { false }) {
         self.fd = fd
@@ -46,6 +46,28 @@ package final class OutputWriter {
                     _ = poll(&p, 1, 100)
                     continue
                 }
+                if errno == EPIPE { closed = true } else { failure = String(cString: strerror(errno)) }
+                return
+            }
+            off += n
+        }
+    }
+}
+
+extension OutputWriter {
+    /// What is buffered, in pieces stdout takes without blocking (each write waits at most
+    /// `timeoutMs` for room, and a pipe with room takes 4 KiB whole): the last flush of a run
+    /// abandoned by a second signal, which must not hang on a stalled reader.
+    package func flushIfWritable(timeoutMs: Int32 = 100) {
+        defer { buffer.removeAll() }
+        guard !closed && failure == nil else { return }
+        var off = 0
+        while off < buffer.count {
+            var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            guard poll(&p, 1, timeoutMs) == 1, p.revents & Int16(POLLOUT) != 0 else { return }
+            let n = write(fd, buffer.base + off, min(4096, buffer.count - off))
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
                 if errno == EPIPE { closed = true } else { failure = String(cString: strerror(errno)) }
                 return
             }

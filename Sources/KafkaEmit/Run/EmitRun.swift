@@ -58,13 +58,16 @@ package final class EmitRun {
         result.pacing = pacing
         result.transactions = outcome.transactions
         result.elapsedNanos = Clock.monotonicNanos() - start
-        // After an abandon the reporter may be stuck writing to a stalled stdout: read its
-        // figures only if its lock is free.
-        if outcome.abandoned == nil || loop.reports.sinkLock.tryLock() {
-            if outcome.abandoned == nil { writer.flush() } else { loop.reports.sinkLock.unlock() }
-            result.deliveredBytes = stats.deliveredBytes
-            result.latency = stats.latency
-            result.warmupExcluded = stats.warmupExcluded
+        if outcome.abandoned == nil {
+            writer.flush()
+            (result.deliveredBytes, result.latency, result.warmupExcluded) = (stats.deliveredBytes, stats.latency, stats.warmupExcluded)
+        } else if loop.reports.sinkLock.tryLock() {
+            // After an abandon the reporter may be stuck writing to a stalled stdout, so this
+            // runs only if its lock is free; the result lines already formatted still go out,
+            // as far as stdout takes them without blocking.
+            writer.flushIfWritable()
+            (result.deliveredBytes, result.latency, result.warmupExcluded) = (stats.deliveredBytes, stats.latency, stats.warmupExcluded)
+            loop.reports.sinkLock.unlock()
         }
         (result.ending, result.message) = ending(outcome, writer: writer)
         return result

@@ -26,14 +26,18 @@ extension SendLoop {
 
     /// Before each record: closes the open window when it is full, too old, or holds a failed
     /// record; opens one when none is open. False: the run must stop.
-    @inline(never) func frameTransaction(_ t: TransactionOptions) -> Bool {
+    @inline(never) func frameTransaction(_ t: TransactionOptions, blocked: inout Bool) -> Bool {
         if window.isOpen {
             let expired = t.maxNanos.map { Clock.monotonicNanos() &- window.openedAt >= $0 } ?? false
             let poisoned = window.poisoned.load(ordering: .acquiring)
-            if window.count >= t.maxRecords || expired || (poisoned && !t.callerWindows) { closeWindow() }
+            if window.count >= t.maxRecords || expired || (poisoned && !t.callerWindows) {
+                closeWindow()
+                blocked = true
+            }
         }
         if stop.isStopped { return false }
         if window.isOpen { return true }
+        blocked = true
         switch producer.beginTransaction() {
         case .ok:
             window.open(now: Clock.monotonicNanos())

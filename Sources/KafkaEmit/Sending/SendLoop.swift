@@ -81,10 +81,12 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         reports.holdsSlots = options.transactions != nil
         reports.start(self)
         startWatch()
-        pacer.begin()
-        source.begin(inputDeadlineNanos: pacer.durationEnd)
         var inputError: EmitError?
+        // The schedule starts once the producer can send: a transactional one first finds its
+        // coordinator, and records due meanwhile would otherwise go out in a burst.
         if options.transactions == nil || initTransactions() {
+            pacer.begin()
+            source.begin(inputDeadlineNanos: pacer.durationEnd)
             do {
                 try produceAll(source, &pacer)
             } catch {
@@ -132,7 +134,8 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     @inline(__always) private func send<C: PacerClock>(_ record: RecordView, _ pacer: inout Pacer<C>) -> Bool {
         var held = false
         if let t = options.transactions {
-            guard frameTransaction(t) else { return false }
+            // Committing one window and beginning the next can block: resume the cadence after.
+            guard frameTransaction(t, blocked: &held) else { return false }
             if t.callerWindows && window.poisoned.load(ordering: .acquiring) {
                 // The caller's window already failed: the rest of it fails with it, unsent.
                 failLocally(record, code: LibrdkafkaInfo.purgeQueueCode, message: "not sent: an earlier record of its transaction failed")
@@ -159,7 +162,8 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         } else if let t = options.transactions, window.isOpen {
             // Every slot holds a record of the open window: it is full.
             closeWindow()
-            guard frameTransaction(t), let s = slots.tryAcquire() else { return false }
+            held = true
+            guard frameTransaction(t, blocked: &held), let s = slots.tryAcquire() else { return false }
             slot = s
         } else {
             guard let s = waitForSlot(expired: { pacer.expired }) else { return false }
