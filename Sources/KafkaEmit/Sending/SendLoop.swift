@@ -20,7 +20,8 @@ import Glibc
 //      keep completion order whichever thread serves them.
 //   2. `ReportServer.sinkLock`: held around every call into the sink (and `SendLoop`'s
 //      handler methods); readers of sink state take it too.
-//   3. `InFlightSlots`' waiter mutex: held only inside wait/signal, never while calling out.
+//   3. `InFlightSlots`' waiter mutex and `watchWake`'s: held only inside wait/signal, never
+//      while calling out.
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
 /// stop-on-error, signals, the connectivity check and the drain. The CLI and `KafkaSender`
