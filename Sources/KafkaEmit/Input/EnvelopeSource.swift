@@ -10,6 +10,7 @@ final class EnvelopeSource: RecordSource {
     private let routesTopics: Bool
     private var lineNumber: UInt64 = 0
     private(set) var index: UInt64 = 0
+    var inputEpoch: UInt64 { reader.stream.fills }
     private var line = RecordView.noBytes
     private let envelope = Envelope()
 

@@ -13,6 +13,8 @@ final class FilesSource: RecordSource {
     private let limit: UInt64
     private var next = 0
     private(set) var index: UInt64 = 0
+    /// Every file is read when its record is made.
+    var inputEpoch: UInt64 { index }
     private let content = ByteBuffer(capacity: 64 << 10)
     private let name = ByteBuffer(capacity: 256)
     private var deadline: UInt64 = 0

@@ -9,6 +9,7 @@ final class FormatSource: RecordSource {
     private let routesTopics: Bool
     private var next: UInt64 = 0
     private(set) var index: UInt64 = 0
+    var inputEpoch: UInt64 { stream.fills }
     private var parsed = FormatRecord()
     private var ended = false
     /// After a malformed record: skip to the next record delimiter before reading on.

@@ -15,6 +15,8 @@ final class InputStream {
     private(set) var start = 0
     private(set) var end = 0
     private(set) var eof = false
+    /// Calls to `fill` so far: each may have waited for input.
+    private(set) var fills: UInt64 = 0
     private var fd: Int32
     private let ownsFD: Bool
     /// A FIFO opened on first read (opening one blocks until a writer comes).
@@ -35,7 +37,9 @@ final class InputStream {
         eof = true
     }
 
-    init(fd: Int32, ownsFD: Bool, wakeFD: Int32, blockSize: Int = 1 << 20, limit: Int = Int.max) {
+    /// 128 KiB: a page-cache read of that size costs ~1 ns per 100-byte record, and the
+    /// buffer is resident for the whole run (1 MiB measured no faster and cost 0.9 MB of RSS).
+    init(fd: Int32, ownsFD: Bool, wakeFD: Int32, blockSize: Int = 128 << 10, limit: Int = Int.max) {
         self.fd = fd
         self.ownsFD = ownsFD
         self.wakeFD = wakeFD
@@ -82,6 +86,7 @@ final class InputStream {
     /// relative to `start` stay valid across a fill.
     func fill() throws(EmitError) -> Fill {
         if eof { return .eof }
+        fills &+= 1
         if start > 0 {
             let live = end - start
             if live > 0 { memmove(base, base + start, live) }

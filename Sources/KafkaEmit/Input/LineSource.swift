@@ -9,6 +9,7 @@ final class LineSource: RecordSource {
     private let step: UInt64
     @exclusivity(unchecked) private var lineNumber: UInt64 = 0
     @exclusivity(unchecked) private(set) var index: UInt64 = 0
+    var inputEpoch: UInt64 { reader.stream.fills }
     @exclusivity(unchecked) private var line = RecordView.noBytes
     @exclusivity(unchecked) private var value = RecordView.noBytes
     @exclusivity(unchecked) private var keyPart: UnsafeRawBufferPointer?

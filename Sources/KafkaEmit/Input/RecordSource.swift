@@ -60,8 +60,13 @@ protocol RecordSource: AnyObject {
     func record() -> RecordView
     /// The current malformed input's correlation, rendered from its raw bytes alone.
     func malformedCorrelation() -> UnsafeRawBufferPointer
+    /// Changes whenever the source may have waited for its input (a read, the caller's
+    /// sequence). Records made between two changes, sent back to back, share one clock
+    /// reading for their send time; a source that never waits keeps it at 0.
+    var inputEpoch: UInt64 { get }
 }
 
 extension RecordSource {
     func begin(inputDeadlineNanos: UInt64) {}
+    var inputEpoch: UInt64 { 0 }
 }

@@ -10,6 +10,8 @@ final class SenderChannel<Correlation: Sendable>: RecordSource, ResultSink, @unc
     private let nextItem: () -> Item?
     private var current: SenderRecord<Correlation>?
     private(set) var index: UInt64 = 0
+    /// The caller's sequence may take any time to hand out a record: every record is new.
+    var inputEpoch: UInt64 { index }
     private let key = ByteBuffer()
     private let value = ByteBuffer()
     private let topic = ByteBuffer(capacity: 64)
