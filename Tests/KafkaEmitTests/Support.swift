@@ -144,7 +144,14 @@ func generatePlan(_ bootstrap: String, topic: String, count: UInt64) -> EmitPlan
 /// partition, they appear in the order they were sent. `complete`: every one of them is there.
 /// (librdkafka 2.0.2's mock can drop a batch it accepted after retriable Produce errors, such
 /// as those a leader move or an outage causes — SPEC §6 — so fault tests count nothing.)
-func expectExactlyOnceInOrder(_ bootstrap: String, topic: String, count: Int, complete: Bool = true) throws {
+/// `afterOutage`: brokers went down with requests in flight, so librdkafka resends batches the
+/// mock may already have appended; the 2.0.2 mock acks such a duplicate but then moves its
+/// sequence window back to it (`rd_kafka_mock_partition_log_append`'s pid check updates the
+/// window after `is_dupd`), so the next resent batch passes as new and lands twice. Its log can
+/// then hold repeats out of order that no client caused: only "nothing that was never sent" is
+/// checked there (the client side — one result per record — is checked by the caller).
+func expectExactlyOnceInOrder(_ bootstrap: String, topic: String, count: Int, complete: Bool = true,
+                              afterOutage: Bool = false) throws {
     let rows = try kcatLines(bootstrap, topic: topic, format: "%p %o %s")
     var seen = Set<Int>()
     var duplicates = 0
@@ -157,11 +164,11 @@ func expectExactlyOnceInOrder(_ bootstrap: String, topic: String, count: Int, co
         if let last = lastByPartition[String(f[0])], last > n { ordered = false }
         lastByPartition[String(f[0])] = n
     }
-    #expect(duplicates == 0, "\(duplicates) duplicates")
+    #expect(afterOutage || duplicates == 0, "\(duplicates) duplicates")
     #expect(seen.isSubset(of: Set(0..<count)), "records that were never sent")
     if complete {
         let missing = Set(0..<count).subtracting(seen)
         #expect(missing.isEmpty, "\(missing.count) records missing, e.g. \(missing.sorted().prefix(10))")
     }
-    #expect(ordered, "order within a partition was not preserved")
+    #expect(afterOutage || ordered, "order within a partition was not preserved")
 }

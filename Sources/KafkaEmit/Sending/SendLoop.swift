@@ -41,9 +41,9 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let defaultTopic: TopicID?
 
     /// Records handed over or reported as failed (producing thread).
-    @exclusivity(unchecked) private(set) var attempted = 0
+    @exclusivity(unchecked) var attempted = 0
     @exclusivity(unchecked) private var clusterReady = false
-    @exclusivity(unchecked) private var lastTopic: (name: [UInt8], id: TopicID)?
+    @exclusivity(unchecked) var lastTopic: (name: [UInt8], id: TopicID)?
     /// Before the cluster has answered, queue only this many records: otherwise the whole
     /// in-flight window piles up in librdkafka's queue (memory) before the first send.
     static var recordsBeforeConnected: Int { 10_000 }
@@ -221,7 +221,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         }
     }
 
-    @inline(never) private func waitForSlot(expired: () -> Bool) -> Int? {
+    @inline(never) func waitForSlot(expired: () -> Bool) -> Int? {
         reports.producerWillWait()
         while true {
             if let s = slots.tryAcquire() { return s }
@@ -240,40 +240,5 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         }
         clusterReady = true
         return true
-    }
-
-    /// A record naming its own topic: the handle is looked up once per change of topic. A name
-    /// librdkafka refuses fails that record alone.
-    @inline(never) private func resolve(topic name: UnsafeRawBufferPointer, _ record: RecordView) -> TopicID? {
-        if let last = lastTopic, last.name.elementsEqual(name) { return last.id }
-        let text = String(decoding: name, as: UTF8.self)
-        if let why = EmitPlan.topicProblem(text) {
-            failLocally(record, code: LibrdkafkaInfo.invalidArgCode, message: "topic: \(why)")
-            return nil
-        }
-        do {
-            let id = try producer.topic(named: text)
-            lastTopic = (Array(name), id)
-            return id
-        } catch {
-            failLocally(record, code: LibrdkafkaInfo.invalidArgCode, message: error.message)
-            return nil
-        }
-    }
-
-    /// An input unit that is not a valid record: exit 65 under stop-on-error, else a failed
-    /// result whose correlation comes from the raw input.
-    private func reportMalformed<Source: RecordSource>(_ source: Source, _ message: String) throws(EmitError) {
-        if options.stopOnError { throw .dataError("\(message); fix the input, or pass --continue-on-error") }
-        let record = RecordView(index: source.index, key: nil, value: nil, headers: RecordView.noHeaders,
-                                correlation: source.malformedCorrelation())
-        failLocally(record, code: LibrdkafkaInfo.badMessageCode, message: message)
-    }
-
-    private func failLocally(_ record: RecordView, code: Int32, message: String) {
-        guard let slot = slots.tryAcquire() ?? waitForSlot(expired: { false }) else { return }
-        sink.willSend(slot: slot, record: record, topic: defaultTopic ?? TopicID(index: -1))
-        attempted &+= 1
-        reports.reportLocalFailure(slot: slot, code: code, message: message, record: record, giveUp: { stop.signalCount >= 2 })
     }
 }
