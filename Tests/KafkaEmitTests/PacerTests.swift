@@ -113,6 +113,19 @@ final class FakeClock: PacerClock, @unchecked Sendable {
         #expect(abs(pacer.stats.driftNanos) < 1)
     }
 
+    @Test func aHoldOnTheLastRecordIsNoDrift() {
+        // A transaction commit (or a full window) holds the last record after its turn: the
+        // schedule shift and the send span both include the hold, so the drift stays 0.
+        let clock = FakeClock()
+        var pacer = Pacer(.every(nanos: 1_000_000), durationNanos: nil, clock: clock)
+        pacer.begin()
+        #expect(sendTimes(&pacer, 200, clock: clock).count == 200)
+        clock.advance(1_500_000)
+        pacer.resume(after: 199)
+        #expect(pacer.stats.behindNanos == 1_500_000)
+        #expect(abs(pacer.stats.driftNanos) < 1)
+    }
+
     @Test func aStalledProcessResumesWithoutBurst() {
         let clock = FakeClock()
         var pacer = Pacer(.every(nanos: 10_000_000), durationNanos: nil, clock: clock)

@@ -102,6 +102,9 @@ struct Pacer<C: PacerClock> {
         guard stats.paced else { return }
         let now = clock.now(), due = deadline(i)
         if now > due { shiftBy(now - due) }
+        // Record i went out only now. For the last record so far that matters to the drift:
+        // the hold is in `behindNanos`, so it belongs in the send span too.
+        if stats.sent > 0 && i == stats.lastIndex { stats.lastSendNanos = now }
     }
 
     private mutating func shiftBy(_ nanos: UInt64) {
