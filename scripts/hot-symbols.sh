@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates scripts/hot-symbols.txt: the functions of kafka-emit's own binary (our code, the
-# Swift runtime and stdlib) that typical runs execute, in the order callgrind first meets them.
+# Swift runtime and stdlib) that typical runs execute, sorted by name (a stable list to diff; any
+# order keeps them together).
 # `make release` hands the list to lld (--symbol-ordering-file), which lays these functions out
 # next to each other, so a run maps ~1 MB fewer pages of code (see README, Benchmarks).
 #
@@ -40,20 +41,19 @@ cg --help
 cg --mock -t x -n 10
 
 # Every function callgrind saw that kafka-emit's binary defines (our code, the Swift runtime
-# and stdlib), first appearance first. (Callgrind's object attribution is not used: it files
-# some of the binary's functions under other objects.)
+# and stdlib). (Callgrind's object attribution is not used: it files some of the binary's
+# functions under other objects.)
 nm --defined-only "$EMIT" | awk '$2 ~ /^[tTwW]$/ { print $3 }' | sort -u >"$WORK/defined.txt"
 python3 - "$WORK" >"$OUT" <<'PY'
 import glob, os, re, sys
 work = sys.argv[1]
 defined = set(open(os.path.join(work, "defined.txt")).read().split())
-seen, order = set(), []
-for path in sorted(glob.glob(os.path.join(work, "cg.*")), key=os.path.getmtime):
+seen = set()
+for path in glob.glob(os.path.join(work, "cg.*")):
     for line in open(path, errors="replace"):
         m = re.match(r"^c?fn=\(\d+\) (.+)$", line.rstrip("\n"))
-        if m and m.group(1) in defined and m.group(1) not in seen:
+        if m and m.group(1) in defined:
             seen.add(m.group(1))
-            order.append(m.group(1))
-print("\n".join(order))
+print("\n".join(sorted(seen)))
 PY
 echo "hot-symbols: $(wc -l <"$OUT") functions written to ${OUT#"$ROOT"/}" >&2
