@@ -35,6 +35,14 @@ package struct RunResult: Sendable {
     package var deliveredBytes: UInt64 = 0
     /// Delivery latency in microseconds; nil when nothing was delivered (or not readable).
     package var latency: Histogram<UInt64>?
+    /// The exact sum of the latencies in `latency`; 0 = unknown (the mean then comes from the
+    /// histogram).
+    package var latencySumMicros: UInt64 = 0
+    /// Mean delivery latency in microseconds, when anything was delivered.
+    package var latencyMeanMicros: Double? {
+        guard let h = latency, h.totalCount > 0 else { return nil }
+        return latencySumMicros > 0 ? Double(latencySumMicros) / Double(h.totalCount) : h.mean
+    }
     /// Delivered warm-up records, kept out of `latency` (`--warmup`).
     package var warmupExcluded = 0
     package var pacing = PacingStats()

@@ -11,8 +11,8 @@ package enum Summary {
         line += " in \(Fmt.seconds(nanos: r.elapsedNanos))"
         line += " (\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, \(Fmt.fixed(mbps, 2)) MB/s)"
         if r.warmupExcluded > 0 { line += "; \(r.warmupExcluded) warm-up records kept out of latency" }
-        if let h = r.latency, h.totalCount > 0 {
-            line += "; latency ms mean=\(Fmt.millis(micros: UInt64(h.mean)))"
+        if let h = r.latency, let mean = r.latencyMeanMicros {
+            line += "; latency ms mean=\(Fmt.millis(micros: UInt64(mean)))"
             for (name, p) in percentiles { line += " \(name)=\(Fmt.millis(micros: h.valueAtPercentile(p)))" }
             line += " max=\(Fmt.millis(micros: h.max))"
         }
@@ -43,8 +43,8 @@ package enum Summary {
         var json = "{\"summary\":true,\"delivered\":\(r.delivered),\"failed\":\(r.failed)"
         json += ",\"never_sent\":\(neverSent(r).map(String.init) ?? "null"),\"warmup_excluded\":\(r.warmupExcluded)"
         json += ",\"elapsed_s\":\(Fmt.fixed(secs, 3)),\"records_per_s\":\(Fmt.fixed(rate, 1)),\"mb_per_s\":\(Fmt.fixed(mbps, 3))"
-        if let h = r.latency, h.totalCount > 0 {
-            json += ",\"latency_ms\":{\"mean\":\(Fmt.fixed(h.mean / 1000, 3))"
+        if let h = r.latency, let mean = r.latencyMeanMicros {
+            json += ",\"latency_ms\":{\"mean\":\(Fmt.fixed(mean / 1000, 3))"
             for (name, p) in percentiles { json += ",\"\(name.replacingAll(".", with: "_"))\":\(ms(h.valueAtPercentile(p)))" }
             json += ",\"max\":\(ms(h.max))}"
         } else {
