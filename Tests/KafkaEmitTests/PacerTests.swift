@@ -126,6 +126,19 @@ final class FakeClock: PacerClock, @unchecked Sendable {
         #expect(abs(pacer.stats.driftNanos) < 1)
     }
 
+    @Test func theSummaryAlwaysSignsTheDrift() {
+        var r = RunResult()
+        r.pacing.paced = true
+        _ = r.pacing.latenessMicros.record(80)
+        (r.pacing.sent, r.pacing.firstIndex, r.pacing.lastIndex, r.pacing.intervalNanos) = (200, 0, 199, 1_000_000)
+        r.pacing.firstSendNanos = 1_000_000_000
+        for (span, sign) in [(UInt64(199_000_000) - 400, "drift +0.000ms"), (199_000_000 + 400, "drift +0.000ms"),
+                             (199_000_000 - 2_000, "drift -0.002ms"), (199_000_000 + 2_000, "drift +0.002ms")] {
+            r.pacing.lastSendNanos = r.pacing.firstSendNanos + span
+            #expect(Summary.text(r).contains(sign), "\(Summary.text(r))")
+        }
+    }
+
     @Test func aStalledProcessResumesWithoutBurst() {
         let clock = FakeClock()
         var pacer = Pacer(.every(nanos: 10_000_000), durationNanos: nil, clock: clock)

@@ -28,8 +28,9 @@ package enum Summary {
             line += "; send lateness us p50=\(h.valueAtPercentile(50)) p99=\(h.valueAtPercentile(99)) max=\(h.max)"
             line += ", behind schedule \(Fmt.millis(micros: p.behindNanos / 1000))ms"
             if p.sent > 1 {
-                let drift = p.driftNanos / 1e6
-                line += ", drift \(drift >= 0 ? "+" : "")\(Fmt.fixed(drift, 3))ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
+                // Signed as printed: a drift that rounds to 0.000 reads +0.000, whatever its sign.
+                let drift = Fmt.fixed(p.driftNanos / 1e6, 3)
+                line += ", drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
             }
         }
         return line
