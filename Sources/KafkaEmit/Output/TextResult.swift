@@ -21,18 +21,23 @@ enum TextResult {
                 out.appendDecimal(r.transaction)
             }
             out.appendLiteral(" correlation=")
-            if let n = r.correlationNumber { out.appendDecimal(n) } else { appendValue(r.correlation, out) }
+            appendCorrelation(r, out)
             out.append(0x0A)
         } else {
             out.appendLiteral("failed topic=")
             appendValue(r.topic, out)
             out.appendLiteral(" correlation=")
-            if let n = r.correlationNumber { out.appendDecimal(n) } else { appendValue(r.correlation, out) }
+            appendCorrelation(r, out)
             out.appendLiteral(" error=")
             var message = r.errorName + ": " + r.errorMessage
             message.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), out) }
             out.append(0x0A)
         }
+    }
+
+    /// The default `{i}` correlation as digits (always bare), any other as a value.
+    @inline(__always) private static func appendCorrelation(_ r: borrowing ResultView, _ out: ByteBuffer) {
+        if let n = r.correlationNumber { out.appendDecimal(n) } else { appendValue(r.correlation, out) }
     }
 
     /// Bare when every byte is in the safe set, else quoted.

@@ -60,15 +60,13 @@ package final class EmitRun {
         result.elapsedNanos = Clock.monotonicNanos() - start
         if outcome.abandoned == nil {
             writer.flush()
-            (result.deliveredBytes, result.latency, result.latencySumMicros, result.warmupExcluded) =
-                (stats.deliveredBytes, stats.latency, stats.latencySumMicros, stats.warmupExcluded)
+            result.takeFigures(stats)
         } else if loop.reports.sinkLock.tryLock() {
             // After an abandon the reporter may be stuck writing to a stalled stdout, so this
             // runs only if its lock is free; the result lines already formatted still go out,
             // as far as stdout takes them without blocking.
             writer.flushIfWritable()
-            (result.deliveredBytes, result.latency, result.latencySumMicros, result.warmupExcluded) =
-                (stats.deliveredBytes, stats.latency, stats.latencySumMicros, stats.warmupExcluded)
+            result.takeFigures(stats)
             loop.reports.sinkLock.unlock()
         }
         (result.ending, result.message) = ending(outcome, writer: writer)

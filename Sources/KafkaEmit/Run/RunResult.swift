@@ -35,13 +35,18 @@ package struct RunResult: Sendable {
     package var deliveredBytes: UInt64 = 0
     /// Delivery latency in microseconds; nil when nothing was delivered (or not readable).
     package var latency: Histogram<UInt64>?
-    /// The exact sum of the latencies in `latency`; 0 = unknown (the mean then comes from the
-    /// histogram).
+    /// The exact sum of the latencies in `latency` (set with it, by `takeFigures`).
     package var latencySumMicros: UInt64 = 0
     /// Mean delivery latency in microseconds, when anything was delivered.
     package var latencyMeanMicros: Double? {
         guard let h = latency, h.totalCount > 0 else { return nil }
-        return latencySumMicros > 0 ? Double(latencySumMicros) / Double(h.totalCount) : h.mean
+        return Double(latencySumMicros) / Double(h.totalCount)
+    }
+
+    /// The run's delivered bytes and latency figures, read from its stats.
+    mutating func takeFigures(_ stats: RunStats) {
+        (deliveredBytes, latency, latencySumMicros, warmupExcluded) =
+            (stats.deliveredBytes, stats.latency, stats.latencySumMicros, stats.warmupExcluded)
     }
     /// Delivered warm-up records, kept out of `latency` (`--warmup`).
     package var warmupExcluded = 0

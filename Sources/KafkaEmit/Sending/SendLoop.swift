@@ -185,9 +185,8 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             held = true
         }
         sink.willSend(slot: slot, record: record, topic: topic)
-        if held || pacer.isPaced { stampLeft = 0 }
         while true {
-            if stampLeft == 0 { stampNanos = Clock.monotonicNanos(); stampLeft = Self.stampRecords }
+            if stampLeft == 0 || held || pacer.isPaced { stampNanos = Clock.monotonicNanos(); stampLeft = Self.stampRecords }
             stampLeft &-= 1
             slots.markSent(slot, at: stampNanos)
             switch producer.produce(slot: slot, record: record, topic: topic) {
@@ -203,7 +202,6 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             case .queueFull:
                 slots.unmarkSent()
                 held = true
-                stampLeft = 0
                 if stop.isStopped {
                     slots.releaseLocally(slot, completed: 0)
                     return false
