@@ -9,7 +9,10 @@ enum ExitStatus {
     static let cannotOpen: Int32 = 66
     static let unavailable: Int32 = 69
     static let internalError: Int32 = 70
+    /// The operating system refused a thread, a file descriptor or memory.
+    static let resourceExhausted: Int32 = 71
     static let ioError: Int32 = 74
+    static let hangup: Int32 = 129
     static let interrupted: Int32 = 130
     /// What a shell reports for a process ended by SIGPIPE: stdout closed before every record
     /// the run was asked for was delivered.
@@ -23,22 +26,41 @@ enum ExitStatus {
         case .cannotOpen: cannotOpen
         case .io: ioError
         case .internalError: internalError
+        case .resource: resourceExhausted
         }
     }
 
     static func code(for result: RunResult) -> Int32 {
         switch result.ending {
-        case .finished: result.failed > 0 ? someFailed : ok
+        case .finished: result.failed > 0 || result.unknown > 0 ? someFailed : ok
         case .interrupted: interrupted
         case .terminated: terminated
-        case .abandoned(_, let terminatedBySIGTERM): terminatedBySIGTERM ? terminated : interrupted
+        case .hangup: hangup
+        case .resourceExhausted: resourceExhausted
+        case .abandoned(_, let signal): code(forSignal: signal)
         case .unreachable: unavailable
         case .inputError(let e): code(for: e)
         case .outputClosed:
             // Quiet, like `yes | head`: success only if everything asked for got through.
-            result.failed == 0 && result.requested == UInt64(result.dryRun ? result.attempted : result.delivered) ? ok : outputClosed
+            result.failed == 0 && result.unknown == 0 && result.requested == UInt64(result.dryRun ? result.attempted : result.delivered) ? ok : outputClosed
         case .outputError: ioError
         case .fatalError: someFailed
+        }
+    }
+
+    /// A run's code, with an output file (`--histogram-log`, `--stats-file`, `--summary-file`)
+    /// that could not be written: 74 where the run would otherwise have ended 0 or 1.
+    static func code(for result: RunResult, outputFileFailed: Bool) -> Int32 {
+        let c = code(for: result)
+        return outputFileFailed && (c == ok || c == someFailed) ? ioError : c
+    }
+
+    /// The code for the stop reason a signal recorded.
+    static func code(forSignal reason: StopReason) -> Int32 {
+        switch reason {
+        case .terminated: terminated
+        case .hangup: hangup
+        default: interrupted
         }
     }
 }

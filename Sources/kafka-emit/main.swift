@@ -6,19 +6,26 @@ import Glibc
 /// Shared with the signal handlers (which cannot capture).
 let stopSignal = StopSignal()
 
+/// SIGINT, SIGTERM and SIGHUP stop the run (a second one abandons the drain); SIGHUP — the
+/// terminal or ssh session went away — is handled as SIGTERM, exit 129. SIGUSR1 asks for a
+/// progress line, as `dd` does.
 private func installSignalHandlers() {
     signal(SIGPIPE, SIG_IGN)
     let handler: @convention(c) (Int32) -> Void = { sig in
-        let n = stopSignal.signalReceived(sig == SIGTERM ? .terminated : .interrupted)
+        if sig == SIGUSR1 {
+            stopSignal.progressRequested()
+            return
+        }
+        let reason: StopReason = sig == SIGTERM ? .terminated : sig == SIGHUP ? .hangup : .interrupted
+        let n = stopSignal.signalReceived(reason)
         // A third signal while even the abandon path is stuck: leave at once.
-        if n >= 3 { _exit(sig == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted) }
+        if n >= 3 { _exit(ExitStatus.code(forSignal: reason)) }
     }
     var action = sigaction()
     action.__sigaction_handler.sa_handler = handler
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
-    sigaction(SIGINT, &action, nil)
-    sigaction(SIGTERM, &action, nil)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] { sigaction(sig, &action, nil) }
 }
 
 /// One line on stderr and the exit code.
@@ -91,6 +98,17 @@ do {
     if stdinIgnored && !plan.quiet {
         writeAll(2, "kafka-emit: stdin is not read in generate mode; pass -i - to send its lines\n")
     }
+    var inputs: [(flag: String, path: String)] = command.connection.configFile.map { [("--config-file", $0)] } ?? []
+    switch plan.source {
+    case .generate: break
+    case .lines(let path, _, _, _): inputs.append(("--input", path))
+    case .files(let paths): inputs += paths.map { ("FILE", $0) }
+    }
+    var outputs: [(flag: String, path: String)] = []
+    if let p = plan.histogramLog { outputs.append(("--histogram-log", p)) }
+    if let p = plan.statsFile { outputs.append(("--stats-file", p)) }
+    if let p = command.load.summaryFile { outputs.append(("--summary-file", p)) }
+    try checkOutputsAreNotInputs(inputs: inputs, outputs: outputs)
     // --summary-file: opened before anything is sent, so a bad path costs nothing.
     let summaryFile = command.load.summaryFile.map { path in
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -99,15 +117,23 @@ do {
     }
     installSignalHandlers()
     let result = try EmitRun(plan: plan, stop: stopSignal).run()
-    let code = ExitStatus.code(for: result)
+    // --summary-file is written last, with the exit code: a failed write (a full disk) is
+    // known only then. Its summary says the code the run would have had.
+    var fileError = result.outputFileError
+    if let fd = summaryFile, let path = command.load.summaryFile {
+        let code = ExitStatus.code(for: result, outputFileFailed: fileError != nil)
+        if let err = writeFully(fd, Summary.json(result, exitCode: code) + "\n") {
+            fileError = fileError ?? "writing --summary-file '\(path)': \(String(cString: strerror(err)))"
+        } else if close(fd) != 0 {
+            fileError = fileError ?? "writing --summary-file '\(path)': \(String(cString: strerror(errno)))"
+        }
+    }
+    let code = ExitStatus.code(for: result, outputFileFailed: fileError != nil)
     if !plan.quiet && !result.dryRun {
         writeAll(2, (plan.output == .json ? Summary.json(result, exitCode: code) : Summary.text(result)) + "\n")
     }
-    if let fd = summaryFile {
-        writeAll(fd, Summary.json(result, exitCode: code) + "\n")
-        close(fd)
-    }
     if let m = result.message { writeAll(2, "kafka-emit: \(oneLine(m))\n") }
+    if let f = fileError { writeAll(2, "kafka-emit: \(oneLine(f)); the records were sent and have their result lines\n") }
     exit(code)
 } catch {
     let hint = stdinIgnored && error == .usage(error.message) ? " (stdin is not read in generate mode: pass -i - to send its lines)" : ""

@@ -90,7 +90,7 @@ var st = stat()
 fstat(0, &st)
 let stdinIsPipe = (st.st_mode & S_IFMT) == S_IFIFO
 if stdinIsPipe || isatty(0) == 1 {
-    _ = WorkerThread(name: "mock-stdin") {
+    _ = try? WorkerThread(name: "mock-stdin") {
         let input = fdopen(0, "r")
         var lineBuf: UnsafeMutablePointer<CChar>?
         var cap = 0

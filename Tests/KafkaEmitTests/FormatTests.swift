@@ -3,11 +3,12 @@ import Testing
 @testable import KafkaEmit
 
 /// A librdkafka-style detail string with quotes to escape (NUL-terminated, static).
-nonisolated(unsafe) private let tooLarge = UnsafeRawPointer(("Broker: Message size \"too\" large" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+private let tooLargeText: StaticString = "Broker: Message size \"too\" large"
+nonisolated(unsafe) private let tooLarge = UnsafeRawBufferPointer(start: tooLargeText.utf8Start, count: tooLargeText.utf8CodeUnitCount)
 
 @Suite struct FormatTests {
     func line(_ format: OutputFormat, delivered: Bool = true, key: [UInt8]? = Array("k1".utf8),
-              correlation: String = "c-1") -> String {
+              correlation: String = "c-1", possiblyStored: Bool = false) -> String {
         let f = ResultFormatter(format: format)
         let topic = Array("orders".utf8)
         let out = ByteBuffer()
@@ -16,7 +17,7 @@ nonisolated(unsafe) private let tooLarge = UnsafeRawPointer(("Broker: Message si
         corr.withUnsafeBytes { c in
             value.withUnsafeBytes { v in
                 func go(_ k: UnsafeRawBufferPointer?) {
-                    topic.withUnsafeBytes { t in f.append(ResultView(delivered: delivered, topic: t, partition: 2, offset: 41, timestampMillis: 1700000000123,
+                    topic.withUnsafeBytes { t in f.append(ResultView(outcome: delivered ? .delivered : possiblyStored ? .unknown : .failed, topic: t, partition: 2, offset: 41, timestampMillis: 1700000000123,
                                         latencyMicros: 1234, key: k, value: v, correlation: c,
                                         errorCode: delivered ? 0 : 10,   // RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE
                                         errorDetail: delivered ? nil : tooLarge), to: out) }
@@ -31,6 +32,17 @@ nonisolated(unsafe) private let tooLarge = UnsafeRawPointer(("Broker: Message si
         #expect(line(.text) == "delivered topic=orders partition=2 offset=41 correlation=c-1\n")
         #expect(line(.text, delivered: false) ==
                 "failed topic=orders correlation=c-1 error=\"MSG_SIZE_TOO_LARGE: Broker: Message size \\\"too\\\" large\"\n")
+    }
+
+    /// SPEC §4: a record librdkafka failed but that may have been stored reads `unknown`.
+    @Test func unknownOutcome() throws {
+        #expect(line(.text, delivered: false, possiblyStored: true) ==
+                "unknown topic=orders correlation=c-1 error=\"MSG_SIZE_TOO_LARGE: Broker: Message size \\\"too\\\" large\"\n")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(line(.json, delivered: false, possiblyStored: true).utf8)) as? [String: Any])
+        #expect(obj["status"] as? String == "unknown")
+        #expect(obj["error_code"] as? String == "MSG_SIZE_TOO_LARGE")
+        #expect(line(.custom("%s\\n"), delivered: false, possiblyStored: true) == "unknown\n")
+        #expect(line(.custom("%s\\n"), delivered: false) == "failed\n")
     }
 
     @Test func customFormat() {

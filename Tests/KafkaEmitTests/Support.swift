@@ -79,7 +79,7 @@ final class BackgroundRun: Sendable {
         let run = TestRun(plan, stop: stop)
         self.run = run
         let outcome = self.outcome
-        thread = WorkerThread(name: "test-emit") {
+        thread = try! WorkerThread(name: "test-emit") {
             let r = Result { try run.run() }
             outcome.value.withLock { $0 = r }
         }

@@ -56,7 +56,13 @@ final class InputStream {
     /// Opens `path` (`-` = stdin). A file that cannot be opened is exit 66; a FIFO is opened
     /// on first read instead, where waiting for its writer can be interrupted.
     static func open(path: String, wakeFD: Int32, flag: String) throws(EmitError) -> InputStream {
-        if path == "-" { return InputStream(fd: 0, ownsFD: false, wakeFD: wakeFD) }
+        if path == "-" {
+            var st = stat()
+            if fstat(0, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR {
+                throw .cannotOpen("\(flag) -: stdin is a directory; pipe a file in, or give its path")
+            }
+            return InputStream(fd: 0, ownsFD: false, wakeFD: wakeFD)
+        }
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw .cannotOpen("\(flag) '\(path)': \(String(cString: strerror(errno))); check the path")
@@ -150,7 +156,7 @@ final class InputStream {
         let done = makeInternalPipe()
         defer { close(done.read); close(done.write) }
         let box = OpenResult()
-        let opener = WorkerThread(name: "kafka-emit-open") {
+        let opener = try WorkerThread(name: "kafka-emit-open") {
             let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
             box.result.withLock { $0 = (fd, fd < 0 ? errno : 0) }
             var b: UInt8 = 1

@@ -85,7 +85,12 @@ final class CustomResultFormat {
             case .timestamp: out.appendDecimal(r.timestampMillis)
             case .latency: out.appendMilli(r.latencyMicros)
             case .error: if !r.delivered { out.append(r.errorName + ": " + r.errorMessage) }
-            case .status: out.appendLiteral(r.delivered ? "delivered" : "failed")
+            case .status:
+                switch r.outcome {
+                case .delivered: out.appendLiteral("delivered")
+                case .failed: out.appendLiteral("failed")
+                case .unknown: out.appendLiteral("unknown")
+                }
             }
         }
     }

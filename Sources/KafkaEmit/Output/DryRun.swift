@@ -16,12 +16,13 @@ final class DryRun {
     private lazy var customFormatter = ResultFormatter(format: plan.output)
 
     func run(_ input: InputStream?) -> RunResult {
-        let writer = OutputWriter(fd: stdoutFD)
+        let writer = OutputWriter(fd: stdoutFD, abandonFD: stop.abandonFD)
         let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true)
         var result = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(plan.properties),
                                      stop: stop, Rendering(dry: self, writer: writer))
         writer.flush()
         result.dryRun = true
+        result.droppedLines = writer.droppedLines
         if writer.closed {
             result.ending = .outputClosed
         } else if let failure = writer.failure {
@@ -31,8 +32,13 @@ final class DryRun {
             result.ending = .interrupted
         } else if stop.reason == .terminated {
             result.ending = .terminated
+        } else if stop.reason == .hangup {
+            result.ending = .hangup
         }
-        if !plan.quiet { writeAll(stderrFD, "kafka-emit: dry run: \(result.attempted) record(s) rendered, nothing sent\n") }
+        if !plan.quiet {
+            let dropped = result.droppedLines > 0 ? ", \(result.droppedLines) lines dropped (stdout did not take them)" : ""
+            writeAll(stderrFD, "kafka-emit: dry run: \(result.attempted) record(s) rendered, nothing sent\(dropped)\n")
+        }
         return result
     }
 
@@ -93,7 +99,7 @@ final class DryRun {
             out.appendLiteral(" correlation="); out.append(r.correlation)
             out.append(0x0A)
         case .custom:
-            let view = ResultView(delivered: true, topic: r.topic ?? topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
+            let view = ResultView(outcome: .delivered, topic: r.topic ?? topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
                                   latencyMicros: 0, key: r.key, value: r.value, correlation: r.correlation)
             customFormatter.append(view, to: out)
         }

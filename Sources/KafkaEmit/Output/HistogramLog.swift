@@ -9,10 +9,14 @@ import Glibc
 /// across shards. Values are microseconds (a comment line says so).
 final class HistogramLog {
     private let fd: Int32
+    private let path: String
     private let baseMillis: Int64
     private let out = ByteBuffer(capacity: 4096)
+    /// The first write that failed (a full disk, /dev/full), naming the file: exit 74.
+    private(set) var failure: String?
 
     init(path: String, startMillis: Int64) throws(EmitError) {
+        self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .cannotOpen("--histogram-log '\(path)': \(String(cString: strerror(errno))); check the path") }
         baseMillis = startMillis
@@ -46,7 +50,11 @@ final class HistogramLog {
         var off = 0
         while off < out.count {
             let n = Glibc.write(fd, out.base + off, out.count - off)
-            if n < 0 { if errno == EINTR { continue }; return }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if failure == nil { failure = "writing --histogram-log '\(path)': \(String(cString: strerror(errno)))" }
+                return
+            }
             off += n
         }
     }

@@ -1,6 +1,7 @@
 /// `-o json`: one object per result, `{"status":"delivered","topic":…,"partition":…,
 /// "offset":…,"correlation":…,"key":…,"timestamp":…,"latency_ms":…}`; failed records carry
-/// `"error"` and `"error_code"` instead of the offset.
+/// `"error"` and `"error_code"` instead of the offset (status `"unknown"` when the record may
+/// have been stored).
 enum JSONResult {
     /// `{"status":"delivered","topic":"T","partition":`: rendered once per topic by the
     /// formatter and passed as `head`.
@@ -14,7 +15,7 @@ enum JSONResult {
         if r.delivered {
             out.append(head)
         } else {
-            out.appendLiteral("{\"status\":\"failed\",\"topic\":")
+            if r.outcome == .unknown { out.appendLiteral("{\"status\":\"unknown\",\"topic\":") } else { out.appendLiteral("{\"status\":\"failed\",\"topic\":") }
             JSONString.append(out, r.topic)
             out.appendLiteral(",\"partition\":")
         }

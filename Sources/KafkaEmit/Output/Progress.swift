@@ -5,38 +5,68 @@ import Glibc
 #endif
 
 /// Every interval: a progress line on stderr with that window's records, rate and latency
-/// (`--stats-interval`; a live bar instead when stderr is a terminal and the total is known),
-/// and/or one interval of the `--histogram-log`. The last, partial window is reported by
-/// `finish`, so the windows' records add up to the run's.
+/// (`--stats-interval`; a live bar instead when stderr is a terminal whose TERM is not `dumb`
+/// and the total is known), and/or one interval of the `--histogram-log`. The last, partial
+/// window is reported by `finish`, so the windows' records add up to the run's. Without an
+/// interval it only answers SIGUSR1: one line of totals at once, as `dd` does.
 final class ProgressReporter: Sendable {
     private let thread: WorkerThread
     private let state: TickerState
+    private let hasInterval: Bool
     private let done = DoneFlag()
+    private let wake: (read: Int32, write: Int32)
 
-    init(intervalNanos: UInt64, total: UInt64?, stderrFD: Int32, loop: SendLoop<ResultWriter>,
-         printsProgress: Bool, histogramLog: HistogramLog?) {
-        let bar = printsProgress && total != nil && isatty(stderrFD) == 1
+    init(intervalNanos: UInt64?, total: UInt64?, stderrFD: Int32, loop: SendLoop<ResultWriter>,
+         printsProgress: Bool, histogramLog: HistogramLog?) throws(EmitError) {
+        let bar = printsProgress && total != nil && isatty(stderrFD) == 1 && !Self.dumbTerminal
         let state = TickerState(loop: loop, stderrFD: stderrFD, total: total, printsLines: printsProgress && !bar,
                                 bar: bar, log: histogramLog)
         self.state = state
+        hasInterval = intervalNanos != nil
         let done = self.done
-        thread = WorkerThread(name: "kafka-emit-stats") {
-            var next = Clock.monotonicNanos() + intervalNanos
-            while !done.isSet {
-                let now = Clock.monotonicNanos()
-                if now < next { Clock.sleep(untilMonotonic: min(next, now + 50_000_000)); continue }
-                next += intervalNanos
-                state.tick(giveUp: { done.isSet })
+        let wake = makeInternalPipe()
+        self.wake = wake
+        let usr1 = loop.stop.progressFD
+        do {
+            thread = try WorkerThread(name: "kafka-emit-stats") {
+                var next = intervalNanos.map { Clock.monotonicNanos() + $0 } ?? UInt64.max
+                var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0), pollfd(fd: usr1, events: Int16(POLLIN), revents: 0)]
+                var drain = [UInt8](repeating: 0, count: 64)
+                while !done.isSet {
+                    let now = Clock.monotonicNanos()
+                    if now >= next, let interval = intervalNanos {
+                        next += interval
+                        state.tick(giveUp: { done.isSet })
+                        continue
+                    }
+                    let waitMs = next == UInt64.max ? -1 : Int32(min(1_000, (next - now + 999_999) / 1_000_000))
+                    _ = poll(&fds, 2, waitMs)
+                    if fds[1].revents != 0 {
+                        while read(usr1, &drain, drain.count) > 0 {}
+                        state.totalsLine(startNanos: state.startNanos)
+                    }
+                }
             }
+        } catch {
+            close(wake.read)
+            close(wake.write)
+            throw error
         }
     }
+
+    /// TERM=dumb: a terminal that cannot erase a line, so no live bar.
+    private static var dumbTerminal: Bool { getenv("TERM").map { String(cString: $0) == "dumb" } ?? false }
 
     /// Stops the ticker and reports the last window; a bar is erased so the summary starts on
     /// a clean line. `abandoned`: a second signal ended the run (the sink may be stuck).
     func finish(abandoned: Bool) {
         done.set()
+        var b: UInt8 = 1
+        _ = write(wake.write, &b, 1)
         thread.join()
-        state.tick(giveUp: { abandoned })
+        close(wake.read)
+        close(wake.write)
+        if hasInterval { state.tick(giveUp: { abandoned }) }
         if state.bar { writeAll(state.stderrFD, "\r\u{1B}[K") }
     }
 }
@@ -53,6 +83,7 @@ private final class TickerState: @unchecked Sendable {
     private var lastAt: UInt64
     private var lastMillis: Int64
     private var lastCompleted = 0
+    let startNanos = Clock.monotonicNanos()
 
     init(loop: SendLoop<ResultWriter>, stderrFD: Int32, total: UInt64?, printsLines: Bool, bar: Bool, log: HistogramLog?) {
         self.loop = loop
@@ -82,8 +113,9 @@ private final class TickerState: @unchecked Sendable {
         let now = Clock.monotonicNanos(), millis = Clock.wallMillis()
         let delivered = loop.delivered.load(ordering: .acquiring)
         let failed = loop.failed.load(ordering: .acquiring)
+        let unknown = loop.unknown.load(ordering: .acquiring)
         let inFlight = loop.slots.inFlight
-        let completed = delivered + failed
+        let completed = delivered + failed + unknown
         let records = completed - lastCompleted
         let secs = Double(now - lastAt) / 1e9
         let rate = secs > 0 ? Double(records) / secs : 0
@@ -97,12 +129,29 @@ private final class TickerState: @unchecked Sendable {
                 line += ", latency ms p50=\(Fmt.millis(micros: w.valueAtPercentile(50))) p99=\(Fmt.millis(micros: w.valueAtPercentile(99)))"
                 line += " p99.9=\(Fmt.millis(micros: w.valueAtPercentile(99.9))) max=\(Fmt.millis(micros: w.max))"
             }
-            line += "; total \(completed + inFlight) sent, \(delivered) delivered, \(failed) failed, \(inFlight) in flight\n"
+            line += "; total \(completed + inFlight) sent, \(delivered) delivered, \(failed) failed, "
+            if unknown > 0 { line += "\(unknown) unknown, " }
+            line += "\(inFlight) in flight\n"
             writeAll(stderrFD, line)
         }
         lastAt = now
         lastMillis = millis
         lastCompleted = completed
+    }
+
+    /// SIGUSR1: the run's totals so far, at once (a bar is erased first; the next tick redraws it).
+    func totalsLine(startNanos: UInt64) {
+        let delivered = loop.delivered.load(ordering: .acquiring)
+        let failed = loop.failed.load(ordering: .acquiring)
+        let unknown = loop.unknown.load(ordering: .acquiring)
+        let inFlight = loop.slots.inFlight
+        let elapsed = Double(Clock.monotonicNanos() - startNanos) / 1e9
+        var line = bar ? "\r\u{1B}[K" : ""
+        line += "kafka-emit: progress at \(Fmt.fixed(elapsed, 3))s: total \(delivered + failed + unknown + inFlight) sent, "
+        line += "\(delivered) delivered, \(failed) failed, "
+        if unknown > 0 { line += "\(unknown) unknown, " }
+        line += "\(inFlight) in flight\n"
+        writeAll(stderrFD, line)
     }
 
     static func bar(done: UInt64, total: UInt64, rate: Double, inFlight: Int, p99: UInt64) -> String {

@@ -12,7 +12,8 @@ package enum OutputFormat: Sendable, Equatable {
 
 /// One record's result as a formatter sees it; byte views are valid during the call only.
 struct ResultView {
-    var delivered: Bool
+    var outcome: RecordOutcome
+    var delivered: Bool { outcome == .delivered }
     var topic: UnsafeRawBufferPointer
     var partition: Int32
     /// -1 when the broker reported none.
@@ -25,10 +26,10 @@ struct ResultView {
     /// correlation is only a number, written straight into the line).
     var correlation: UnsafeRawBufferPointer
     var correlationNumber: UInt64? = nil
-    /// librdkafka's error code (0 when delivered) and its detail as a C string (nil: the
-    /// code's description); turned into text only for failed records.
+    /// librdkafka's error code (0 when delivered) and its detail (nil: the code's
+    /// description); turned into text only for records not delivered.
     var errorCode: Int32 = 0
-    var errorDetail: UnsafePointer<CChar>? = nil
+    var errorDetail: UnsafeRawBufferPointer? = nil
     /// Only read when the format shows them (`%h`).
     var headers: MessageHeaders? = nil
     /// The transaction the record was committed in (-1: none).
@@ -40,7 +41,7 @@ struct ResultView {
     }
 
     var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
-    var errorMessage: String { errorDetail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
+    var errorMessage: String { errorDetail.map { String(decoding: $0, as: UTF8.self) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
 }
 
 /// Formats result lines into a byte buffer with hand-written number formatting: no

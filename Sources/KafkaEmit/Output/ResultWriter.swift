@@ -50,7 +50,7 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
             }
             guard formatsResults else { continue }
             let view = ResultView(
-                delivered: r.errorCode == 0, topic: topics.name(Int(slotTopics[r.slot])), partition: r.partition, offset: r.offset,
+                outcome: r.outcome, topic: topics.name(Int(slotTopics[r.slot])), partition: r.partition, offset: r.offset,
                 timestampMillis: r.timestampMillis, latencyMicros: latencyMicros,
                 key: r.key, value: r.value,
                 correlation: correlations.isIndexOnly ? UnsafeRawBufferPointer(start: nil, count: 0) : correlations.correlation(slot: r.slot, scratch: scratch),

@@ -1,5 +1,6 @@
 /// `delivered topic=T partition=P offset=O correlation=C` and
-/// `failed topic=T correlation=C error="NAME: message"`. A value made only of
+/// `failed topic=T correlation=C error="NAME: message"` (`unknown …` when the record may have
+/// been stored). A value made only of
 /// `[A-Za-z0-9._:/@+-]` is written bare, any other quoted, so one record is one line.
 enum TextResult {
     /// `delivered topic=T partition=`: the same bytes for every record of a topic, so the
@@ -24,7 +25,7 @@ enum TextResult {
             appendCorrelation(r, out)
             out.append(0x0A)
         } else {
-            out.appendLiteral("failed topic=")
+            if r.outcome == .unknown { out.appendLiteral("unknown topic=") } else { out.appendLiteral("failed topic=") }
             appendValue(r.topic, out)
             out.appendLiteral(" correlation=")
             appendCorrelation(r, out)

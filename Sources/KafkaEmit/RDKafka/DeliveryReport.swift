@@ -1,3 +1,10 @@
+/// A record's outcome (SPEC §4). `unknown`: librdkafka reports a failure, but the record may
+/// have been stored — it was in flight when it timed out or was purged, or its connection
+/// went away with the request out (`rd_kafka_message_status` = possibly persisted).
+package enum RecordOutcome: UInt8, Sendable {
+    case delivered, failed, unknown
+}
+
 /// A delivery report copied out of librdkafka's message before the event is destroyed.
 /// `key` and `value` point into the message and are valid only during the handler call.
 /// Trivial (no references), so a batch of them costs no retain/release.
@@ -14,9 +21,9 @@ struct DeliveryReport {
     var value: UnsafeRawBufferPointer?
     /// Monotonic time the record was handed to librdkafka.
     var sentNanos: UInt64
-    /// librdkafka's message or our reason as a C string valid during the handler call; nil
-    /// means the description of `errorCode`.
-    var detail: UnsafePointer<CChar>?
+    /// librdkafka's message or our reason (UTF-8, NUL bytes kept), valid during the handler
+    /// call; nil means the description of `errorCode`.
+    var detail: UnsafeRawBufferPointer?
     /// The record's headers, read only when a sink asked for them (`%h`); valid during the
     /// handler call.
     var headers: MessageHeaders? = nil
@@ -25,15 +32,18 @@ struct DeliveryReport {
     /// Reported before librdkafka took it (refused, malformed input): its slot was never
     /// counted as sent.
     var local = false
+    /// Failed, but possibly persisted (see `RecordOutcome.unknown`).
+    var possiblyPersisted = false
 
     var succeeded: Bool { errorCode == 0 }
+    var outcome: RecordOutcome { errorCode == 0 ? .delivered : possiblyPersisted ? .unknown : .failed }
 
     /// Microseconds from handing the record to librdkafka to `nowNanos`.
     @inline(__always) func latencyMicros(now nowNanos: UInt64) -> UInt64 {
         nowNanos > sentNanos ? (nowNanos - sentNanos) / 1000 : 0
     }
     var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
-    var errorMessage: String { detail.map { String(cString: $0) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
+    var errorMessage: String { detail.map { String(decoding: $0, as: UTF8.self) } ?? LibrdkafkaInfo.errorDescription(errorCode) }
 }
 
 /// Receives delivery reports, in completion order, one call at a time (the report server's

@@ -33,6 +33,14 @@ package enum LibrdkafkaInfo {
     static let fatalCode = RD_KAFKA_RESP_ERR__FATAL.rawValue
     static let msgSizeTooLargeCode = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
 
+    /// An error event that means the system refused librdkafka a resource: a thread
+    /// (`_CRIT_SYS_RESOURCE`, "Unable to create broker thread") or a socket at the descriptor
+    /// limit (the transport error carries strerror(EMFILE) / strerror(ENFILE)).
+    static func isResourceExhaustion(code: Int32, message: String) -> Bool {
+        if code == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue { return true }
+        return message.contains(String(cString: strerror(EMFILE))) || message.contains(String(cString: strerror(ENFILE)))
+    }
+
     /// librdkafka's short name for an error code, e.g. `MSG_SIZE_TOO_LARGE`.
     package static func errorName(_ code: Int32) -> String {
         String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(code)))

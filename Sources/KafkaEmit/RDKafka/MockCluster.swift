@@ -16,10 +16,18 @@ public final class MockCluster: @unchecked Sendable {
         guard brokers >= 1 && brokers <= 32 else {
             throw .usage("--mock-brokers: \(brokers) is out of range; use 1 to 32")
         }
+        // The cluster's host handle and its threads, a listener per broker, and the producer
+        // that will talk to it (a thread, a socket and a wake-up pipe per broker): librdkafka
+        // aborts if any is refused half-way, so they are asked for first (margin included).
+        try Headroom.ensure(threads: 2 * brokers + 12, descriptors: 8 * brokers + 24,
+                            for: "the embedded mock cluster (\(brokers) broker(s))")
         let conf = rd_kafka_conf_new()!
         var errstr = [CChar](repeating: 0, count: 256)
         rd_kafka_conf_set(conf, "log_level", "0", &errstr, errstr.count)
         guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            if rd_kafka_last_error() == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE {
+                throw .resource("cannot start the embedded mock cluster: \(cString(errstr)); raise ulimit -u / ulimit -n")
+            }
             throw .internalError("cannot create the mock cluster's host handle")
         }
         guard let mc = rd_kafka_mock_cluster_new(rk, Int32(brokers)) else {

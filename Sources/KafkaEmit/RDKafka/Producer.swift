@@ -46,6 +46,9 @@ final class ProducerHandle: @unchecked Sendable {
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
             var why = KafkaConfig.redact(cString(errstr), properties)
+            if rd_kafka_last_error() == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE {
+                throw .resource("cannot create the producer: \(why); raise the process limit (ulimit -u) or free memory")
+            }
             if why.contains("enable.idempotence") {
                 why += "; use --no-idempotent (or -X enable.idempotence=false) with acks 0 or 1"
             }
@@ -143,10 +146,11 @@ final class ProducerHandle: @unchecked Sendable {
         vus = .allocate(capacity: needed)
     }
 
-    /// Fails every queued and in-flight record now; each still gets its report, with
-    /// `_PURGE_QUEUE` / `_PURGE_INFLIGHT`.
-    func purgeAll() {
-        rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+    /// Fails every queued record now (`_PURGE_QUEUE`: never sent), and with `inFlight` the
+    /// records awaiting a broker's answer too (`_PURGE_INFLIGHT`, possibly stored: their
+    /// reports say so). Each still gets its report.
+    func purge(inFlight: Bool) {
+        rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | (inFlight ? RD_KAFKA_PURGE_F_INFLIGHT : 0)))
     }
 
     /// The effective configuration as librdkafka holds it, secrets redacted (`--verbose`).

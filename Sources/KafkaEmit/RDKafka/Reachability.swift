@@ -10,13 +10,18 @@ enum Reachability: Sendable, Equatable {
 }
 
 extension ProducerHandle {
+    /// Whether a broker has answered a metadata request already (librdkafka keeps the
+    /// controller id from the first answer). Never blocks.
+    var anyBrokerAnswered: Bool { rd_kafka_controllerid(rk, 0) != -1 }
+
     /// Proves a broker answers (and that `topic` exists or was auto-created) before
     /// `deadlineNanos`. Usually the first delivery report settles it within milliseconds
-    /// (`delivered`); only then does it ask for metadata, each request waiting at most
-    /// 250 ms so a stop request is noticed promptly. (An extra request on a fresh connection
-    /// can meet a 40 ms delayed-ACK stall on loopback, which would cost short runs more.)
-    /// `pause(n)` waits up to n nanoseconds and returns early when the run ends (so joining
-    /// this check never waits out a sleep).
+    /// (`delivered`); only then does it ask for metadata. (An extra request on a fresh
+    /// connection can meet a 40 ms delayed-ACK stall on loopback, which would cost short runs
+    /// more.) Each metadata request may take all the time left: a broker 3 s away is slow,
+    /// not absent (SPEC §6), so no request is cut short by a slice of its own. This blocks
+    /// for as long, so it runs on a thread nobody joins (`SendLoop.startWatch`).
+    /// `pause(n)` waits up to n nanoseconds and returns early when the run ends.
     func checkReachable(topic: TopicID?, deadlineNanos: UInt64, delivered: () -> Bool,
                         shouldStop: () -> Bool, pause: (UInt64) -> Void) -> Reachability {
         let quiet = min(deadlineNanos, Clock.monotonicNanos() + 300_000_000)
@@ -33,7 +38,7 @@ extension ProducerHandle {
             if shouldStop() { return .cancelled }
             let now = Clock.monotonicNanos()
             if now >= deadlineNanos { break }
-            let sliceMs = Int32(max(1, min(250, (deadlineNanos - now) / 1_000_000)))
+            let sliceMs = Int32(clamping: max(1, (deadlineNanos - now) / 1_000_000))
             var md: UnsafePointer<rd_kafka_metadata>?
             let err = rd_kafka_metadata(rk, 0, rkt, &md, sliceMs)
             if err == RD_KAFKA_RESP_ERR_NO_ERROR, let md {

@@ -62,10 +62,15 @@ final class ReportServer: @unchecked Sendable {
     /// A record was delivered: the cluster answers for its topic.
     var anyDelivered: Bool { delivered.load(ordering: .acquiring) }
 
-    func start(_ handler: any DeliveryHandler) {
+    func start(_ handler: any DeliveryHandler) throws(EmitError) {
         stopping.store(false, ordering: .releasing)
         self.handler = handler
-        thread = WorkerThread(name: "kafka-emit-dr") { [self] in reportLoop(handler) }
+        do {
+            thread = try WorkerThread(name: "kafka-emit-dr") { [self] in reportLoop(handler) }
+        } catch {
+            self.handler = nil
+            throw error
+        }
     }
 
     /// Stops the reporter once it has served what is waiting. Call after the drain.
@@ -144,10 +149,11 @@ final class ReportServer: @unchecked Sendable {
     func reportLocalFailure(slot: Int, code: Int32, message: String, record: RecordView, giveUp: () -> Bool) {
         let now = Clock.monotonicNanos()
         if lockSink(unless: giveUp) {
-            message.withCString { text in
+            var text = message
+            text.withUTF8 { text in
                 var report = DeliveryReport(slot: slot, errorCode: code, partition: record.partition, offset: -1,
                                             timestampMillis: -1, key: record.key, value: record.value,
-                                            sentNanos: now, detail: text, local: true)
+                                            sentNanos: now, detail: UnsafeRawBufferPointer(text), local: true)
                 withUnsafeMutablePointer(to: &report) { p in
                     handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now)
                 }
@@ -188,6 +194,9 @@ final class ReportServer: @unchecked Sendable {
                         value: m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) },
                         sentNanos: slots.sentAt[slot], detail: nil)
                     if readsHeaders { reports[k].headers = MessageHeaders(message: msgs[k]!) }
+                    if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                        reports[k].possiblyPersisted = rd_kafka_message_status(msgs[k]) == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED
+                    }
                 }
                 if anyDelivered && !delivered.load(ordering: .relaxed) { delivered.store(true, ordering: .releasing) }
                 let batch = UnsafeMutableBufferPointer(start: reports, count: n)

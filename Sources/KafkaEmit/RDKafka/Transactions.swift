@@ -19,6 +19,20 @@ extension ProducerHandle {
     func commitTransaction(timeoutMs: Int32) -> TransactionResult { classify(rd_kafka_commit_transaction(rk, timeoutMs)) }
     func abortTransaction(timeoutMs: Int32) -> TransactionResult { classify(rd_kafka_abort_transaction(rk, timeoutMs)) }
 
+    /// How long a commit or abort may keep failing before the run gives up on it (SPEC §6):
+    /// `transaction.timeout.ms` (the coordinator aborts an open transaction by then) plus
+    /// `message.timeout.ms` (`--delivery-timeout`: the longest a record of it can be out).
+    var transactionGiveUpNanos: UInt64 {
+        let conf = rd_kafka_conf(rk)
+        func millis(_ key: String, _ fallback: UInt64) -> UInt64 {
+            var value = [CChar](repeating: 0, count: 32)
+            var size = value.count
+            guard rd_kafka_conf_get(conf, key, &value, &size) == RD_KAFKA_CONF_OK else { return fallback }
+            return UInt64(cString(value)) ?? fallback
+        }
+        return (millis("transaction.timeout.ms", 60_000) + millis("message.timeout.ms", 300_000)) * 1_000_000
+    }
+
     private func classify(_ error: OpaquePointer?) -> TransactionResult {
         guard let error else { return .ok }
         defer { rd_kafka_error_destroy(error) }

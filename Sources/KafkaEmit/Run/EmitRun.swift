@@ -30,7 +30,7 @@ package final class EmitRun {
         let statsFile = try plan.statsFile.map { path throws(EmitError) in try StatsFile(path: path) }
 
         let stop = self.stop
-        let writer = OutputWriter(fd: stdoutFD, abandoned: { stop.signalCount >= 2 })
+        let writer = OutputWriter(fd: stdoutFD, abandonFD: stop.abandonFD)
         // A ticker reports windows: progress lines, histogram-log intervals (5 s by default).
         let tick = plan.statsIntervalNanos ?? (histogramLog != nil ? 5_000_000_000 : nil)
         let stats = RunStats(warmup: plan.warmup, keepsWindows: tick != nil)
@@ -41,32 +41,36 @@ package final class EmitRun {
         loop.reports.readsHeaders = ResultFormatter(format: plan.output).showsHeaders
 
         let start = Clock.monotonicNanos()
-        let ticker = tick.map {
-            ProgressReporter(intervalNanos: $0, total: plan.requestedCount, stderrFD: stderrFD, loop: loop,
-                             printsProgress: plan.statsIntervalNanos != nil, histogramLog: histogramLog)
-        }
+        // Always there: without an interval it only answers SIGUSR1 with a progress line.
+        let ticker = try ProgressReporter(intervalNanos: tick, total: plan.requestedCount, stderrFD: stderrFD, loop: loop,
+                                         printsProgress: plan.statsIntervalNanos != nil, histogramLog: histogramLog)
         let templates = RecordTemplates(plan: plan)
         let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
                                                 stop: stop, Sending(loop: loop, plan: plan))
-        ticker?.finish(abandoned: outcome.abandoned != nil)
+        ticker.finish(abandoned: outcome.abandoned != nil)
+        let fileError = histogramLog?.failure ?? statsFile?.failure
 
         var result = RunResult()
         result.requested = plan.requestedCount
         result.attempted = outcome.attempted
         result.delivered = outcome.delivered
         result.failed = outcome.failed
+        result.unknown = outcome.unknown
         result.pacing = pacing
         result.transactions = outcome.transactions
         result.elapsedNanos = Clock.monotonicNanos() - start
+        result.outputFileError = fileError
         if outcome.abandoned == nil {
             writer.flush()
             result.takeFigures(stats)
+            result.droppedLines = writer.droppedLines
         } else if loop.reports.sinkLock.tryLock() {
-            // After an abandon the reporter may be stuck writing to a stalled stdout, so this
-            // runs only if its lock is free; the result lines already formatted still go out,
-            // as far as stdout takes them without blocking.
+            // After an abandon the reporter may still hold the sink, so this runs only if its
+            // lock is free; the result lines already formatted still go out, as far as stdout
+            // takes them without blocking.
             writer.flushIfWritable()
             result.takeFigures(stats)
+            result.droppedLines = writer.droppedLines
             loop.reports.sinkLock.unlock()
         }
         (result.ending, result.message) = ending(outcome, writer: writer)
@@ -123,12 +127,15 @@ package final class EmitRun {
 
     private func ending(_ outcome: SendOutcome, writer: OutputWriter) -> (RunEnding, String?) {
         if let abandoned = outcome.abandoned {
-            return (.abandoned(inFlight: abandoned, terminated: outcome.stopReason == .terminated),
+            return (.abandoned(inFlight: abandoned, signal: outcome.stopReason),
                     "abandoned \(abandoned) in-flight record(s) on a second signal")
         }
         switch outcome.stopReason {
         case .interrupted: return (.interrupted, nil)
         case .terminated: return (.terminated, nil)
+        case .hangup: return (.hangup, nil)
+        case .resourceExhausted:
+            return (.resourceExhausted, outcome.resourceError ?? "the system refused a resource kafka-emit needs")
         case .unreachable:
             let secs = DurationParser.format(nanos: plan.connectTimeoutNanos)
             if case .topicMissing(let why) = outcome.reachability {

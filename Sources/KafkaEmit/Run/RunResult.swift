@@ -7,8 +7,13 @@ package enum RunEnding: Sendable, Equatable {
     case finished
     case interrupted
     case terminated
-    /// A second signal abandoned the drain with this many records still in flight.
-    case abandoned(inFlight: Int, terminated: Bool)
+    /// SIGHUP (the terminal or ssh session went away): handled as SIGTERM, exit 129.
+    case hangup
+    /// A second signal abandoned the drain with this many records still in flight; `signal`
+    /// is the first signal's stop reason (it decides the exit code).
+    case abandoned(inFlight: Int, signal: StopReason)
+    /// The system refused a thread or a file descriptor.
+    case resourceExhausted
     /// No broker answered, or the topic does not exist and was not created.
     case unreachable
     /// The input could not be read, or a malformed record under stop-on-error.
@@ -27,6 +32,13 @@ package struct RunResult: Sendable {
     package var ending: RunEnding = .finished
     package var delivered = 0
     package var failed = 0
+    /// Reported failed by librdkafka but possibly stored by the broker (SPEC §4).
+    package var unknown = 0
+    /// Result lines a stalled stdout never took before a second signal ended the run.
+    package var droppedLines = 0
+    /// An output file (`--histogram-log`, `--stats-file`) that could not be written: why,
+    /// naming it (exit 74; the records keep their result lines).
+    package var outputFileError: String?
     /// Records handed to the send path (delivered + failed + abandoned).
     package var attempted = 0
     /// Records the run was asked for (`--count`), when known.

@@ -4,10 +4,12 @@ import Histogram
 package enum Summary {
     package static func text(_ r: RunResult) -> String {
         let secs = Double(r.elapsedNanos) / 1e9
-        let rate = secs > 0 ? Double(r.delivered + r.failed) / secs : 0
+        let rate = secs > 0 ? Double(r.delivered + r.failed + r.unknown) / secs : 0
         let mbps = secs > 0 ? Double(r.deliveredBytes) / secs / 1e6 : 0
         var line = "kafka-emit: \(r.delivered) delivered, \(r.failed) failed"
+        if r.unknown > 0 { line += ", \(r.unknown) unknown (possibly stored)" }
         if let n = neverSent(r), n > 0 { line += ", \(n) never sent" }
+        if r.droppedLines > 0 { line += ", \(r.droppedLines) result lines dropped (stdout did not take them)" }
         line += " in \(Fmt.seconds(nanos: r.elapsedNanos))"
         line += " (\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, \(Fmt.fixed(mbps, 2)) MB/s)"
         if r.warmupExcluded > 0 { line += "; \(r.warmupExcluded) warm-up records kept out of latency" }
@@ -38,11 +40,12 @@ package enum Summary {
 
     package static func json(_ r: RunResult, exitCode: Int32) -> String {
         let secs = Double(r.elapsedNanos) / 1e9
-        let rate = secs > 0 ? Double(r.delivered + r.failed) / secs : 0
+        let rate = secs > 0 ? Double(r.delivered + r.failed + r.unknown) / secs : 0
         let mbps = secs > 0 ? Double(r.deliveredBytes) / secs / 1e6 : 0
         func ms(_ us: UInt64) -> String { Fmt.fixed(Double(us) / 1000, 3) }
-        var json = "{\"summary\":true,\"delivered\":\(r.delivered),\"failed\":\(r.failed)"
+        var json = "{\"summary\":true,\"delivered\":\(r.delivered),\"failed\":\(r.failed),\"unknown\":\(r.unknown)"
         json += ",\"never_sent\":\(neverSent(r).map(String.init) ?? "null"),\"warmup_excluded\":\(r.warmupExcluded)"
+        json += ",\"dropped_lines\":\(r.droppedLines)"
         json += ",\"elapsed_s\":\(Fmt.fixed(secs, 3)),\"records_per_s\":\(Fmt.fixed(rate, 1)),\"mb_per_s\":\(Fmt.fixed(mbps, 3))"
         if let h = r.latency, let mean = r.latencyMeanMicros {
             json += ",\"latency_ms\":{\"mean\":\(Fmt.fixed(mean / 1000, 3))"
@@ -70,8 +73,9 @@ package enum Summary {
     private static let percentiles: [(String, Double)] = [("p50", 50), ("p95", 95), ("p99", 99), ("p99.9", 99.9)]
 
     /// Records the run was asked for but never handed to the send path.
-    static func neverSent(_ r: RunResult) -> Int? {
+    static func neverSent(_ r: RunResult) -> UInt64? {
         guard let n = r.requested, !r.dryRun else { return nil }
-        return max(0, Int(clamping: n) - r.attempted)
+        let attempted = UInt64(max(0, r.attempted))
+        return n > attempted ? n - attempted : 0
     }
 }

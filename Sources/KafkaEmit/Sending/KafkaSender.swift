@@ -146,11 +146,16 @@ public final class KafkaSender: Sendable {
             continuation.onTermination = { termination in
                 if case .cancelled = termination { stop.request(.cancelled) }
             }
-            WorkerThread(name: "kafka-sender") { [self] in
-                var iterator = records.makeIterator()
-                _ = self.send(stop: stop, transactional: false, onResult: { continuation.yield($0) }) { iterator.next().map { .record($0) } }
+            do {
+                try WorkerThread(name: "kafka-sender") { [self] in
+                    var iterator = records.makeIterator()
+                    _ = self.send(stop: stop, transactional: false, onResult: { continuation.yield($0) }) { iterator.next().map { .record($0) } }
+                    continuation.finish()
+                }.detach()
+            } catch {
+                // No thread to send on (ulimit -u): nothing was sent, the stream ends empty.
                 continuation.finish()
-            }.detach()
+            }
         }
     }
 

@@ -8,12 +8,15 @@ struct SendOutcome {
     var attempted = 0
     var delivered = 0
     var failed = 0
+    var unknown = 0
     var stopReason: StopReason = .none
     /// The input could not be read (or a malformed record under stop-on-error).
     var inputError: EmitError?
     var reachability: Reachability?
     var fatalError: String?
     var lastClientError: String?
+    /// The system refused a thread or a descriptor (exit 71).
+    var resourceError: String?
     /// Records still in flight when a second signal abandoned the drain; nil = drained.
     var abandoned: Int?
     /// What the run's transactions did (transactional runs only).
@@ -22,103 +25,137 @@ struct SendOutcome {
 
 extension SendLoop {
     /// Waits until every record handed over has been reported, purging what can no longer be
-    /// delivered (no broker, a fatal error, a cancelled send, Ctrl-C before any broker
-    /// answered). A second signal abandons the wait: the producer is then left to process exit.
+    /// delivered (no broker, a fatal error, a cancelled send; Ctrl-C before any broker
+    /// answered fails what is still queued, never what is in flight). A second signal purges
+    /// everything — in-flight records come back `unknown` — and waits `abandonGraceNanos` for
+    /// those results; what is still out then is abandoned to process exit.
     func finish() -> SendOutcome {
         reports.producerWillWait()
         var abandoned: Int?
+        var graceEnds: UInt64 = 0
         while slots.inFlight > 0 {
-            if let why = purgeCause() {
-                if let why { setPurgeReason(why) }
-                producer.purgeAll()
+            if let purge = purgeCause() {
+                if let why = purge.reason { setPurgeReason(why) }
+                producer.purge(inFlight: purge.inFlight)
             }
             if stop.signalCount >= 2 {
-                abandoned = slots.inFlight
-                break
+                let now = Clock.monotonicNanos()
+                if graceEnds == 0 {
+                    graceEnds = now + Self.abandonGraceNanos
+                    setPurgeReason("interrupted by a second signal")
+                    producer.purge(inFlight: true)
+                } else if now >= graceEnds {
+                    abandoned = slots.inFlight
+                    break
+                }
             }
             // The reporter signals after each batch while we wait, so the last report ends it.
             slots.waitForDrain(nanos: 10_000_000)
         }
-        watchDone.store(true, ordering: .releasing)
+        reachability.withLock { _ in watchDone.store(true, ordering: .releasing) }
         watchWake.signal()
         if abandoned != nil {
-            // The reporter may be blocked on a stalled stdout: neither join nor destroy.
+            // The reporter may still be formatting lines stdout will not take: neither join
+            // nor destroy.
             KeptUntilExit.keep(producer)
             KeptUntilExit.keep(reports)
         } else {
-            watch?.join()
             reports.stop()
         }
         var outcome = SendOutcome()
         outcome.attempted = attempted
         outcome.delivered = delivered.load(ordering: .acquiring)
         outcome.failed = failed.load(ordering: .acquiring)
+        outcome.unknown = unknown.load(ordering: .acquiring)
         outcome.stopReason = stop.reason
         outcome.reachability = reachability.withLock { $0 }
         outcome.abandoned = abandoned
         if options.transactions != nil { outcome.transactions = txnStats }
         if abandoned == nil {
-            (outcome.fatalError, outcome.lastClientError) = reports.sinkLock.locked { (fatalError, lastClientError) }
+            (outcome.fatalError, outcome.lastClientError, outcome.resourceError) =
+                reports.sinkLock.locked { (fatalError, lastClientError, resourceError) }
         }
         return outcome
     }
 
-    /// Whether what is still queued must be failed now, and with which reason (nil: keep
-    /// librdkafka's own).
-    private func purgeCause() -> String?? {
+    /// After a second signal: how long in-flight records get to come back (as `unknown`,
+    /// purged) before the run gives up on them; the whole exit stays within a second.
+    static var abandonGraceNanos: UInt64 { 400_000_000 }
+
+    /// Whether records must be failed now: in flight too, or only those still queued (never
+    /// sent, so certainly not stored); with which reason (nil: librdkafka's own).
+    private func purgeCause() -> (inFlight: Bool, reason: String?)? {
         switch reachability.withLock({ $0 }) {
-        case .unreachable, .topicMissing: return .some(nil)
+        case .unreachable, .topicMissing: return (true, nil)
         default: break
         }
         switch stop.reason {
-        case .fatalError, .cancelled: return .some(nil)
-        case .interrupted, .terminated:
+        case .fatalError, .cancelled: return (true, nil)
+        case .resourceExhausted: return (false, "not sent: \(resourceError ?? "a resource ran out")")
+        case .interrupted, .terminated, .hangup:
             // Before any broker answered nothing queued can drain until --connect-timeout:
-            // fail it now.
-            if reports.anyDelivered { return nil }
+            // fail what was never sent. What is in flight drains to its real outcome: a
+            // slow broker may be storing it right now.
+            if reports.anyDelivered || producer.anyBrokerAnswered { return nil }
             if case .reachable = reachability.withLock({ $0 }) { return nil }
-            return .some("interrupted before any broker answered")
+            return (false, "interrupted before any broker answered")
         default: return nil
         }
     }
 
     func setPurgeReason(_ why: String) {
         reports.sinkLock.locked {
-            free(purgeReason)
-            purgeReason = strdup(why)
+            purgeReason?.deallocate()
+            let bytes = Array(why.utf8)
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+            bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+            purgeReason = copy
         }
     }
 
     /// Proves a broker answers within the connect timeout; otherwise stops the run and fails
     /// what is queued. Keeps checking after a stop request too: records already queued can
-    /// only drain (or be failed) once we know.
-    func startWatch() {
+    /// only drain (or be failed) once we know. The thread is detached, not joined: a metadata
+    /// request to a slow broker may take the whole connect timeout, and the run must not wait
+    /// for it once every record has its result. It keeps the loop (and so the producer) alive
+    /// until then, and acts only while the run is on (`reachability`'s lock orders the two).
+    func startWatch() throws(EmitError) {
         let deadline = Clock.monotonicNanos() + options.connectTimeoutNanos
-        watch = WorkerThread(name: "kafka-emit-conn") { [self] in
+        try WorkerThread(name: "kafka-emit-conn") { [self] in
             let loop = self
             let r = loop.producer.checkReachable(topic: loop.defaultTopic, deadlineNanos: deadline,
                                                  delivered: { loop.reports.anyDelivered },
                                                  shouldStop: { loop.watchDone.load(ordering: .acquiring) },
                                                  pause: { n in loop.watchWake.wait(nanos: n) { loop.watchDone.load(ordering: .acquiring) } })
-            loop.reachability.withLock { $0 = r }
+            loop.reachability.withLock { reachability in
+                guard !loop.watchDone.load(ordering: .acquiring) else { return }
+                reachability = r
+                loop.act(on: r)
+            }
+        }.detach()
+    }
+
+    /// The watch's verdict, while the run is on (`reachability`'s lock held).
+    private func act(on r: Reachability) {
             switch r {
             case .reachable(let partitions):
-                if loop.options.verbose, let topic = loop.options.defaultTopic {
-                    loop.options.diagnostic?(partitions > 0 ? "connected; topic \(topic) has \(partitions) partition(s)"
+                if options.verbose, let topic = options.defaultTopic {
+                    options.diagnostic?(partitions > 0 ? "connected; topic \(topic) has \(partitions) partition(s)"
                                                             : "connected; first record delivered to \(topic)")
                 }
             case .unreachable, .topicMissing:
                 if case .topicMissing = r {
-                    loop.setPurgeReason("topic \(loop.options.defaultTopic ?? "") does not exist")
+                    setPurgeReason("topic \(options.defaultTopic ?? "") does not exist")
                 } else {
-                    loop.setPurgeReason("no broker reachable within the connect timeout")
+                    setPurgeReason("no broker reachable within the connect timeout")
                 }
-                loop.stop.request(.unreachable)
-                loop.producer.purgeAll()
+                stop.request(.unreachable)
+                // No broker answered, so nothing can be stored; a record librdkafka thinks
+                // may be (a broker that took the request and died) is reported `unknown`.
+                producer.purge(inFlight: true)
             case .cancelled:
                 break
             }
-        }
     }
 }
 
@@ -126,7 +163,7 @@ extension SendLoop: DeliveryHandler {
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
         if let purgeReason {
             for k in reports.indices where reports[k].errorCode == LibrdkafkaInfo.purgeQueueCode || reports[k].errorCode == LibrdkafkaInfo.purgeInflightCode {
-                reports[k].detail = UnsafePointer(purgeReason)
+                reports[k].detail = UnsafeRawBufferPointer(purgeReason)
             }
         }
         // In a transaction, results wait for the window's outcome.
@@ -140,10 +177,14 @@ extension SendLoop: DeliveryHandler {
 
     /// Counts results and applies stop-on-error (sink lock held).
     func account(_ reports: UnsafeMutableBufferPointer<DeliveryReport>) {
-        var bad = 0
-        for r in reports where r.errorCode != 0 { bad += 1 }
+        var bad = 0, possiblyStored = 0
+        for r in reports where r.errorCode != 0 {
+            bad += 1
+            if r.possiblyPersisted { possiblyStored += 1 }
+        }
         if bad > 0 {
-            failed.add(bad, ordering: .releasing)
+            if bad > possiblyStored { failed.add(bad - possiblyStored, ordering: .releasing) }
+            if possiblyStored > 0 { unknown.add(possiblyStored, ordering: .releasing) }
             if options.stopOnError { stop.request(.deliveryFailed) }
         }
         if bad < reports.count { delivered.add(reports.count - bad, ordering: .releasing) }
@@ -155,6 +196,15 @@ extension SendLoop: DeliveryHandler {
 
     func clientError(code: Int32, message: String, fatal: Bool) {
         lastClientError = message
+        if LibrdkafkaInfo.isResourceExhaustion(code: code, message: message) {
+            // librdkafka could not create a broker thread or a socket: no record can go to
+            // that broker. Stop, fail what was never sent, let what is in flight drain.
+            if resourceError == nil {
+                resourceError = message
+                stop.request(.resourceExhausted)
+            }
+            return
+        }
         if fatal && fatalError == nil {
             fatalError = message
             options.diagnostic?("fatal producer error: \(message)")

@@ -7,7 +7,7 @@ extension SendLoop {
         let deadline = Clock.monotonicNanos() + options.connectTimeoutNanos
         while true {
             let now = Clock.monotonicNanos()
-            let ms = Int32(max(1, min(1_000, (deadline > now ? deadline - now : 0) / 1_000_000)))
+            let ms = Int32(max(1, min(200, (deadline > now ? deadline - now : 0) / 1_000_000)))
             switch producer.initTransactions(timeoutMs: ms) {
             case .ok: return true
             case .retriable(_, let message):
@@ -49,60 +49,108 @@ extension SendLoop {
     }
 
     /// Commits the open window, or aborts it (a record failed, a second signal came), and
-    /// hands every record of it to the sink with that outcome.
+    /// hands every record of it to the sink with that outcome. A commit or abort that keeps
+    /// failing (brokers gone) is given up after `transactionGiveUpNanos`: the window's records
+    /// are then failed (never committed) or unknown (the commit may have reached the
+    /// coordinator), and the run stops — the producer cannot begin another transaction.
     func closeWindow() {
         guard window.isOpen else { return }
         reports.producerWillWait()
-        var committed = false
-        var reason: (code: Int32, message: String) = (LibrdkafkaInfo.purgeQueueCode, "interrupted by a second signal")
         let started = Clock.monotonicNanos()
+        let deadline = started + producer.transactionGiveUpNanos
+        let interrupted = (code: LibrdkafkaInfo.purgeQueueCode, message: "interrupted by a second signal")
+        var ending = TransactionWindow.Ending.aborted(code: interrupted.code, message: interrupted.message)
+        var gaveUp = false
+        // Whether EndTxn(commit) may have gone out: a commit first flushes the window's records
+        // (librdkafka: "Failed to flush ..." while it cannot), and only then sends it.
+        var commitMayBeOut = false
         if window.poisoned.load(ordering: .acquiring) {
-            reason = abortWindow() ?? reason
+            ending = abortWindow(deadline: deadline, else: interrupted, gaveUp: &gaveUp)
         } else if stop.signalCount < 2 {
             commit: while true {
                 switch producer.commitTransaction(timeoutMs: 200) {
                 case .ok:
-                    committed = true
+                    ending = .committed
                     _ = txnStats.commitMicros.record((Clock.monotonicNanos() - started) / 1000)
                     break commit
-                case .retriable:
-                    // The commit waits for the window's last deliveries; only a second signal gives up.
-                    if stop.signalCount >= 2 { reason.message = "interrupted by a second signal while committing"; break commit }
+                case .retriable(let code, let message):
+                    if !message.contains("flush") { commitMayBeOut = true }
+                    if stop.signalCount >= 2 {
+                        let why = "interrupted by a second signal while committing"
+                        ending = commitMayBeOut ? .unknown(code: code, message: why) : .aborted(code: code, message: why)
+                        break commit
+                    }
+                    if Clock.monotonicNanos() >= deadline {
+                        let why = "its commit \(giveUpText()) (\(message))"
+                        ending = commitMayBeOut ? .unknown(code: code, message: why) : .notCommitted(code: code, message: why)
+                        gaveUp = true
+                        break commit
+                    }
                 case .abortable(let code, let message):
-                    reason = abortWindow() ?? (code, message)
+                    ending = abortWindow(deadline: deadline, else: (code, message), gaveUp: &gaveUp)
                     break commit
                 case .fatal(let code, let message):
-                    reason = (code, fatalText(code, message))
-                    recordFatal(code: code, message: reason.message)
+                    ending = .aborted(code: code, message: fatalText(code, message))
+                    recordFatal(code: code, message: fatalText(code, message))
                     break commit
                 }
             }
         } else {
-            reason = abortWindow() ?? reason
+            ending = abortWindow(deadline: deadline, else: interrupted, gaveUp: &gaveUp)
+        }
+        // Why the window failed, if a record of it did: the reason its lines give — unless
+        // the records failed only because they are purged below.
+        let recordFailure = reports.sinkLock.locked { window.failure }
+        if case .committed = ending {} else if gaveUp || stop.signalCount >= 2 {
+            // Every record of the window gets its report before the window is resolved: purge
+            // what is still queued or in flight (their reports come at once) and wait for them
+            // to be served — briefly after a second signal, whose exit stays within a second.
+            producer.purge(inFlight: true)
+            let waitEnds = Clock.monotonicNanos() + (stop.signalCount >= 2 ? 300_000_000 : 1_000_000_000)
+            while reports.sinkLock.locked({ window.heldCount }) < window.count && Clock.monotonicNanos() < waitEnds {
+                reports.producerWillWait()
+                slots.pause(nanos: 2_000_000)
+            }
         }
         let freed = reports.sinkLock.locked {
-            let why = window.failure ?? reason
-            return window.resolve(committed: committed, reason: why) { batch in
+            // The record that failed is the reason, unless the abort itself could not complete.
+            if !gaveUp, let failure = recordFailure, case .aborted = ending { ending = .aborted(code: failure.code, message: failure.message) }
+            return window.resolve(ending) { batch in
                 account(batch)
                 sink.deliveries(batch, nowNanos: Clock.monotonicNanos())
             }
         }
         for f in freed { slots.releaseLocally(f.slot, completed: f.local ? 0 : 1) }
-        if committed { txnStats.committed += 1 } else { txnStats.aborted += 1 }
+        if case .committed = ending { txnStats.committed += 1 } else { txnStats.aborted += 1 }
+        if gaveUp {
+            recordFatal(code: LibrdkafkaInfo.timedOutCode, label: "transactions stopped",
+                        message: "transaction \(window.number): its commit or abort \(giveUpText()); check that the brokers are up")
+        }
     }
 
-    /// Aborts the open transaction; the reason if librdkafka gave one beyond the window's own.
-    private func abortWindow() -> (code: Int32, message: String)? {
+    /// "could not complete within 8.000s (transaction.timeout.ms + --delivery-timeout)".
+    private func giveUpText() -> String {
+        "could not complete within \(DurationParser.format(nanos: producer.transactionGiveUpNanos)) (transaction.timeout.ms + --delivery-timeout)"
+    }
+
+    /// Aborts the open transaction, trying until `deadline` (then `gaveUp`). The ending names
+    /// librdkafka's reason when it gave one beyond the window's own, else `reason`.
+    private func abortWindow(deadline: UInt64, else reason: (code: Int32, message: String),
+                             gaveUp: inout Bool) -> TransactionWindow.Ending {
         while true {
             switch producer.abortTransaction(timeoutMs: 200) {
-            case .ok: return nil
+            case .ok: return .aborted(code: reason.code, message: reason.message)
             case .retriable(let code, let message):
-                if stop.signalCount >= 2 { return (code, message) }
+                if stop.signalCount >= 2 { return .aborted(code: code, message: message) }
+                if Clock.monotonicNanos() >= deadline {
+                    gaveUp = true
+                    return .notCommitted(code: code, message: "its abort \(giveUpText()) (\(message))")
+                }
             case .abortable(let code, let message):
-                return (code, message)
+                return .aborted(code: code, message: message)
             case .fatal(let code, let message):
                 recordFatal(code: code, message: fatalText(code, message))
-                return (code, fatalText(code, message))
+                return .aborted(code: code, message: fatalText(code, message))
             }
         }
     }
@@ -113,11 +161,11 @@ extension SendLoop {
         return "the producer was fenced: another producer uses transactional.id '\(id)' (\(message))"
     }
 
-    func recordFatal(code: Int32, message: String) {
+    func recordFatal(code: Int32, label: String = "fatal producer error", message: String) {
         reports.sinkLock.locked {
             if fatalError == nil {
                 fatalError = message
-                options.diagnostic?("fatal producer error: \(message)")
+                options.diagnostic?("\(label): \(message)")
             }
         }
         stop.request(.fatalError)

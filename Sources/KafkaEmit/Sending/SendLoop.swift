@@ -59,11 +59,15 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     // Written under the sink lock; read by anyone.
     let delivered = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
-    var purgeReason: UnsafeMutablePointer<CChar>?
+    /// Failed as librdkafka reports them, but possibly stored (SPEC §4 `unknown`).
+    let unknown = Atomic<Int>(0)
+    var purgeReason: UnsafeMutableRawBufferPointer?
     var lastClientError: String?
     var fatalError: String?
+    /// The system refused something the run needs (a thread, a descriptor): why.
+    var resourceError: String?
+    /// The watch's verdict; its lock also orders the watch's acting against the run's end.
     let reachability = Mutex<Reachability?>(nil)
-    var watch: WorkerThread?
     let watchDone = Atomic<Bool>(false)
     /// Wakes the connectivity check when the run ends.
     let watchWake = Waiter()
@@ -81,15 +85,22 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         defaultTopic = try options.defaultTopic.map { name throws(EmitError) in try producer.topic(named: name) }
     }
 
-    deinit { free(purgeReason) }
+    deinit { purgeReason?.deallocate() }
 
     /// Sends every record of `source` (until it ends, `--duration` is over, or a stop), then
     /// drains: every record handed over gets its result. Never throws: an input error ends
     /// the stream and is returned with the outcome.
     func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
         reports.holdsSlots = options.transactions != nil
-        reports.start(self)
-        startWatch()
+        do {
+            try reports.start(self)
+            try startWatch()
+        } catch {
+            // Nothing was sent: the run ends here, with the reason (exit 71).
+            reports.sinkLock.locked { resourceError = error.message }
+            stop.request(.resourceExhausted)
+            return finish()
+        }
         var inputError: EmitError?
         // The schedule starts once the producer can send: a transactional one first finds its
         // coordinator, and records due meanwhile would otherwise go out in a burst.

@@ -84,8 +84,9 @@ final class SenderChannel<Correlation: Sendable>: RecordSource, ResultSink, @unc
                 result = .success(RecordMetadata(topic: entry.topic, partition: r.partition, offset: r.offset, timestamp: r.timestampMillis,
                                                  transaction: r.transaction >= 0 ? r.transaction : nil))
             } else {
-                summary.failed += 1
-                result = .failure(SendError(code: r.errorCode, name: r.errorName, message: r.errorMessage))
+                if r.possiblyPersisted { summary.unknown += 1 } else { summary.failed += 1 }
+                result = .failure(SendError(code: r.errorCode, name: r.errorName, message: r.errorMessage,
+                                            possiblyPersisted: r.possiblyPersisted))
             }
             onResult(SenderResult(correlationMetadata: entry.correlation, result: result, latencyMicros: r.latencyMicros(now: nowNanos)))
         }

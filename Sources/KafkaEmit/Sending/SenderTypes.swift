@@ -75,6 +75,23 @@ public struct SendError: Error, Sendable, Equatable {
     public var code: Int32
     public var name: String
     public var message: String
+    /// The record may have been stored all the same: it was in flight when it timed out or
+    /// was purged, or its broker went away with the request out. Its outcome is unknown, so
+    /// re-sending it may duplicate it.
+    public var possiblyPersisted: Bool
+
+    public init(code: Int32, name: String, message: String, possiblyPersisted: Bool = false) {
+        self.code = code
+        self.name = name
+        self.message = message
+        self.possiblyPersisted = possiblyPersisted
+    }
+}
+
+/// What became of one record: delivered, failed (certainly not stored), or unknown (reported
+/// failed but possibly stored; see `SendError.possiblyPersisted`).
+public enum SenderOutcome: Sendable, Equatable {
+    case delivered, failed, unknown
 }
 
 /// The outcome of one record: its metadata or its error, plus its correlation metadata
@@ -86,6 +103,12 @@ public struct SenderResult<Correlation: Sendable>: Sendable {
     public var latencyMicros: UInt64
 
     public var recordMetadata: RecordMetadata? { try? result.get() }
+    public var outcome: SenderOutcome {
+        switch result {
+        case .success: .delivered
+        case .failure(let e): e.possiblyPersisted ? .unknown : .failed
+        }
+    }
     public var error: SendError? { if case .failure(let e) = result { e } else { nil } }
 }
 
@@ -93,13 +116,16 @@ public struct SenderResult<Correlation: Sendable>: Sendable {
 public struct SendSummary: Sendable, Equatable {
     public var delivered = 0
     public var failed = 0
+    /// Reported failed, but possibly stored (`SenderOutcome.unknown`).
+    public var unknown = 0
     /// Why the send ended before its sequence did — no broker answered within the connect
     /// timeout, a fatal producer error, or a cancelled stream — else nil.
     public var stoppedBy: SendError?
 
-    public init(delivered: Int = 0, failed: Int = 0, stoppedBy: SendError? = nil) {
+    public init(delivered: Int = 0, failed: Int = 0, unknown: Int = 0, stoppedBy: SendError? = nil) {
         self.delivered = delivered
         self.failed = failed
+        self.unknown = unknown
         self.stoppedBy = stoppedBy
     }
 }

@@ -76,11 +76,27 @@ final class TransactionWindow {
         poisoned.store(true, ordering: .releasing)
     }
 
+    /// Reports held so far (sink lock held).
+    var heldCount: Int { reports.count }
+
+    /// How a window ended.
+    enum Ending {
+        case committed
+        /// Aborted: no record of it is visible to read_committed readers.
+        case aborted(code: Int32, message: String)
+        /// Neither committed nor aborted in time (brokers gone): the coordinator aborts it
+        /// after transaction.timeout.ms, so its records failed too.
+        case notCommitted(code: Int32, message: String)
+        /// The commit was sent but never confirmed (brokers went away): the coordinator may
+        /// have committed it, so its records are `unknown`.
+        case unknown(code: Int32, message: String)
+    }
+
     /// Producing thread, sink lock held: hands the held reports to `deliver` with their
-    /// outcome — committed (`transaction` set) or failed with `reason` — and returns their slots
-    /// (and whether each was counted as sent) for release. The window is closed after.
-    func resolve(committed: Bool, reason: (code: Int32, message: String),
-                 _ deliver: (UnsafeMutableBufferPointer<DeliveryReport>) -> Void) -> [(slot: Int, local: Bool)] {
+    /// outcome — committed (`transaction` set), failed, or unknown with the reason — and
+    /// returns their slots (and whether each was counted as sent) for release. The window is
+    /// closed after.
+    func resolve(_ ending: Ending, _ deliver: (UnsafeMutableBufferPointer<DeliveryReport>) -> Void) -> [(slot: Int, local: Bool)] {
         defer {
             reports.removeAll(keepingCapacity: true)
             copies.removeAll(keepingCapacity: true)
@@ -93,16 +109,25 @@ final class TransactionWindow {
             let c = copies[k]
             reports[k].key = c.key < 0 ? nil : UnsafeRawBufferPointer(start: base + c.key, count: c.keyCount)
             reports[k].value = c.value < 0 ? nil : UnsafeRawBufferPointer(start: base + c.value, count: c.valueCount)
-            if committed {
+            switch ending {
+            case .committed:
                 reports[k].transaction = number
-            } else {
-                reports[k].errorCode = reason.code
+            case .aborted(let code, _), .notCommitted(let code, _), .unknown(let code, _):
+                reports[k].errorCode = code
                 reports[k].offset = -1
+                if case .unknown = ending { reports[k].possiblyPersisted = true } else { reports[k].possiblyPersisted = false }
             }
         }
-        let text = "transaction \(number) aborted: \(reason.message)"
-        text.withCString { cText in
-            if !committed { for k in reports.indices { reports[k].detail = cText } }
+        var text: String
+        switch ending {
+        case .committed: text = ""
+        case .aborted(_, let message): text = "transaction \(number) aborted: \(message)"
+        case .notCommitted(_, let message): text = "transaction \(number) not committed: \(message)"
+        case .unknown(_, let message): text = "transaction \(number) may have committed: \(message)"
+        }
+        let committed = if case .committed = ending { true } else { false }
+        text.withUTF8 { cText in
+            if !committed { for k in reports.indices { reports[k].detail = UnsafeRawBufferPointer(cText) } }
             reports.withUnsafeMutableBufferPointer { deliver($0) }
         }
         return zip(reports, copies).map { ($0.slot, $1.local) }

@@ -12,10 +12,12 @@ public enum EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(String)
     /// A librdkafka call failed in a way no flag explains.
     case internalError(String)
+    /// The operating system refused a resource: a thread, a file descriptor, memory.
+    case resource(String)
 
     public var message: String {
         switch self {
-        case .usage(let m), .dataError(let m), .cannotOpen(let m), .io(let m), .internalError(let m): m
+        case .usage(let m), .dataError(let m), .cannotOpen(let m), .io(let m), .internalError(let m), .resource(let m): m
         }
     }
 

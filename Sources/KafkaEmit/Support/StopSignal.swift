@@ -15,6 +15,8 @@ package enum StopReason: Int, Sendable {
     case outputError = 7
     case fatalError = 8       // librdkafka raised a fatal error
     case cancelled = 9        // the library's caller stopped listening
+    case hangup = 10          // SIGHUP: the terminal went away (handled as SIGTERM)
+    case resourceExhausted = 11  // the system refused a thread or a file descriptor
 }
 
 /// A stop request shared by the signal handler, the reporter and the producing thread.
@@ -28,15 +30,32 @@ package final class StopSignal: Sendable {
     /// Readable once a stop was requested.
     package let wakeFD: Int32
     private let notifyFD: Int32
+    /// Readable once a second signal came: a writer waiting on a stalled stdout gives up
+    /// (it may be a thread with signals blocked, which no signal would interrupt).
+    package let abandonFD: Int32
+    private let abandonNotifyFD: Int32
+    /// Readable after each SIGUSR1 (a progress line is asked for); drained by its reader.
+    package let progressFD: Int32
+    private let progressNotifyFD: Int32
 
     package init() {
         (wakeFD, notifyFD) = makeInternalPipe()
+        (abandonFD, abandonNotifyFD) = makeInternalPipe()
+        (progressFD, progressNotifyFD) = makeInternalPipe()
     }
 
     deinit {
-        close(wakeFD)
-        close(notifyFD)
+        for fd in [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD] { close(fd) }
     }
+
+    /// SIGUSR1: asks for a progress line (async-signal-safe: one write).
+    package func progressRequested() {
+        var b: UInt8 = 1
+        _ = write(progressNotifyFD, &b, 1)
+    }
+
+    /// Whether a second signal came, without blocking (for loops that also wait on other things).
+    package var isAbandoned: Bool { signals.load(ordering: .relaxed) >= 2 }
 
     package func request(_ reason: StopReason) {
         let (exchanged, _) = reasonValue.compareExchange(expected: 0, desired: reason.rawValue, ordering: .sequentiallyConsistent)
@@ -50,7 +69,7 @@ package final class StopSignal: Sendable {
 
     package var reason: StopReason { StopReason(rawValue: reasonValue.load(ordering: .sequentiallyConsistent)) ?? .none }
 
-    /// Counts a SIGINT/SIGTERM; returns how many have counted (a second one abandons the drain).
+    /// Counts a SIGINT/SIGTERM/SIGHUP; returns how many have counted (a second one abandons the drain).
     /// A repeat within 200 ms of the first is the same request delivered twice — `timeout`
     /// signals the child and then its process group — and does not count.
     package func signalReceived(_ reason: StopReason) -> Int {
@@ -61,6 +80,10 @@ package final class StopSignal: Sendable {
         }
         let n = signals.add(1, ordering: .sequentiallyConsistent).newValue
         request(reason)
+        if n == 2 {
+            var b: UInt8 = 1
+            _ = write(abandonNotifyFD, &b, 1)
+        }
         return n
     }
 

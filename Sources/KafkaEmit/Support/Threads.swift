@@ -8,17 +8,17 @@ private final class ThreadBody: @unchecked Sendable {
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
-/// A joinable POSIX thread that blocks SIGINT/SIGTERM, so signals land on the
+/// A joinable POSIX thread that blocks the signals kafka-emit handles, so they land on the
 /// producing thread, whose sleeps and waits they are meant to interrupt.
 package struct WorkerThread: Sendable {
     private let handle: pthread_t
 
-    package init(name: String, _ body: @escaping @Sendable () -> Void) {
+    /// Throws `.resource` when the system refuses a thread (`ulimit -u`, memory for its
+    /// stack): SPEC §6 wants exit 71 and a message, never a crash.
+    package init(name: String, _ body: @escaping @Sendable () -> Void) throws(EmitError) {
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGPIPE)
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGPIPE] { sigaddset(&set, s) }
         var old = sigset_t()
         pthread_sigmask(SIG_BLOCK, &set, &old)
         defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
@@ -29,7 +29,10 @@ package struct WorkerThread: Sendable {
             box.body()
             return nil
         }, context)
-        precondition(rc == 0, "pthread_create failed: \(rc)")
+        guard rc == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(context).release()
+            throw .resource("cannot create a thread (\(name)): \(String(cString: strerror(rc))); raise the process limit (ulimit -u) or free memory")
+        }
         handle = tid
     }
 
