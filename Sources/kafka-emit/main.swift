@@ -51,6 +51,10 @@ private func oneLine(_ message: String) -> String {
 }
 
 StandardStreams.prepare()
+do { try Headroom.ensureAddressSpace() } catch { fail(error.message, code: ExitStatus.resourceExhausted) }
+if !stopSignal.isComplete {
+    fail("no file descriptor left for signal handling (ulimit -n is too low); raise the limit (ulimit -n)", code: ExitStatus.resourceExhausted)
+}
 
 let command: EmitCommand
 do {

@@ -153,7 +153,7 @@ final class InputStream {
     /// win, opening the FIFO for writing ourselves releases the helper.
     private func openPending() throws(EmitError) -> Bool {
         let path = pendingPath!
-        let done = makeInternalPipe()
+        let done = try makeInternalPipe(for: "opening the FIFO \(path)")
         defer { close(done.read); close(done.write) }
         let box = OpenResult()
         let opener = try WorkerThread(name: "kafka-emit-open") {

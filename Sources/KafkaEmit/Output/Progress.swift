@@ -24,7 +24,7 @@ final class ProgressReporter: Sendable {
         self.state = state
         hasInterval = intervalNanos != nil
         let done = self.done
-        let wake = makeInternalPipe()
+        let wake = try makeInternalPipe(for: "the progress reporter")
         self.wake = wake
         let usr1 = loop.stop.progressFD
         do {

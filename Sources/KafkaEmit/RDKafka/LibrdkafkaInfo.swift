@@ -36,8 +36,9 @@ package enum LibrdkafkaInfo {
     /// An error event that means the system refused librdkafka a resource: a thread
     /// (`_CRIT_SYS_RESOURCE`, "Unable to create broker thread") or a socket at the descriptor
     /// limit (the transport error carries strerror(EMFILE) / strerror(ENFILE)).
+    static let critSysResourceCode = RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue
     static func isResourceExhaustion(code: Int32, message: String) -> Bool {
-        if code == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue { return true }
+        if code == critSysResourceCode { return true }
         return message.contains(String(cString: strerror(EMFILE))) || message.contains(String(cString: strerror(ENFILE)))
     }
 

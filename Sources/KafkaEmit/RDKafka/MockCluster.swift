@@ -26,7 +26,7 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_conf_set(conf, "log_level", "0", &errstr, errstr.count)
         guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
             if rd_kafka_last_error() == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE {
-                throw .resource("cannot start the embedded mock cluster: \(cString(errstr)); raise ulimit -u / ulimit -n")
+                throw .resource("cannot start the embedded mock cluster: \(cString(errstr)); \(WorkerThread.limitHint)")
             }
             throw .internalError("cannot create the mock cluster's host handle")
         }

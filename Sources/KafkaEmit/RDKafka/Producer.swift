@@ -1,4 +1,7 @@
 import Crdkafka
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A topic as the send path knows it: an index into the producer's topic table (no
 /// librdkafka handle leaves this folder).
@@ -42,12 +45,13 @@ final class ProducerHandle: @unchecked Sendable {
             throw .usage("delivery.report.only.error=true: kafka-emit needs a delivery report for every record; use -o none to hide successful results instead")
         }
         rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS))
+        rd_kafka_conf_set_log_cb(conf, { rk, level, facility, line in ProducerHandle.log(rk, level, facility, line) })
         var errstr = [CChar](repeating: 0, count: 512)
         guard let handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
             var why = KafkaConfig.redact(cString(errstr), properties)
             if rd_kafka_last_error() == RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE {
-                throw .resource("cannot create the producer: \(why); raise the process limit (ulimit -u) or free memory")
+                throw .resource("cannot create the producer: \(why); \(WorkerThread.limitHint)")
             }
             if why.contains("enable.idempotence") {
                 why += "; use --no-idempotent (or -X enable.idempotence=false) with acks 0 or 1"
@@ -135,6 +139,20 @@ final class ProducerHandle: @unchecked Sendable {
             }
         }
         return list
+    }
+
+    /// librdkafka's log lines on stderr, in its own format (`%LEVEL|secs.ms|FACILITY|name| text`),
+    /// except a thread it could not create: that error also arrives as an event, and the run
+    /// then ends with exit 71 and one line that says so (SPEC §6).
+    private static func log(_ rk: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ line: UnsafePointer<CChar>?) {
+        let fac = facility.map { String(cString: $0) } ?? ""
+        if fac == "THREAD" { return }
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        let millis = ts.tv_nsec / 1_000_000
+        let name = rk.flatMap { rd_kafka_name($0) }.map { String(cString: $0) } ?? ""
+        let text = "%\(level)|\(ts.tv_sec).\(millis < 10 ? "00" : millis < 100 ? "0" : "")\(millis)|\(fac)|\(name)| \(line.map { String(cString: $0) } ?? "")\n"
+        writeAll(2, text)
     }
 
     /// A valid address for empty (non-null) keys, values and headers; never written.

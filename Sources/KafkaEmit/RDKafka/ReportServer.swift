@@ -42,11 +42,11 @@ final class ReportServer: @unchecked Sendable {
     /// two threads freeing and allocating messages contend on malloc's locks.
     private static let producerServingWindow: UInt64 = 2_000_000
 
-    init(producer: ProducerHandle, slots: InFlightSlots) {
+    init(producer: ProducerHandle, slots: InFlightSlots) throws(EmitError) {
         self.producer = producer
         queue = producer.mainQueue
         self.slots = slots
-        (wakeRead, wakeWrite) = makeInternalPipe()
+        (wakeRead, wakeWrite) = try makeInternalPipe(for: "the delivery report queue")
         // librdkafka writes a byte here whenever the queue goes from empty to non-empty, so
         // the reporter can wait for reports without popping them.
         var one: UInt8 = 1

@@ -48,6 +48,10 @@ package final class EmitRun {
         let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
                                                 stop: stop, Sending(loop: loop, plan: plan))
         ticker.finish(abandoned: outcome.abandoned != nil)
+        if outcome.stopReason == .resourceExhausted && outcome.attempted == 0, let why = outcome.resourceError {
+            // Refused before anything was sent (a thread for the run): one line, no summary.
+            throw .resource(why)
+        }
         let fileError = histogramLog?.failure ?? statsFile?.failure
 
         var result = RunResult()

@@ -91,7 +91,9 @@ extension SendLoop {
         }
         switch stop.reason {
         case .fatalError, .cancelled: return (true, nil)
-        case .resourceExhausted: return (false, "not sent: \(resourceError ?? "a resource ran out")")
+        case .resourceExhausted:
+            let why = reports.sinkLock.locked { resourceError } ?? "a resource ran out"
+            return (false, "not sent: \(why)")
         case .interrupted, .terminated, .hangup:
             // Before any broker answered nothing queued can drain until --connect-timeout:
             // fail what was never sent. What is in flight drains to its real outcome: a
@@ -200,7 +202,8 @@ extension SendLoop: DeliveryHandler {
             // librdkafka could not create a broker thread or a socket: no record can go to
             // that broker. Stop, fail what was never sent, let what is in flight drain.
             if resourceError == nil {
-                resourceError = message
+                resourceError = message + (code == LibrdkafkaInfo.critSysResourceCode
+                    ? "; \(WorkerThread.limitHint)" : "; raise the open-file limit (ulimit -n)")
                 stop.request(.resourceExhausted)
             }
             return

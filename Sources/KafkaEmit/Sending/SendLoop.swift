@@ -78,7 +78,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
         self.slots = InFlightSlots(count: slots)
-        reports = ReportServer(producer: producer, slots: self.slots)
+        reports = try ReportServer(producer: producer, slots: self.slots)
         self.sink = sink
         self.stop = stop
         self.options = options

@@ -18,3 +18,16 @@ func makeInternalPipe() -> (read: Int32, write: Int32) {
     }
     return (fds[0], fds[1])
 }
+
+/// `makeInternalPipe`, or exit 71's error when no descriptor is left (`ulimit -n`): a pipe
+/// that silently failed would leave a waiter nobody can wake.
+func makeInternalPipe(for what: String) throws(EmitError) -> (read: Int32, write: Int32) {
+    let p = makeInternalPipe()
+    guard p.read >= 0 && p.write >= 0 else {
+        let why = String(cString: strerror(errno))
+        if p.read >= 0 { close(p.read) }
+        if p.write >= 0 { close(p.write) }
+        throw .resource("no file descriptor left for \(what) (\(why)); raise the limit (ulimit -n)")
+    }
+    return p
+}

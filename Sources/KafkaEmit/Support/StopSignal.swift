@@ -48,6 +48,11 @@ package final class StopSignal: Sendable {
         for fd in [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD] { close(fd) }
     }
 
+    /// Whether every pipe could be made (not so at a tiny `ulimit -n`: the run must not start).
+    package var isComplete: Bool {
+        [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD].allSatisfy { $0 >= 0 }
+    }
+
     /// SIGUSR1: asks for a progress line (async-signal-safe: one write).
     package func progressRequested() {
         var b: UInt8 = 1

@@ -31,10 +31,13 @@ package struct WorkerThread: Sendable {
         }, context)
         guard rc == 0 else {
             Unmanaged<ThreadBody>.fromOpaque(context).release()
-            throw .resource("cannot create a thread (\(name)): \(String(cString: strerror(rc))); raise the process limit (ulimit -u) or free memory")
+            throw .resource("cannot create a thread (\(name)): \(String(cString: strerror(rc))); \(WorkerThread.limitHint)")
         }
         handle = tid
     }
+
+    /// What to raise when the system refuses a thread.
+    package static let limitHint = "raise the process limit (ulimit -u) or the memory limit (ulimit -v)"
 
     package func join() {
         pthread_join(handle, nil)
