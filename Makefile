@@ -85,7 +85,7 @@ smoke: build
 
 ## The release build (what `make install` ships) through the smoke tests that exercise the most
 ## code paths: optimisation changes object lifetimes, and a crash at exit showed only there.
-RELEASE_SMOKE = load stdin_roundtrip transactions signals hostile json_roundtrip
+RELEASE_SMOKE = load stdin_roundtrip transactions signals hostile json_roundtrip run_ends resources
 smoke-release: release
 	tests/smoke/run.sh $(BIN_RELEASE) $(RELEASE_SMOKE)
 

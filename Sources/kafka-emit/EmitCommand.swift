@@ -34,7 +34,10 @@ struct EmitCommand {
           stdout, one line per record, in completion order:
             delivered topic=T partition=P offset=O correlation=C
             failed topic=T correlation=C error="NAME: message"
-          (values outside [A-Za-z0-9._:/@+-] are quoted, so one record is
+            unknown topic=T correlation=C error="NAME: message"
+          (failed: certainly not stored; unknown: reported failed but possibly
+          stored, e.g. timed out in flight: do not re-send it blindly;
+          values outside [A-Za-z0-9._:/@+-] are quoted, so one record is
           one line; an offset the broker did not report is -1)
           -o json: one JSON object per line; -o none; --format FMT with
             %t %p %o %c %k %v %h %T %l %e %s \\n \\t %%
@@ -62,9 +65,11 @@ struct EmitCommand {
             > -F FILE > $KAFKA_BOOTSTRAP_SERVERS > defaults
 
         EXIT CODES
-          0 all delivered      1 some failed        64 usage error
-          65 bad input record  66 cannot open file  69 no broker / topic
-          74 I/O error         130/143 SIGINT/SIGTERM
+          0 all delivered      1 some failed/unknown  64 usage error
+          65 bad input record  66 cannot open file    69 no broker / topic
+          71 out of threads, file descriptors or memory (ulimit -u/-n/-v)
+          74 I/O error         129/130/143 SIGHUP/SIGINT/SIGTERM (a second
+          one ends the run within 1 s); SIGUSR1 prints a progress line
           141 stdout closed before every record asked for was delivered
 
         EXAMPLES

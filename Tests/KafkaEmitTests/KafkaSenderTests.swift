@@ -41,6 +41,32 @@ import Testing
         #expect(summary == SendSummary(delivered: 1, failed: 1))
         #expect(failures.withLock { $0 } == ["big:MSG_SIZE_TOO_LARGE"])
     }
+
+    /// SPEC §4: records in flight when their delivery timeout passes may have been stored —
+    /// the broker took them and its answer is late — so their outcome is `unknown`, not
+    /// `failed`; and the broker does have them.
+    @Test func inFlightTimeoutIsUnknownNotFailed() throws {
+        let mock = try MockCluster(brokers: 1)
+        mock.createTopic("late", partitions: 1)
+        let sender = try KafkaSender(options: SenderOptions(bootstrapServers: mock.bootstrapServers,
+                                                            properties: ["log_level": "0", "message.timeout.ms": "1500"]))
+        // Connected first, on a fast broker; then every answer takes 3 s.
+        #expect(sender.send([SenderRecord(topic: "late", key: nil, value: [0], correlationMetadata: -1)]) { (_: SenderResult<Int>) in }.delivered == 1)
+        mock.setRoundTripTime(broker: 1, milliseconds: 3000)
+        let outcomes = Mutex<[Int: SenderOutcome]>([:])
+        let summary = sender.send((0..<5).map { SenderRecord(topic: "late", key: nil, value: Array("v\($0)".utf8), correlationMetadata: $0) }) {
+            (r: SenderResult<Int>) in
+            outcomes.withLock { $0[r.correlationMetadata] = r.outcome }
+            if let e = r.error { #expect(e.possiblyPersisted == (r.outcome == .unknown)) }
+        }
+        mock.setRoundTripTime(broker: 1, milliseconds: 0)
+        #expect(summary.unknown == 5, "\(summary)")
+        #expect(summary.failed == 0 && summary.delivered == 0)
+        #expect(outcomes.withLock { $0 }.values.allSatisfy { $0 == .unknown })
+        // They landed: `failed` would have been a lie.
+        let stored = try kcatLines(mock.bootstrapServers, topic: "late", format: "%s")
+        #expect(Set(stored).isSuperset(of: (0..<5).map { "v\($0)" }))
+    }
 }
 
 /// What `KafkaSender` gained from running the CLI's send loop: the connect timeout, fatal

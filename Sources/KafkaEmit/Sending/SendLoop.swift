@@ -11,11 +11,14 @@ import Glibc
 // - The reporter thread (`ReportServer`) serves reports otherwise, woken by the report
 //   queue's IO event, and flushes the sink when idle.
 // - The watch thread (`SendLoop.startWatch`) proves a broker answers within the connect
-//   timeout, or stops the run and purges what is queued.
-// - The progress thread (CLI `--stats-interval`) only reads counters, under the sink lock.
+//   timeout, or stops the run and purges what is queued. It is detached: one metadata request
+//   to a slow broker may take the whole connect timeout, and the run does not wait for it.
+// - The progress thread (CLI: `--stats-interval`, SIGUSR1) only reads counters, under the sink lock.
 // - librdkafka's own threads talk to brokers.
 //
 // Locks, always taken in this order and never the other way round:
+//   0. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
+//      stop, purge), so the run's end (`finish`) cannot pass it half-way.
 //   1. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
 //      keep completion order whichever thread serves them.
 //   2. `ReportServer.sinkLock`: held around every call into the sink (and `SendLoop`'s
@@ -30,7 +33,7 @@ import Glibc
 /// `@unchecked Sendable` — invariant: `attempted`, `clusterReady`, `lastTopic` and the source
 /// are touched by the producing thread only; what the other threads touch is atomic, behind a
 /// `Mutex`, or read and written holding the report server's sink lock (`purgeReason`,
-/// `lastClientError`, `fatalError`, the sink).
+/// `lastClientError`, `fatalError`, `resourceError`, the sink).
 final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let producer: ProducerHandle
     let slots: InFlightSlots

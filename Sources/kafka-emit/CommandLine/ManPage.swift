@@ -16,8 +16,8 @@ enum ManPage {
             .Sh DESCRIPTION
             .Nm
             sends records to Apache Kafka from a timer, from stdin or from files, and writes one
-            result line per record: delivered, with topic, partition, offset and correlation id,
-            or failed, with the reason.
+            result line per record: delivered, with topic, partition, offset and correlation id;
+            failed, with the reason; or unknown, when the broker may have stored it.
             The exit status says whether every record was delivered.
 
             """
