@@ -51,6 +51,7 @@ private func oneLine(_ message: String) -> String {
 }
 
 StandardStreams.prepare()
+diagnosticsAbandonFD = stopSignal.abandonFD
 do { try Headroom.ensureAddressSpace() } catch { fail(error.message, code: ExitStatus.resourceExhausted) }
 if !stopSignal.isComplete {
     fail("no file descriptor left for signal handling (ulimit -n is too low); raise the limit (ulimit -n)", code: ExitStatus.resourceExhausted)

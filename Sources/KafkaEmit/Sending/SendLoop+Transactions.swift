@@ -57,7 +57,7 @@ extension SendLoop {
         guard window.isOpen else { return }
         reports.producerWillWait()
         let started = Clock.monotonicNanos()
-        let deadline = started + producer.transactionGiveUpNanos
+        let deadline = started + transactionGiveUpNanos
         let interrupted = (code: LibrdkafkaInfo.purgeQueueCode, message: "interrupted by a second signal")
         var ending = TransactionWindow.Ending.aborted(code: interrupted.code, message: interrupted.message)
         var gaveUp = false
@@ -130,7 +130,7 @@ extension SendLoop {
 
     /// "could not complete within 8.000s (transaction.timeout.ms + --delivery-timeout)".
     private func giveUpText() -> String {
-        "could not complete within \(DurationParser.format(nanos: producer.transactionGiveUpNanos)) (transaction.timeout.ms + --delivery-timeout)"
+        "could not complete within \(DurationParser.format(nanos: transactionGiveUpNanos)) (transaction.timeout.ms + --delivery-timeout)"
     }
 
     /// Aborts the open transaction, trying until `deadline` (then `gaveUp`). The ending names

@@ -77,6 +77,8 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// The open transaction, and what the run's transactions did (producing thread).
     let window = TransactionWindow()
     var txnStats = TransactionStats()
+    /// How long a commit or abort may keep failing before the run gives up on it (transactions).
+    let transactionGiveUpNanos: UInt64
 
     init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
@@ -85,6 +87,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         self.sink = sink
         self.stop = stop
         self.options = options
+        transactionGiveUpNanos = options.transactions == nil ? 0 : producer.transactionGiveUpNanos
         defaultTopic = try options.defaultTopic.map { name throws(EmitError) in try producer.topic(named: name) }
     }
 
