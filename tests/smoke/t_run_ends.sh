@@ -10,7 +10,7 @@ cases=0
 elapsed_ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 # --- transactions, all brokers down mid-window
-for row in "5000 3s 50" "3000 2s 20"; do
+for row in "3000 2s 50" "2000 1s 20"; do
   read -r txn_ms dt records <<< "$row"
   mock_cmd "up 1"; mock_cmd "up 2"; mock_cmd "up 3"
   sleep 0.3
@@ -19,11 +19,11 @@ for row in "5000 3s 50" "3000 2s 20"; do
     --transaction-records "$records" --delivery-timeout "$dt" -X transaction.timeout.ms="$txn_ms" \
     > "$WORK/out" 2> "$WORK/err" &
   pid=$!; PIDS+=("$pid")
-  sleep 1.2
+  sleep 0.8
   mock_cmd "down 1"; mock_cmd "down 2"; mock_cmd "down 3"
   wait "$pid"; rc=$?
   ms=$(elapsed_ms "$t0")
-  bound=$(( 1200 + txn_ms + ${dt%s} * 1000 + 4000 ))
+  bound=$(( 800 + txn_ms + ${dt%s} * 1000 + 4000 ))
   name="transactions, brokers down (transaction.timeout.ms=$txn_ms, --delivery-timeout $dt)"
   assert_eq "$rc" 1 "$name: exit code ($(tail -2 "$WORK/err"))"
   [ "$ms" -le "$bound" ] || fail "$name: took $ms ms, bound $bound ms"
@@ -43,7 +43,7 @@ sleep 0.5
 
 # --- a stdout that never drains, then two signals
 # stalled NAME SIGNAL WANT_EXIT -- kafka-emit args...: stdout is a FIFO this script holds open
-# without reading; after 1.5 s, SIGNAL, then SIGNAL again 0.5 s later. stdin: $STDIN_FILE.
+# without reading; after 1 s, SIGNAL, then SIGNAL again 0.4 s later. stdin: $STDIN_FILE.
 seq 1 2000000 > "$WORK/lines.txt"
 mkdir -p "$WORK/files"; for i in $(seq 1 3000); do echo "file $i" > "$WORK/files/f$i"; done
 stalled() {
@@ -57,8 +57,8 @@ stalled() {
     "$EMIT" "$@" < "${STDIN_FILE:-/dev/null}" > "$WORK/stall" 2> "$WORK/err" &
   fi
   local pid=$!; PIDS+=("$pid")
-  sleep 1.5
-  kill -"$sig" "$pid"; sleep 0.5
+  sleep 1
+  kill -"$sig" "$pid"; sleep 0.4
   kill -0 "$pid" 2>/dev/null || fail "$name: ended on the first signal (stdout was supposed to be stalled): $(tail -2 "$WORK/err")"
   local t0; t0=$(date +%s%N)
   kill -"$sig" "$pid"
@@ -79,21 +79,21 @@ stalled() {
 }
 B=(-b "$BOOTSTRAP" -t ends)
 stalled "generate, bulk"                      INT  130 -- "${B[@]}" -n 5000000
-stalled "generate, paced --rate 2000"         INT  130 -- "${B[@]}" --rate 2000
+stalled "generate, paced --rate 4000"         INT  130 -- "${B[@]}" --rate 4000
 stalled "generate, -o json"                   INT  130 -- "${B[@]}" -n 5000000 -o json
 stalled "generate, --format (custom result lines)" INT 130 -- "${B[@]}" -n 5000000 --format '%s %t %p %o %c\n'
 stalled "lines from a file"                   INT  130 -- "${B[@]}" -i "$WORK/lines.txt"
 STDIN_FILE="$WORK/lines.txt" stalled "lines from stdin" INT 130 -- "${B[@]}" -i -
 stalled "files mode"                          INT  130 -- "${B[@]}" "$WORK"/files/f*
 stalled "transactions"                        INT  130 -- "${B[@]}" -n 5000000 --transactional-id stall-1 --transaction-records 100
-stalled "transactions, paced"                 INT  130 -- "${B[@]}" --rate 2000 --transactional-id stall-2 --transaction-every 50ms
+stalled "transactions, paced"                 INT  130 -- "${B[@]}" --rate 4000 --transactional-id stall-2 --transaction-every 50ms
 stalled "--stats-interval"                    INT  130 -- "${B[@]}" -n 5000000 --stats-interval 100ms
 stalled "SIGTERM twice"                       TERM 143 -- "${B[@]}" -n 5000000
 stalled "SIGHUP twice"                        HUP  129 -- "${B[@]}" -n 5000000
 stalled "--dry-run"                           INT  130 -- -t ends -n 50000000 --dry-run
 # `2>&1 | less`, not scrolling: the summary and diagnostics cannot be written either
 STDERR_TOO=1 stalled "stdout and stderr both stalled"          INT 130 -- "${B[@]}" -n 5000000
-STDERR_TOO=1 stalled "stdout and stderr stalled, --stats-interval" INT 130 -- "${B[@]}" --rate 2000 --stats-interval 50ms
+STDERR_TOO=1 stalled "stdout and stderr stalled, --stats-interval" INT 130 -- "${B[@]}" --rate 4000 --stats-interval 50ms
 STDERR_TOO=1 stalled "stdout and stderr stalled, transactions" INT 130 -- "${B[@]}" -n 5000000 --transactional-id stall-3 --transaction-records 100
 
 # --- SIGHUP is SIGTERM: the drain finishes, the summary is printed, exit 129
