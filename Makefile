@@ -7,7 +7,7 @@ STRICT = -Xswiftc -warnings-as-errors
 BIN_RELEASE = .build/release
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release demo test unit smoke smoke-release bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
+.PHONY: all deps build release demo test unit smoke matrix smoke-release bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
 
 all: build
 
@@ -37,12 +37,18 @@ release: deps
 demo: build
 	$(BIN_DEBUG)/kafka-emit --mock --topic order-events --every 100ms --count 100 --value 'order-{i}'
 
-## Every test: unit, in-process mock cluster, CLI, smoke with kcat, examples.
+## Every test: unit, in-process mock cluster, CLI, then the smoke tests and examples in each
+## cell of the compatibility matrix (system librdkafka × mock cluster, librdkafka 2.16 × mock
+## cluster, librdkafka 2.16 × Tansu: tests/matrix.sh), then a few seconds of fuzzing per parser.
 test: deps
 	$(SWIFT) build $(STRICT)
 	$(SWIFT) test $(STRICT)
-	tests/smoke/run.sh $(BIN_DEBUG)
+	tests/matrix.sh $(BIN_DEBUG)
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
+
+## The compatibility matrix alone (the smoke tests in its three cells).
+matrix: build
+	tests/matrix.sh $(BIN_DEBUG)
 
 ## Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser of outside input,
 ## FUZZ_SECONDS per target, from the seeds in fuzz/corpus; new inputs go to .build-fuzz/corpus.

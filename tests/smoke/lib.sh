@@ -9,6 +9,7 @@ MOCK_PID=""
 PIDS=()
 
 cleanup() {
+  [ -z "$MOCK_PID" ] || kill -CONT "$MOCK_PID" 2>/dev/null
   for p in "${PIDS[@]}" $MOCK_PID; do kill "$p" 2>/dev/null; done
   for p in "${PIDS[@]}" $MOCK_PID; do wait "$p" 2>/dev/null; done
   rm -rf "$WORK"
@@ -17,8 +18,22 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# The server and the librdkafka are parameters, so one script serves every cell of the
+# compatibility matrix (tests/matrix.sh):
+#   SMOKE_SERVER=mock (default) | tansu   what start_mock starts
+#   SMOKE_TANSU=PATH                      the tansu binary (SMOKE_SERVER=tansu)
+#   SMOKE_LIBRDKAFKA=DIR                  a directory with another librdkafka.so.1, put first on
+#                                         LD_LIBRARY_PATH for kafka-emit, the mock and kcat alike
+SMOKE_SERVER=${SMOKE_SERVER:-mock}
+if [ -n "${SMOKE_LIBRDKAFKA:-}" ]; then
+  export LD_LIBRARY_PATH="$SMOKE_LIBRDKAFKA${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
 # start_mock [kafka-mock-cluster args...]: sets BOOTSTRAP; `mock_cmd down 1` injects faults.
+# With SMOKE_SERVER=tansu it starts a Tansu broker instead (one broker, in memory) and creates
+# the --topic NAME:PARTITIONS topics; --brokers and --rtt-ms are the mock's own.
 start_mock() {
+  if [ "$SMOKE_SERVER" = tansu ]; then start_tansu "$@"; return; fi
   mkfifo "$WORK/mock.ctl"
   exec 9<>"$WORK/mock.ctl"
   # 9>&-: the broker must not hold the control fifo's write end itself, or it never sees EOF.
@@ -33,7 +48,43 @@ start_mock() {
   export BOOTSTRAP
 }
 
-mock_cmd() { echo "$*" >&9; }
+start_tansu() {
+  local port topics=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --topic) topics+=("$2"); shift 2 ;;
+      --brokers|--rtt-ms) shift 2 ;;
+      *) fail "start_mock: '$1' is the mock cluster's; this test cannot run on Tansu" ;;
+    esac
+  done
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "${SMOKE_TANSU:?SMOKE_TANSU must name the tansu binary}" broker --listener-url "tcp://127.0.0.1:$port" \
+    --advertised-listener-url "tcp://127.0.0.1:$port" --storage-engine memory://tansu/ --cluster-id smoke \
+    >"$WORK/tansu.out" 2>&1 9>&- &
+  MOCK_PID=$!
+  BOOTSTRAP=127.0.0.1:$port
+  export BOOTSTRAP
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.05
+  done
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || fail "tansu did not start: $(tail -3 "$WORK/tansu.out")"
+  local t
+  for t in "${topics[@]}"; do
+    "$SMOKE_TANSU" topic create --broker "tcp://$BOOTSTRAP" --partitions "${t#*:}" "${t%%:*}" >/dev/null 2>&1 \
+      || fail "tansu: cannot create topic $t"
+  done
+}
+
+mock_cmd() {
+  [ "$SMOKE_SERVER" = mock ] || fail "mock_cmd $*: fault injection needs the mock cluster (SMOKE_SERVER=$SMOKE_SERVER)"
+  echo "$*" >&9
+}
+
+# broker_pause / broker_resume: freeze the whole server (SIGSTOP) and let it go on (SIGCONT):
+# an outage every server can have, connections open and silent.
+broker_pause() { kill -STOP "$MOCK_PID"; }
+broker_resume() { kill -CONT "$MOCK_PID"; }
 
 # read_topic TOPIC FORMAT: everything in TOPIC, via kcat (the independent consumer).
 read_topic() {

@@ -2,6 +2,8 @@
 # Runs every smoke test (tests/smoke/t_*.sh) and every example (examples/*.sh) against the
 # built binaries, each in its own process with its own mock broker. Prints "N passed, N failed".
 # usage: tests/smoke/run.sh [BIN_DIR] [NAME...]   (NAME: run only tests/smoke/t_NAME.sh)
+#   SMOKE_SKIP="NAME ..."   leave these out (t_NAME.sh or examples/NAME.sh)
+#   SMOKE_SERVER, SMOKE_TANSU, SMOKE_LIBRDKAFKA: the server and librdkafka (see lib.sh)
 set -u
 BIN=$(cd "${1:-.build/debug}" && pwd)
 shift || true
@@ -12,6 +14,14 @@ export PATH="$BIN:$PATH"
 pass=0; failed=0; failures=()
 tests=("$ROOT"/tests/smoke/t_*.sh "$ROOT"/examples/*.sh)
 if [ ${#ONLY[@]} -gt 0 ]; then tests=(); for n in "${ONLY[@]}"; do tests+=("$ROOT/tests/smoke/t_$n.sh"); done; fi
+if [ -n "${SMOKE_SKIP:-}" ]; then
+  kept=()
+  for t in "${tests[@]}"; do
+    b=$(basename "$t" .sh); b=${b#t_}
+    [[ " $SMOKE_SKIP " == *" $b "* ]] || kept+=("$t")
+  done
+  tests=("${kept[@]}")
+fi
 for t in "${tests[@]}"; do
   name=${t#"$ROOT"/}
   start=$(date +%s.%N)

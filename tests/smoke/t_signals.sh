@@ -35,7 +35,7 @@ assert_eq "$(wc -l < "$WORK/out.txt")" 1 "the one line sent"
 "$EMIT" -b "$BOOTSTRAP" -t sig --rate 200 > "$WORK/out.txt" 2> "$WORK/err.txt" &
 pid=$!; PIDS+=("$pid")
 sleep 1
-mock_cmd down 1; mock_cmd down 2; mock_cmd down 3
+broker_pause   # every broker silent (SIGSTOP), on any server
 sleep 0.5
 kill -INT "$pid"; sleep 0.5
 kill -0 "$pid" 2>/dev/null || fail "exited before the drain finished (nothing was in flight?)"
@@ -54,6 +54,7 @@ u=$(sed -n 's/.* \([0-9]*\) unknown.*/\1/p' <<< "$summary")
 [ "$f" -gt 0 ] || fail "nothing purged by the second SIGINT: $summary"
 assert_eq "$(wc -l < "$WORK/out.txt")" "$((d + f + ${u:-0}))" "a line for every record sent"
 assert_eq "$(grep -c '^failed .*error="_PURGE_QUEUE: interrupted by a second signal"' "$WORK/out.txt")" "$f" "purged records say why"
+broker_resume
 
 # Ctrl-C before any broker answered: the queued records fail at once, no wait for --connect-timeout
 "$EMIT" -b 127.0.0.1:1 -t sig -n 5 --connect-timeout 30s > "$WORK/out.txt" 2> "$WORK/err.txt" &

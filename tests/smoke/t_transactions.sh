@@ -1,7 +1,10 @@
 # Transactions through the real binary: windows of N (and of a duration), results after
 # commit with txn=K, read back under read_committed; SIGINT commits the open window, a second
-# SIGINT aborts it; usage errors. (librdkafka 2.0.2's mock writes no transaction markers, so a
-# read_committed read-back shows aborted records too: it is checked for committed ones only.)
+# SIGINT aborts it; usage errors. Servers differ here, and the checks hold on all of them:
+# librdkafka 2.0.2's mock writes no transaction markers (offsets run on), 2.16's mock and Tansu
+# do (a marker takes an offset, so offsets have gaps: checked in order, not contiguous); none of
+# the three hides aborted records from a read_committed reader, so read-backs check the
+# committed records only.
 . "$(dirname "$0")/lib.sh"
 start_mock --topic tx:3 --topic sig:1 --topic slow:1
 rc_read() { kcat -C -b "$BOOTSTRAP" -t "$1" -e -q -X isolation.level=read_committed -f "$2"; }
@@ -38,11 +41,11 @@ assert_eq "$(rc_read sig '%s\n' | wc -l)" "$n" "read_committed sees the committe
 # two SIGINTs while the commit cannot complete (a broker is down): the window is not reported delivered, exit 130
 "$EMIT" -b "$BOOTSTRAP" -t slow --rate 200 --transactional-id smoke-4 --transaction-records 100000 > "$WORK/d.txt" 2> "$WORK/d.err" &
 pid=$!; PIDS+=("$pid")
-sleep 1.5; mock_cmd down 1; sleep 0.3
+sleep 1.5; broker_pause; sleep 0.3
 kill -INT "$pid"; sleep 1
 kill -0 "$pid" 2>/dev/null || fail "exited before the second signal (the commit should still wait)"
 kill -INT "$pid"; wait "$pid"; rc=$?
-mock_cmd up 1
+broker_resume
 assert_eq "$rc" 130 "exit after two SIGINTs"
 n=$(wc -l < "$WORK/d.txt")
 [ "$n" -gt 100 ] || fail "only $n result lines: $(cat "$WORK/d.err")"

@@ -37,6 +37,20 @@ package enum LibrdkafkaInfo {
     /// (`_CRIT_SYS_RESOURCE`, "Unable to create broker thread") or a socket at the descriptor
     /// limit (the transport error carries strerror(EMFILE) / strerror(ENFILE)).
     static let critSysResourceCode = RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue
+
+    /// The broker (`host:port`) whose ApiVersion reply this librdkafka could not parse, from an
+    /// error event such as librdkafka 2.0.2's against newer brokers: "127.0.0.1:19092/bootstrap:
+    /// ApiVersionRequest failed: Local: Read underflow: probably due to broker version < 0.10 …".
+    /// The broker answered; it is the client that is too old.
+    /// "Local: Read underflow".
+    static let underflowText = String(cString: rd_kafka_err2str(RD_KAFKA_RESP_ERR__UNDERFLOW))
+
+    static func brokerWithUnreadableReply(_ message: String) -> String? {
+        guard let failed = message.firstRange(of: ": ApiVersionRequest failed: "),
+              message[failed.upperBound...].hasPrefix(underflowText) else { return nil }
+        let name = message[..<failed.lowerBound]
+        return String(name.split(separator: "/", maxSplits: 1).first ?? name)
+    }
     static func isResourceExhaustion(code: Int32, message: String) -> Bool {
         if code == critSysResourceCode { return true }
         return message.contains(String(cString: strerror(EMFILE))) || message.contains(String(cString: strerror(ENFILE)))

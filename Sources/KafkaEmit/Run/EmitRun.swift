@@ -138,6 +138,8 @@ package final class EmitRun {
         case .interrupted: return (.interrupted, nil)
         case .terminated: return (.terminated, nil)
         case .hangup: return (.hangup, nil)
+        case .incompatibleBroker:
+            return (.unreachable, outcome.incompatibleBroker ?? "this librdkafka cannot read the broker's replies")
         case .resourceExhausted:
             return (.resourceExhausted, outcome.resourceError ?? "the system refused a resource kafka-emit needs")
         case .unreachable:

@@ -124,6 +124,9 @@ public final class KafkaSender: Sendable {
             return SendError(code: LibrdkafkaInfo.purgeQueueCode, name: "_PURGE_QUEUE", message: "a transaction aborted (stopOnError)")
         case .cancelled:
             return SendError(code: LibrdkafkaInfo.purgeQueueCode, name: "_PURGE_QUEUE", message: "the results stream was cancelled")
+        case .incompatibleBroker:
+            return SendError(code: LibrdkafkaInfo.transportCode, name: "_TRANSPORT",
+                             message: outcome.incompatibleBroker ?? "this librdkafka cannot read the broker's replies")
         case .resourceExhausted:
             return SendError(code: LibrdkafkaInfo.critSysResourceCode, name: "_CRIT_SYS_RESOURCE",
                              message: outcome.resourceError ?? "the system refused a thread or a file descriptor")

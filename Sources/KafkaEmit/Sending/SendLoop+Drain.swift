@@ -17,6 +17,8 @@ struct SendOutcome {
     var lastClientError: String?
     /// The system refused a thread or a descriptor (exit 71).
     var resourceError: String?
+    /// A broker answered in a protocol this librdkafka cannot read (exit 69).
+    var incompatibleBroker: String?
     /// Records still in flight when a second signal abandoned the drain; nil = drained.
     var abandoned: Int?
     /// What the run's transactions did (transactional runs only).
@@ -72,8 +74,8 @@ extension SendLoop {
         outcome.abandoned = abandoned
         if options.transactions != nil { outcome.transactions = txnStats }
         if abandoned == nil {
-            (outcome.fatalError, outcome.lastClientError, outcome.resourceError) =
-                reports.sinkLock.locked { (fatalError, lastClientError, resourceError) }
+            (outcome.fatalError, outcome.lastClientError, outcome.resourceError, outcome.incompatibleBroker) =
+                reports.sinkLock.locked { (fatalError, lastClientError, resourceError, incompatibleBroker) }
         }
         return outcome
     }
@@ -94,6 +96,8 @@ extension SendLoop {
         case .resourceExhausted:
             let why = reports.sinkLock.locked { resourceError } ?? "a resource ran out"
             return (false, "not sent: \(why)")
+        case .incompatibleBroker:
+            return (true, "not sent: librdkafka \(LibrdkafkaInfo.version) cannot read the broker's replies")
         case .interrupted, .terminated, .hangup:
             // Before any broker answered nothing queued can drain until --connect-timeout:
             // fail what was never sent. What is in flight drains to its real outcome: a
@@ -198,6 +202,16 @@ extension SendLoop: DeliveryHandler {
 
     func clientError(code: Int32, message: String, fatal: Bool) {
         lastClientError = message
+        if incompatibleBroker == nil, !reports.anyDelivered, !producer.anyBrokerAnswered,
+           let broker = LibrdkafkaInfo.brokerWithUnreadableReply(message) {
+            // It answered: waiting out --connect-timeout would only end in "unreachable".
+            incompatibleBroker = "the broker at \(broker) answered, but librdkafka \(LibrdkafkaInfo.version) cannot read its reply "
+                + "(ApiVersion: \(LibrdkafkaInfo.underflowText)): the broker speaks a newer "
+                + "protocol than this librdkafka knows; run kafka-emit on a newer librdkafka (kafka-emit -V shows the one "
+                + "loaded; README: Compatibility)"
+            stop.request(.incompatibleBroker)
+            return
+        }
         if LibrdkafkaInfo.isResourceExhaustion(code: code, message: message) {
             // librdkafka could not create a broker thread or a socket: no record can go to
             // that broker. Stop, fail what was never sent, let what is in flight drain.

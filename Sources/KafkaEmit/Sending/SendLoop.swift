@@ -33,7 +33,7 @@ import Glibc
 /// `@unchecked Sendable` — invariant: `attempted`, `clusterReady`, `lastTopic` and the source
 /// are touched by the producing thread only; what the other threads touch is atomic, behind a
 /// `Mutex`, or read and written holding the report server's sink lock (`purgeReason`,
-/// `lastClientError`, `fatalError`, `resourceError`, the sink).
+/// `lastClientError`, `fatalError`, `resourceError`, `incompatibleBroker`, the sink).
 final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let producer: ProducerHandle
     let slots: InFlightSlots
@@ -69,6 +69,8 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     var fatalError: String?
     /// The system refused something the run needs (a thread, a descriptor): why.
     var resourceError: String?
+    /// A broker answered, but this librdkafka cannot read its protocol: what to tell the user.
+    var incompatibleBroker: String?
     /// The watch's verdict; its lock also orders the watch's acting against the run's end.
     let reachability = Mutex<Reachability?>(nil)
     let watchDone = Atomic<Bool>(false)

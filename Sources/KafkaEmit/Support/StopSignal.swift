@@ -17,6 +17,7 @@ package enum StopReason: Int, Sendable {
     case cancelled = 9        // the library's caller stopped listening
     case hangup = 10          // SIGHUP: the terminal went away (handled as SIGTERM)
     case resourceExhausted = 11  // the system refused a thread or a file descriptor
+    case incompatibleBroker = 12 // a broker answered in a protocol this librdkafka cannot read
 }
 
 /// A stop request shared by the signal handler, the reporter and the producing thread.
