@@ -52,10 +52,6 @@ private func oneLine(_ message: String) -> String {
 
 StandardStreams.prepare()
 diagnosticsAbandonFD = stopSignal.abandonFD
-do { try Headroom.ensureAddressSpace() } catch { fail(error.message, code: ExitStatus.resourceExhausted) }
-if !stopSignal.isComplete {
-    fail("no file descriptor left for signal handling (ulimit -n is too low); raise the limit (ulimit -n)", code: ExitStatus.resourceExhausted)
-}
 
 let command: EmitCommand
 do {
@@ -114,6 +110,11 @@ do {
     if let p = plan.statsFile { outputs.append(("--stats-file", p)) }
     if let p = command.load.summaryFile { outputs.append(("--summary-file", p)) }
     try checkOutputsAreNotInputs(inputs: inputs, outputs: outputs)
+    if !plan.dryRun {
+        // What a run needs from the system, checked before anything is sent (exit 71).
+        try Headroom.ensureAddressSpace()
+        try stopSignal.ensureComplete()
+    }
     // --summary-file: opened before anything is sent, so a bad path costs nothing.
     let summaryFile = command.load.summaryFile.map { path in
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

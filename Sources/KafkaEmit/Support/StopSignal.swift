@@ -49,9 +49,12 @@ package final class StopSignal: Sendable {
         for fd in [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD] { close(fd) }
     }
 
-    /// Whether every pipe could be made (not so at a tiny `ulimit -n`: the run must not start).
-    package var isComplete: Bool {
-        [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD].allSatisfy { $0 >= 0 }
+    /// Exit 71's error unless every pipe could be made (not so at a tiny `ulimit -n`): a run
+    /// must not start with waits nobody can wake.
+    package func ensureComplete() throws(EmitError) {
+        guard [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD].allSatisfy({ $0 >= 0 }) else {
+            throw .resource("no file descriptor left for signal handling; raise the open-file limit (ulimit -n)")
+        }
     }
 
     /// SIGUSR1: asks for a progress line (async-signal-safe: one write).
