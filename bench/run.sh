@@ -177,7 +177,7 @@ IN_SMALL="$TMP/lines-$N_SMALL.txt"
 IN_HUGE="$TMP/lines-$N_HUGE.txt"
 
 # Payload bytes of the generate scenario (key {i} + value template, as kafka-emit counts them).
-GEN_BYTES=$("$EMIT" -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 --dry-run -q --format '%k%v\n' | wc -c)
+GEN_BYTES=$("$EMIT" -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 --dry-run -q --output-format '%k%v\n' | wc -c)
 GEN_BYTES=$((GEN_BYTES - N_BIG))
 
 # ---- runs ----------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ EMIT=${EMIT:-$(command -v kafka-emit || echo "$(dirname "$0")/../.build/debug/ka
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 for i in $(seq 1 500); do echo "user-$((i % 7)):{\"event\":\"click\",\"n\":$i}"; done > "$tmp"
-cat "$tmp" | "$EMIT" --mock -t clicks -i - -K : --format '%p %o %k\n' -q > "$tmp.out"
+cat "$tmp" | "$EMIT" --mock -t clicks -i - -K : --output-format '%p %o %k\n' -q > "$tmp.out"
 test "$(wc -l < "$tmp.out")" -eq 500
 # same key, same partition: librdkafka's partitioner hashes the key
 test "$(awk '{print $3, $1}' "$tmp.out" | sort -u | wc -l)" -eq 7

@@ -1,13 +1,14 @@
 /// kcat habits the argument parser does not know, applied to argv before it parses:
-/// attached short values (`-K:`, `-c3`, `-tname`), `-P` (accepted, ignored), `-c N`
-/// (`--count`), `-l FILE` (`--input`); and a single-value flag given twice, which would
-/// otherwise silently keep the last value, is refused naming both.
+/// attached short values (`-K:`, `-c3`, `-tname`, `-f'%k %v\n'`), `-c N` (`--count`),
+/// `-l FILE` (`--input`); and a single-value flag given twice, which would otherwise silently
+/// keep the last value, is refused naming both spellings as the user typed them.
 enum ArgvPrepass {
     /// Short options that take a value, and the long name that names them in messages.
     static let shortValued: [Character: String] = [
         "b": "--bootstrap-servers", "t": "--topic", "i": "--input", "l": "--input", "n": "--count", "c": "--count",
         "D": "--delimiter", "K": "--key-delimiter", "k": "--key", "H": "--header", "p": "--partition",
         "X": "--property", "F": "--config-file", "o": "--output", "z": "--compression", "d": "--debug",
+        "f": "--input-format",
     ]
 
     /// Long spellings of the single-value options, with their canonical name.
@@ -16,7 +17,7 @@ enum ArgvPrepass {
         for name in ["--topic", "--input", "--count", "--delimiter", "--key-delimiter", "--key", "--value", "--partition",
                      "--correlation", "--correlation-header", "--seed", "--every", "--rate", "--duration", "--acks",
                      "--compression", "--linger", "--max-in-flight", "--delivery-timeout", "--connect-timeout",
-                     "--config-file", "--output", "--format", "--stats-interval", "--debug", "--input-format",
+                     "--config-file", "--output", "--output-format", "--stats-interval", "--debug", "--input-format",
                      "--mock-brokers", "--mock-partitions", "--timestamp", "--transactional-id", "--transaction-records",
                      "--transaction-every", "--record-size", "--shard", "--warmup", "--histogram-log", "--stats-file",
                      "--summary-file"] {
@@ -25,6 +26,7 @@ enum ArgvPrepass {
         m["--bootstrap-servers"] = "--bootstrap-servers"
         m["--bootstrap-server"] = "--bootstrap-servers"
         m["--brokers"] = "--bootstrap-servers"
+        m["--format"] = "--input-format"   // rpk's -f/--format is the input format
         return m
     }()
 
@@ -45,6 +47,9 @@ enum ArgvPrepass {
                 if canonical == "--input" {
                     throw FlagError("two inputs (\(first.spelling) '\(first.value)' and \(spelling) '\(value)'); give one --input, or send whole files as FILE arguments, or cat them into -i -")
                 }
+                if first.spelling != spelling {
+                    throw FlagError("\(first.spelling) '\(first.value)' and \(spelling) '\(value)' both set \(canonical); give it once")
+                }
                 throw FlagError("\(first.spelling) given twice ('\(first.value)' and '\(value)'); give \(canonical) once")
             }
             seen[canonical] = (spelling, value)
@@ -53,7 +58,6 @@ enum ArgvPrepass {
             let a = args[i]
             i += 1
             if a == "--" { out += args[(i - 1)...]; break }
-            if a == "-P" { continue }   // kcat's producer mode: the only mode here
             if a.hasPrefix("--") {
                 let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
                 if let canonical = singleValued[name] {

@@ -39,8 +39,11 @@ struct EmitCommand {
           stored, e.g. timed out in flight: do not re-send it blindly;
           values outside [A-Za-z0-9._:/@+-] are quoted, so one record is
           one line; an offset the broker did not report is -1)
-          -o json: one JSON object per line; -o none; --format FMT with
-            %t %p %o %c %k %v %h %T %l %e %s \\n \\t %%
+          -o json: one JSON object per line; -o none; --output-format FMT:
+            %t topic %p partition %o offset %c correlation %k key %v value
+            %h headers %T timestamp ms %l latency ms %e error %s status
+            \\n \\t %% (bytes outside [A-Za-z0-9._:/@+-] in %k %v %c %h %e
+            are quoted as in text)
           stderr: diagnostics and the summary (counts, rate, latency);
           -q hides the summary; -o none -q prints nothing on success
 
@@ -48,7 +51,7 @@ struct EmitCommand {
           kcat -P -t T -K: -l f   = kafka-emit -t T -K: -l f  (also -P, -c N,
           -p -1, -H name, -X list, -X dump, FILE...; kcat -J lines replay
           with --input-format json)
-          rpk topic produce -f FMT = kafka-emit -i - --input-format FMT
+          rpk topic produce -f FMT = kafka-emit -f FMT  (stdin; -o FMT = --output-format)
           console-producer --property parse.key=true = kafka-emit -i - -K '\\t'
           kafka-producer-perf-test --num-records N --record-size S
             --throughput R --producer-props k=v --print-metrics
@@ -114,7 +117,7 @@ struct EmitCommand {
             throw FlagError("--record-size sends random values and --value templates them; use one of them")
         }
         if output.format != nil && output.output == .json {
-            throw FlagError("--format writes its own result lines and -o json writes JSON ones; use one of them")
+            throw FlagError("--output-format writes its own result lines and -o json writes JSON ones; use one of them")
         }
     }
 

@@ -4,7 +4,7 @@ extension EmitCommand {
     /// Turns the typed options into a validated plan; every rule is worded around its flag.
     func makePlan(environment: [String: String]) throws(EmitError) -> EmitPlan {
         let source: EmitPlan.Source
-        if let path = input.input {
+        if let path = input.effectiveInput {
             let delim = try input.delimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--delimiter") } ?? [0x0A]
             let keyDelimiter = try input.keyDelimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--key-delimiter") }
             let format: EmitPlan.InputFormat

@@ -89,7 +89,7 @@ if command.connection.property.contains("dump") {
     }
 }
 
-let generates = command.input.input == nil && command.input.files.isEmpty
+let generates = command.input.effectiveInput == nil && command.input.files.isEmpty
 let stdinIgnored = generates && StandardStreams.stdinHasData
 do {
     let plan = try command.makePlan(environment: ProcessEnvironment.all)

@@ -59,6 +59,6 @@ import Testing
         #expect(usage(p)?.hasPrefix("--max-in-flight") == true)
         p.maxInFlight = 10
         p.output = .custom("%q")
-        #expect(usage(p)?.hasPrefix("--format") == true)
+        #expect(usage(p)?.hasPrefix("--output-format") == true)
     }
 }

@@ -27,6 +27,21 @@ grep -q hunter2 "$WORK/dump.txt" && fail "-X dump printed the secret"
 # a piped stdin that generate mode does not read is pointed out
 echo hello | "$EMIT" -b "$BOOTSTRAP" -t one -n 1 > /dev/null 2> "$WORK/err.txt" || fail "notice run exit $?"
 grep -q 'stdin is not read in generate mode; pass -i - to send its lines' "$WORK/err.txt" || fail "no stdin notice: $(cat "$WORK/err.txt")"
+# stdin without -i, as kcat and rpk users type it (SPEC §1): -P, -K, -D, -f/--format
+start_topic() { echo "habit-$1"; }
+t=$(start_topic P); seq 1 1000 | "$EMIT" -P -b "$BOOTSTRAP" -t "$t" -K: -q -o none || fail "seq | -P -K: exit $?"
+assert_eq "$(read_topic "$t" '%s\n' | sort -n | paste -sd' ' | md5sum)" "$(seq 1 1000 | paste -sd' ' | md5sum)" "seq | kafka-emit -P -K: read back"
+t=$(start_topic K); printf 'k1\tv1\nk2\tv2\n' | "$EMIT" -b "$BOOTSTRAP" -t "$t" -K '\t' -q > /dev/null || fail "-K '\\t' from stdin exit $?"
+assert_eq "$(read_topic "$t" '%k=%s\n' | sort | paste -sd,)" "k1=v1,k2=v2" "-K '\\t' from stdin"
+t=$(start_topic D); printf 'a,b,c' | "$EMIT" -b "$BOOTSTRAP" -t "$t" -D , -q > /dev/null || fail "-D , from stdin exit $?"
+assert_eq "$(read_topic "$t" '%s\n' | sort | paste -sd,)" "a,b,c" "-D , from stdin"
+t=$(start_topic f); printf 'k1 v1\nk2 v2\n' | "$EMIT" -b "$BOOTSTRAP" -t "$t" -f '%k %v\n' -q > /dev/null || fail "rpk -f exit $?"
+assert_eq "$(read_topic "$t" '%k=%s\n' | sort | paste -sd,)" "k1=v1,k2=v2" "rpk's -f '%k %v\\n' from stdin"
+t=$(start_topic format); printf 'k1 v1\n' | "$EMIT" -b "$BOOTSTRAP" -t "$t" --format '%k %v\n' -q > /dev/null || fail "rpk --format exit $?"
+assert_eq "$(read_topic "$t" '%k=%s\n')" "k1=v1" "rpk's --format is the input format"
+# the custom result line is --output-format (rpk's name)
+t=$(start_topic out); "$EMIT" -b "$BOOTSTRAP" -t "$t" -n 2 --output-format '%s %c\n' -q > "$WORK/o.txt" || fail "--output-format exit $?"
+assert_eq "$(sort "$WORK/o.txt" | paste -sd,)" "delivered 0,delivered 1" "--output-format lines"
 # console-producer's reader properties point at ours
 "$EMIT" -b "$BOOTSTRAP" -t one -i - --property parse.key=true < /dev/null 2> "$WORK/err.txt"; rc=$?
 assert_eq "$rc" 64 "parse.key exit"

@@ -81,7 +81,7 @@ B=(-b "$BOOTSTRAP" -t ends)
 stalled "generate, bulk"                      INT  130 -- "${B[@]}" -n 5000000
 stalled "generate, paced --rate 4000"         INT  130 -- "${B[@]}" --rate 4000
 stalled "generate, -o json"                   INT  130 -- "${B[@]}" -n 5000000 -o json
-stalled "generate, --format (custom result lines)" INT 130 -- "${B[@]}" -n 5000000 --format '%s %t %p %o %c\n'
+stalled "generate, --output-format"           INT  130 -- "${B[@]}" -n 5000000 --output-format '%s %t %p %o %c\n'
 stalled "lines from a file"                   INT  130 -- "${B[@]}" -i "$WORK/lines.txt"
 STDIN_FILE="$WORK/lines.txt" stalled "lines from stdin" INT 130 -- "${B[@]}" -i -
 stalled "files mode"                          INT  130 -- "${B[@]}" "$WORK"/files/f*

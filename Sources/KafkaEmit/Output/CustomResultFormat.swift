@@ -1,4 +1,4 @@
-/// `--format FMT`: tokens `%t %p %o %c %k %v %h %T %l %e %s`, escapes `\n \t \\`, and `%%`.
+/// `--output-format FMT`: tokens `%t %p %o %c %k %v %h %T %l %e %s`, escapes `\n \t \\`, and `%%`.
 final class CustomResultFormat {
     enum Token: Equatable {
         case literal([UInt8])
@@ -7,7 +7,7 @@ final class CustomResultFormat {
 
     let tokens: [Token]
 
-    /// The tokens a `--format` string may use, for `--help` and error messages.
+    /// The tokens an `--output-format` string may use, for `--help` and error messages.
     static let help = "%t topic, %p partition, %o offset, %c correlation, %k key, %v value, %h headers, %T timestamp ms, %l latency ms, %e error, %s status, \\n, \\t, %%"
 
     private static let letters: [UInt8: Token] = [
@@ -53,7 +53,7 @@ final class CustomResultFormat {
             if b[i] == UInt8(ascii: "%") {
                 guard i + 1 < b.count, b[i + 1] == UInt8(ascii: "%") || letters[b[i + 1]] != nil else {
                     let shown = i + 1 < b.count ? "%" + String(UnicodeScalar(b[i + 1])) : "%"
-                    throw .usage("--format: unknown token '\(shown)'; use \(help)")
+                    throw .usage("--output-format: unknown token '\(shown)'; use \(help)")
                 }
                 i += 2
                 continue

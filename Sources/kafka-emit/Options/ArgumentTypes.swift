@@ -56,7 +56,7 @@ enum OutputChoice: String, CaseIterable {
     case text, json, none
     static func parse(_ text: String) throws(FlagError) -> OutputChoice {
         guard let o = OutputChoice(rawValue: text) else {
-            throw FlagError("--output: '\(text)' is not a format; use text, json or none (or --format FMT)")
+            throw FlagError("--output: '\(text)' is not a format; use text, json or none (or --output-format FMT)")
         }
         return o
     }

@@ -7,6 +7,16 @@ struct InputOptions {
     var keyDelimiter: String?
     var inputFormat: InputFormatArg?
     var files: [String] = []
+    /// kcat's `-P`: producer mode, the only mode here; with no input named it reads stdin.
+    var producerMode = false
+
+    /// The input: `--input`, or stdin when none is named but something says lines are coming
+    /// (SPEC §1: `-P`, `-K`, `-D`, `-f`/`--input-format`, as kcat and rpk users type them).
+    var effectiveInput: String? {
+        if let input { return input }
+        guard files.isEmpty, producerMode || keyDelimiter != nil || delimiter != nil || inputFormat != nil else { return nil }
+        return "-"
+    }
 
     static let filesArgument = PositionalSpec(
         valueName: "file", help: "Files mode: each FILE is one record, its whole content the value (as kcat -P FILE...).", group: "Records")
@@ -27,11 +37,12 @@ struct InputOptions {
                dash: true) { c, v throws(FlagError) in
             c.input.keyDelimiter = v
         },
-        .value(["--input-format"], "lines|json|format",
-               "Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or an rpk format with % tokens, e.g. '%k %v\\n'.",
+        .value(["-f", "--format", "--input-format"], "lines|json|format",
+               "Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or rpk's produce format with % tokens, e.g. '%k %v\\n' (-f/--format as rpk). Reads stdin when no --input is named.",
                completion: .list(["lines", "json"])) { c, v throws(FlagError) in
             c.input.inputFormat = try InputFormatArg.parse(v)
         },
+        .flag(["-P"], "kcat's producer mode (the only mode here): with no --input or FILE, read stdin.") { $0.input.producerMode = true },
     ]
 
     func validate() throws(FlagError) {
@@ -44,9 +55,5 @@ struct InputOptions {
             }
             return
         }
-        guard input == nil else { return }
-        if keyDelimiter != nil { throw FlagError("--key-delimiter (-K) splits input lines; add --input FILE (or - for stdin)") }
-        if delimiter != nil { throw FlagError("--delimiter (-D) splits input; add --input FILE (or - for stdin)") }
-        if inputFormat != nil { throw FlagError("--input-format reads --input; add --input FILE (or - for stdin)") }
     }
 }

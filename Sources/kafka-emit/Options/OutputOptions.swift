@@ -13,7 +13,9 @@ struct OutputOptions {
                completion: .list(OutputChoice.allCases.map(\.rawValue))) { c, v throws(FlagError) in
             c.output.output = try OutputChoice.parse(v)
         },
-        .value(["--format"], "fmt", "Custom result line, e.g. '%p:%o %c\\n'.", dash: true) { c, v throws(FlagError) in c.output.format = v },
+        .value(["--output-format"], "fmt",
+               "Custom result line (rpk's name): %t topic, %p partition, %o offset, %c correlation, %k key, %v value, %h headers, %T timestamp ms, %l latency ms, %e error, %s status; e.g. '%p:%o %c\\n'.",
+               dash: true) { c, v throws(FlagError) in c.output.format = v },
         .value(["--stats-interval"], "duration",
                "A progress line on stderr every DURATION (a live bar when stderr is a terminal and --count is known).") { c, v throws(FlagError) in
             c.output.statsInterval = try DurationArg.parse("--stats-interval", v)
@@ -27,6 +29,6 @@ struct OutputOptions {
     ]
 
     func validate() throws(FlagError) {
-        if let format, format.isEmpty { throw FlagError("--format: the format must not be empty; e.g. --format '%p:%o %c\\n'") }
+        if let format, format.isEmpty { throw FlagError("--output-format: the format must not be empty; e.g. --output-format '%p:%o %c\\n'") }
     }
 }
