@@ -51,7 +51,8 @@ struct EmitCommand {
           kcat -P -t T -K: -l f   = kafka-emit -t T -K: -l f  (also -P, -c N,
           -p -1, -H name, -X list, -X dump, FILE...; kcat -J lines replay
           with --input-format json)
-          rpk topic produce -f FMT = kafka-emit -f FMT  (stdin; -o FMT = --output-format)
+          rpk topic produce -f FMT = kafka-emit -f FMT (reads stdin);
+            its -o FMT (result line) = --output-format FMT
           console-producer --property parse.key=true = kafka-emit -i - -K '\\t'
           kafka-producer-perf-test --num-records N --record-size S
             --throughput R --producer-props k=v --print-metrics

@@ -99,6 +99,10 @@ do {
     if stdinIgnored && !plan.quiet {
         writeAll(2, "kafka-emit: stdin is not read in generate mode; pass -i - to send its lines\n")
     }
+    if case .lines(_, _, _, .format(let f)) = plan.source, (try? InputLayout.checked(f))?.lastFieldRunsToEnd == true {
+        // rpk reads such a format the same way; say so once, since it is rarely what is meant.
+        writeAll(2, "kafka-emit: warning: --input-format '\(oneLine(f))' has no record delimiter after its last field, so it reads the rest of the input as one record; end it with \\n for one record per line\n")
+    }
     var inputs: [(flag: String, path: String)] = command.connection.configFile.map { [("--config-file", $0)] } ?? []
     switch plan.source {
     case .generate: break

@@ -1,7 +1,7 @@
 // kafka-mock-cluster: librdkafka's mock cluster as a standalone process, for smoke tests
 // and local demos. Prints the bootstrap list as its first stdout line, then serves until
 // SIGINT/SIGTERM, or until its stdin (a pipe or terminal) ends. Lines on stdin inject faults:
-//   down ID | up ID | rtt ID MS | leader TOPIC PARTITION ID | errors COUNT CODE [APIKEY] | topic NAME PARTITIONS
+//   down ID | up ID | rtt ID MS | leader TOPIC PARTITION ID | errors COUNT CODE|NAME [APIKEY] | topic NAME PARTITIONS
 import KafkaEmit
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +11,7 @@ let usage = """
 usage: kafka-mock-cluster [--brokers N] [--topic NAME:PARTITIONS]... [--rtt-ms MS]
   Serves a librdkafka mock Kafka cluster on loopback. First stdout line: the bootstrap list.
   Stops on SIGINT/SIGTERM or when stdin (pipe/terminal) ends. Commands on stdin:
-    down ID | up ID | rtt ID MS | leader TOPIC PARTITION ID | errors COUNT CODE [APIKEY] | topic NAME PARTITIONS
+    down ID | up ID | rtt ID MS | leader TOPIC PARTITION ID | errors COUNT CODE|NAME [APIKEY] | topic NAME PARTITIONS
 
 """
 
@@ -75,11 +75,16 @@ func handle(_ line: String) -> String {
     case ("up", 2): if let id = Int32(w[1]) { cluster.setBrokerUp(id); return "ok" }
     case ("rtt", 3): if let id = Int32(w[1]), let ms = Int32(w[2]), ms >= 0 { cluster.setRoundTripTime(broker: id, milliseconds: Int(ms)); return "ok" }
     case ("leader", 4): if let p = Int32(w[2]), p >= 0, let id = Int32(w[3]) { cluster.setPartitionLeader(topic: w[1], partition: p, broker: id); return "ok" }
-    case ("errors", 3): if let n = Int(w[1]), (0...100_000).contains(n), let code = Int32(w[2]) { cluster.pushProduceErrors(Array(repeating: code, count: n)); return "ok" }
+    case ("errors", 3):
+        if let n = Int(w[1]), (0...100_000).contains(n), let code = LibrdkafkaInfo.errorCode(named: w[2]) {
+            cluster.pushProduceErrors(Array(repeating: code, count: n)); return "ok"
+        }
     case ("errors", 4):
-        if let n = Int(w[1]), (0...100_000).contains(n), let code = Int32(w[2]), let api = Int16(w[3]), api >= 0 {
+        if let n = Int(w[1]), (0...100_000).contains(n), let code = LibrdkafkaInfo.errorCode(named: w[2]), let api = Int16(w[3]), api >= 0 {
             cluster.pushRequestErrors(apiKey: api, Array(repeating: code, count: n)); return "ok"
         }
+    case ("errors", _) where w.count >= 3 && LibrdkafkaInfo.errorCode(named: w[2]) == nil:
+        return "error: '\(w[2])' is no librdkafka error name or code (e.g. REQUEST_TIMED_OUT or 7)"
     case ("topic", 3): if let p = Int(w[2]), (1...100_000).contains(p) { return cluster.createTopic(w[1], partitions: p) ? "ok" : "error: cannot create" }
     default: break
     }

@@ -18,11 +18,11 @@ cmp "$WORK/a" "$WORK/b" || { diff <(od -c "$WORK/a") <(od -c "$WORK/b") | head >
 printf '{"key":"a","payload":"1"}\nnot json\n{"key":"b","payload":"2"}\n' > "$WORK/bad.jsonl"
 "$EMIT" -b "$BOOTSTRAP" -t copy2 -i "$WORK/bad.jsonl" --input-format json -q > "$WORK/o1" 2> "$WORK/e1"; rc=$?
 assert_eq "$rc" 65 "stop-on-error exit"
-grep -q 'input line 2: expected a JSON object' "$WORK/e1" || fail "message: $(cat "$WORK/e1")"
+grep -q 'input line 2 ({i}=1): expected a JSON object' "$WORK/e1" || fail "message: $(cat "$WORK/e1")"
 "$EMIT" -b "$BOOTSTRAP" -t copy3 -i "$WORK/bad.jsonl" --input-format json --continue-on-error -q --correlation 'c{i}={line}' > "$WORK/o2" 2> "$WORK/e2"; rc=$?
 assert_eq "$rc" 1 "continue-on-error exit"
 assert_eq "$(grep -c '^delivered' "$WORK/o2")" 2 "delivered"
-grep -q '^failed topic=copy3 correlation="c1=not json" error="_BAD_MSG: input line 2: expected a JSON object' "$WORK/o2" || fail "failed line: $(cat "$WORK/o2")"
+grep -q '^failed topic=copy3 correlation="c1=not json" error="_BAD_MSG: input line 2 ({i}=1): expected a JSON object' "$WORK/o2" || fail "failed line: $(cat "$WORK/o2")"
 grep -q 'correlation="c0=1"$' "$WORK/o2" || fail "envelope payload as {line}: $(cat "$WORK/o2")"
 
 # tombstones replay as tombstones, also with -Z

@@ -28,7 +28,7 @@ assert_eq "$(read_topic audit '%k=%s\n' | tail -2 | tr '\n' '|')" "k1=v one|key=
 # a line that does not match is malformed: exit 65, or a failed line naming it
 printf 'orders 0 o-9 2 src=web\n' | "$EMIT" -b "$BOOTSTRAP" -i - --input-format '%t %p %k %H %h{%k=%v;}%v\n' -q > /dev/null 2> "$WORK/err"; rc=$?
 assert_eq "$rc" 65 "malformed exit"
-grep -q "input record 1: expected ';' before the end of the record" "$WORK/err" || fail "message: $(cat "$WORK/err")"
+grep -q "input record 1 ({i}=0): expected ';' before the end of the record" "$WORK/err" || fail "message: $(cat "$WORK/err")"
 # what rpk documents but kafka-emit does not support is refused by name
 for f in '%k %o\n' '%v{json}\n' '%v{re#.*#}\n' '%a %v\n'; do
   "$EMIT" -b "$BOOTSTRAP" -t audit -i - --input-format "$f" < /dev/null > /dev/null 2> "$WORK/err"; rc=$?
@@ -39,4 +39,12 @@ done
 printf '\x7f\xff\xff\xff\xff\xff\xff\xffabc' | "$EMIT" -b "$BOOTSTRAP" -t audit -i - --input-format '%K{big64}%k%v' > /dev/null 2> "$WORK/err"
 assert_eq "$?" 65 "a %K{big64} size beyond message.max.bytes"
 grep -q '%K 9223372036854775807 is larger than message.max.bytes' "$WORK/err" || fail "message: $(cat "$WORK/err")"
+# a format without a record delimiter reads the rest of the input as one record, as rpk does,
+# and says so once
+printf 'k1 v1\nk2 v2\n' | "$EMIT" -b "$BOOTSTRAP" -t nodelim -f '%k %v' -q > "$WORK/o" 2> "$WORK/err" || fail "no-delimiter exit $?"
+assert_eq "$(grep -c 'warning: --input-format .%k %v. has no record delimiter after its last field' "$WORK/err")" 1 "one warning"
+assert_eq "$(wc -l < "$WORK/o")" 1 "one record"
+assert_eq "$(read_topic nodelim '%k|%s')" "$(printf 'k1|v1\nk2 v2\n')" "key k1, the rest the value"
+"$EMIT" -b "$BOOTSTRAP" -t nodelim -f '%k %v\n' -q < /dev/null 2> "$WORK/err" || fail "exit $?"
+[ ! -s "$WORK/err" ] || fail "a warning for a format that ends in \\n: $(cat "$WORK/err")"
 exit 0

@@ -40,10 +40,10 @@ final class EnvelopeSource: RecordSource {
         do {
             try envelope.parse(line)
         } catch {
-            return .malformed("input line \(index + 1): \(error.message)")
+            return .malformed("\(inputPosition("line", index)): \(error.message)")
         }
         if routesTopics && !envelope.hasTopic {
-            return .malformed("input line \(index + 1): no \"topic\" field; add one, or give -t")
+            return .malformed("\(inputPosition("line", index)): no \"topic\" field; add one, or give -t")
         }
         return .ready
     }

@@ -47,13 +47,13 @@ final class FormatSource: RecordSource {
             parsed.finish(base: stream.base + stream.start)
             stream.consume(length)
             if routesTopics && parsed.topic == nil {
-                return .malformed("input record \(index + 1): no %t topic; give -t")
+                return .malformed("\(inputPosition("record", index)): no %t topic; give -t")
             }
             return .ready
         case .malformed(let why):
             next += 1
             resync = true
-            return .malformed("input record \(index + 1): \(why)")
+            return .malformed("\(inputPosition("record", index)): \(why)")
         }
     }
 

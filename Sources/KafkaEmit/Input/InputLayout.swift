@@ -37,6 +37,13 @@ package struct InputLayout: Equatable, Sendable {
         return nil
     }
 
+    /// The last field has neither a size nor a delimiter after it: as in rpk, it takes the
+    /// rest of the input, so the whole input is one record (`'%k %v'` without `\n`).
+    package var lastFieldRunsToEnd: Bool {
+        if case .text(_, _, false, nil) = steps.last { return true }
+        return false
+    }
+
     static let help = "%t topic, %k key, %v value, %T %K %V their sizes, %H header count, %h{...} headers, %p partition, %d timestamp ms"
 
     init(_ format: String) throws(EmitError) {

@@ -64,7 +64,7 @@ final class LineSource: RecordSource {
     }
 
     static func oversizedMessage(line: UInt64, limit: Int) -> String {
-        "input line \(line + 1): too large: more than message.max.bytes (\(limit)) bytes; skipped to the next delimiter (raise -X message.max.bytes to send it)"
+        "\(inputPosition("line", line)): too large: more than message.max.bytes (\(limit)) bytes; skipped to the next delimiter (raise -X message.max.bytes to send it)"
     }
 
     /// Splits at the first occurrence of `d`, or nil when `d` does not occur.

@@ -70,3 +70,10 @@ extension RecordSource {
     func begin(inputDeadlineNanos: UInt64) {}
     var inputEpoch: UInt64 { 0 }
 }
+
+/// Where a bad input unit is, for people and for scripts at once: "input line 2 ({i}=1)".
+/// Lines count from 1, as editors show them; `{i}` (and the default correlation) from 0, as
+/// the template contract says — the message names both, so neither is mistaken for the other.
+func inputPosition(_ unit: String, _ index: UInt64) -> String {
+    "input \(unit) \(index + 1) ({i}=\(index))"
+}

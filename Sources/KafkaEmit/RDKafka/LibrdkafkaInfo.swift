@@ -33,27 +33,41 @@ package enum LibrdkafkaInfo {
     static let fatalCode = RD_KAFKA_RESP_ERR__FATAL.rawValue
     static let msgSizeTooLargeCode = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
 
+    static let critSysResourceCode = RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue
+    /// "Local: Read underflow".
+    static let underflowText = String(cString: rd_kafka_err2str(RD_KAFKA_RESP_ERR__UNDERFLOW))
+
     /// An error event that means the system refused librdkafka a resource: a thread
     /// (`_CRIT_SYS_RESOURCE`, "Unable to create broker thread") or a socket at the descriptor
     /// limit (the transport error carries strerror(EMFILE) / strerror(ENFILE)).
-    static let critSysResourceCode = RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue
+    static func isResourceExhaustion(code: Int32, message: String) -> Bool {
+        if code == critSysResourceCode { return true }
+        return message.contains(String(cString: strerror(EMFILE))) || message.contains(String(cString: strerror(ENFILE)))
+    }
 
     /// The broker (`host:port`) whose ApiVersion reply this librdkafka could not parse, from an
     /// error event such as librdkafka 2.0.2's against newer brokers: "127.0.0.1:19092/bootstrap:
     /// ApiVersionRequest failed: Local: Read underflow: probably due to broker version < 0.10 …".
     /// The broker answered; it is the client that is too old.
-    /// "Local: Read underflow".
-    static let underflowText = String(cString: rd_kafka_err2str(RD_KAFKA_RESP_ERR__UNDERFLOW))
-
     static func brokerWithUnreadableReply(_ message: String) -> String? {
         guard let failed = message.firstRange(of: ": ApiVersionRequest failed: "),
               message[failed.upperBound...].hasPrefix(underflowText) else { return nil }
         let name = message[..<failed.lowerBound]
         return String(name.split(separator: "/", maxSplits: 1).first ?? name)
     }
-    static func isResourceExhaustion(code: Int32, message: String) -> Bool {
-        if code == critSysResourceCode { return true }
-        return message.contains(String(cString: strerror(EMFILE))) || message.contains(String(cString: strerror(ENFILE)))
+
+    /// The code of an error named as librdkafka names it (`REQUEST_TIMED_OUT`, `_MSG_TIMED_OUT`),
+    /// or written as a number; nil for neither.
+    package static func errorCode(named name: String) -> Int32? {
+        if let n = Int32(name) { return n }
+        var descs: UnsafePointer<rd_kafka_err_desc>?
+        var count = 0
+        rd_kafka_get_err_descs(&descs, &count)
+        guard let descs else { return nil }
+        for k in 0..<count {
+            if let n = descs[k].name, String(cString: n) == name { return descs[k].code.rawValue }
+        }
+        return nil
     }
 
     /// librdkafka's short name for an error code, e.g. `MSG_SIZE_TOO_LARGE`.
