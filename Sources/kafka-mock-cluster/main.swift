@@ -75,6 +75,8 @@ func handle(_ line: String) -> String {
     case ("up", 2): if let id = Int32(w[1]) { cluster.setBrokerUp(id); return "ok" }
     case ("rtt", 3): if let id = Int32(w[1]), let ms = Int32(w[2]), ms >= 0 { cluster.setRoundTripTime(broker: id, milliseconds: Int(ms)); return "ok" }
     case ("leader", 4): if let p = Int32(w[2]), p >= 0, let id = Int32(w[3]) { cluster.setPartitionLeader(topic: w[1], partition: p, broker: id); return "ok" }
+    case ("errors", _) where w.count >= 3 && LibrdkafkaInfo.errorCode(named: w[2]) == nil:
+        return "error: '\(w[2])' is no librdkafka error name or code (e.g. REQUEST_TIMED_OUT or 7)"
     case ("errors", 3):
         if let n = Int(w[1]), (0...100_000).contains(n), let code = LibrdkafkaInfo.errorCode(named: w[2]) {
             cluster.pushProduceErrors(Array(repeating: code, count: n)); return "ok"
@@ -83,8 +85,6 @@ func handle(_ line: String) -> String {
         if let n = Int(w[1]), (0...100_000).contains(n), let code = LibrdkafkaInfo.errorCode(named: w[2]), let api = Int16(w[3]), api >= 0 {
             cluster.pushRequestErrors(apiKey: api, Array(repeating: code, count: n)); return "ok"
         }
-    case ("errors", _) where w.count >= 3 && LibrdkafkaInfo.errorCode(named: w[2]) == nil:
-        return "error: '\(w[2])' is no librdkafka error name or code (e.g. REQUEST_TIMED_OUT or 7)"
     case ("topic", 3): if let p = Int(w[2]), (1...100_000).contains(p) { return cluster.createTopic(w[1], partitions: p) ? "ok" : "error: cannot create" }
     default: break
     }
