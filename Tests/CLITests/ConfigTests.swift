@@ -91,9 +91,9 @@ import Testing
         #expect(r.status == 0)
         #expect(r.seconds < 1.0)
         #expect(r.stdout == """
-            record topic=dry partition=1 key=k0 value={"n":0} header:h=v0 header:cid=0 correlation=0
-            record topic=dry partition=1 key=k1 value={"n":1} header:h=v1 header:cid=1 correlation=1
-            record topic=dry partition=1 key=k2 value={"n":2} header:h=v2 header:cid=2 correlation=2
+            record topic=dry partition=1 key=k0 value="{\\"n\\":0}" header:h=v0 header:cid=0 correlation=0
+            record topic=dry partition=1 key=k1 value="{\\"n\\":1}" header:h=v1 header:cid=1 correlation=1
+            record topic=dry partition=1 key=k2 value="{\\"n\\":2}" header:h=v2 header:cid=2 correlation=2
 
             """)
         let j = try runEmit(["-b", "127.0.0.1:1", "-t", "dry", "-n", "2", "--dry-run", "-o", "json", "-Z", "--value", ""])

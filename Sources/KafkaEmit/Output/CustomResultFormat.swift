@@ -6,6 +6,8 @@ final class CustomResultFormat {
     }
 
     let tokens: [Token]
+    /// Where `%h` is rendered before it is quoted as one value.
+    private let scratch = ByteBuffer(capacity: 256)
 
     /// The tokens an `--output-format` string may use, for `--help` and error messages.
     static let help = "%t topic, %p partition, %o offset, %c correlation, %k key, %v value, %h headers, %T timestamp ms, %l latency ms, %e error, %s status, \\n, \\t, %%"
@@ -69,22 +71,30 @@ final class CustomResultFormat {
             case .topic: out.append(r.topic)
             case .partition: out.appendDecimal(Int64(r.partition))
             case .offset: out.appendDecimal(r.delivered ? r.offset : -1)
-            case .correlation: r.appendCorrelation(to: out)
-            case .key: if let k = r.key { out.append(k) }
-            case .value: if let v = r.value { out.append(v) }
+            // %k %v %c %h %e are quoted as text lines quote them (SPEC §4): a record stays one line.
+            case .correlation:
+                if r.correlationNumber != nil { r.appendCorrelation(to: out) } else { TextResult.appendValue(r.correlation, out) }
+            case .key: if let k = r.key { TextResult.appendValue(k, out) }
+            case .value: if let v = r.value { TextResult.appendValue(v, out) }
             case .headers:
                 // As kcat's %h: name=value pairs, comma-separated; a null value reads NULL.
+                scratch.removeAll()
                 var first = true
                 r.headers?.forEach { name, value in
-                    if !first { out.append(0x2C) }
+                    if !first { scratch.append(0x2C) }
                     first = false
-                    out.append(name)
-                    out.append(0x3D)
-                    if let value { out.append(value) } else { out.appendLiteral("NULL") }
+                    scratch.append(name)
+                    scratch.append(0x3D)
+                    if let value { scratch.append(value) } else { scratch.appendLiteral("NULL") }
                 }
+                TextResult.appendValue(scratch.bytes, out)
             case .timestamp: out.appendDecimal(r.timestampMillis)
             case .latency: out.appendMilli(r.latencyMicros)
-            case .error: if !r.delivered { out.append(r.errorName + ": " + r.errorMessage) }
+            case .error:
+                if !r.delivered {
+                    var text = r.errorName + ": " + r.errorMessage
+                    text.withUTF8 { TextResult.appendValue(UnsafeRawBufferPointer($0), out) }
+                }
             case .status:
                 switch r.outcome {
                 case .delivered: out.appendLiteral("delivered")

@@ -88,15 +88,16 @@ final class DryRun {
         case .json:
             Self.appendJSON(r, topic: r.topic ?? topicBytes.bytes, to: out)
         case .text:
-            out.appendLiteral("record topic="); out.append(r.topic ?? topicBytes.bytes)
+            // Quoted as result lines are (SPEC §4), so one record is one line whatever its bytes.
+            out.appendLiteral("record topic="); TextResult.appendValue(r.topic ?? topicBytes.bytes, out)
             out.appendLiteral(" partition="); out.appendDecimal(Int64(r.partition))
-            out.appendLiteral(" key="); if let key = r.key { out.append(key) } else { out.appendLiteral("(null)") }
-            out.appendLiteral(" value="); if let value = r.value { out.append(value) } else { out.appendLiteral("(null)") }
+            out.appendLiteral(" key="); if let key = r.key { TextResult.appendValue(key, out) } else { out.appendLiteral("(null)") }
+            out.appendLiteral(" value="); if let value = r.value { TextResult.appendValue(value, out) } else { out.appendLiteral("(null)") }
             for h in r.headers {
-                out.appendLiteral(" header:"); out.append(h.name); out.append(0x3D)
-                if let v = h.value { out.append(v) }
+                out.appendLiteral(" header:"); TextResult.appendValue(h.name, out); out.append(0x3D)
+                if let v = h.value { TextResult.appendValue(v, out) }
             }
-            out.appendLiteral(" correlation="); out.append(r.correlation)
+            out.appendLiteral(" correlation="); TextResult.appendValue(r.correlation, out)
             out.append(0x0A)
         case .custom:
             let view = ResultView(outcome: .delivered, topic: r.topic ?? topicBytes.bytes, partition: r.partition, offset: -1, timestampMillis: r.timestampMillis,
