@@ -126,7 +126,7 @@ extension EmitCommand {
                 throw .usage("-X statistics.interval.ms: librdkafka's statistics would go nowhere; name a file with --stats-file FILE (and set the interval with --stats-interval)")
             }
             if let instead = Self.consoleProducerProperties[key] {
-                throw .usage("-X \(key) is a kafka-console-producer reader property, not a librdkafka one; here use \(instead)")
+                throw .usage("--property/-X \(key) is a kafka-console-producer reader property, not a librdkafka one; here use \(instead)")
             }
             props.append(ConfigProperty(key, value, origin: "-X"))
             // Like --acks: acks 0/1 turn the idempotent default off, unless asked for explicitly.

@@ -131,7 +131,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
         BadInput(args: ["--mock", "-t", ".", "-n", "1"], code: 64, mentions: "--topic: '.' is not a topic name Kafka allows"),
         BadInput(args: ["--mock", "-t", "..", "-n", "1"], code: 64, mentions: "'..' is not a topic name"),
         BadInput(args: ["-t", "x", "-n", "1", "--mock-partitions", "2"], code: 64, mentions: "--mock-partitions sizes a topic of the embedded cluster; add --mock"),
-        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "key.separator=:"], code: 64, mentions: "-X key.separator is a kafka-console-producer reader property"),
+        BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "key.separator=:"], code: 64, mentions: "--property/-X key.separator is a kafka-console-producer reader property"),
         BadInput(args: ["--mock", "-t", "x", "-n", "1", "-X", "sasl.password:hunter2"], code: 64, mentions: "-X argument 1: write KEY=VALUE"),
         // the command line itself (CommandLineParser)
         BadInput(args: ["--mock", "-n", "1", "-t"], code: 64, mentions: "Missing value for '-t <name>'"),

@@ -64,7 +64,7 @@ enum CommandLineParser {
             if a.hasPrefix("--") {
                 let parts = a.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(parts[0])
-                guard let spec = byName[name] else { throw FlagError("Unknown option '\(name)'") }
+                guard let spec = byName[name] else { throw FlagError(ForeignFlags.unknown(name)) }
                 if spec.takesValue {
                     try spec.set(&command, parts.count == 2 ? String(parts[1]) : try value(for: spec, spelled: name))
                 } else {
@@ -79,7 +79,8 @@ enum CommandLineParser {
             while k < letters.count {
                 let name = "-\(letters[k])"
                 guard let spec = byName[name] else {
-                    throw FlagError(k == 0 ? "Unknown option '\(a)'" : "Unknown option '\(name)' in '\(a)'")
+                    throw FlagError(k == 0 && letters.count == 1 ? ForeignFlags.unknown(name)
+                                    : k == 0 ? ForeignFlags.unknown(a) : ForeignFlags.unknown(name, in: a))
                 }
                 k += 1
                 if !spec.takesValue {

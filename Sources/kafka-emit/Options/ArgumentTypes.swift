@@ -56,6 +56,9 @@ enum OutputChoice: String, CaseIterable {
     case text, json, none
     static func parse(_ text: String) throws(FlagError) -> OutputChoice {
         guard let o = OutputChoice(rawValue: text) else {
+            if text.contains("%") {
+                throw FlagError("--output (-o): '\(text)' is a format string; -o is text, json or none here, and rpk's -o FMT is --output-format FMT")
+            }
             throw FlagError("--output: '\(text)' is not a format; use text, json or none (or --output-format FMT)")
         }
         return o
@@ -106,6 +109,9 @@ enum Numbers {
     }
 
     static func rate(_ text: String) throws(FlagError) -> Double {
+        if text == "-1" {
+            throw FlagError("--rate: -1 is kafka-producer-perf-test's 'unthrottled'; here leave --rate out to send as fast as the broker takes records")
+        }
         guard let r = Double(text), r.isFinite, r > 0 else {
             throw FlagError("--rate: '\(text)' is not a positive number of records per second, e.g. --rate 1000")
         }
