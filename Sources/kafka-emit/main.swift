@@ -140,7 +140,7 @@ do {
     }
     let code = ExitStatus.code(for: result, outputFileFailed: fileError != nil)
     if !plan.quiet && !result.dryRun {
-        writeAll(2, (plan.output == .json ? Summary.json(result, exitCode: code) : Summary.text(result)) + "\n")
+        writeAll(2, (plan.output == .json ? Summary.json(result, exitCode: code) : Summary.text(result, terminal: isatty(2) == 1)) + "\n")
     }
     if let m = result.message { writeAll(2, "kafka-emit: \(oneLine(m))\n") }
     if let f = fileError { writeAll(2, "kafka-emit: \(oneLine(f)); the records were sent and have their result lines\n") }

@@ -2,9 +2,11 @@ import Histogram
 
 /// The end-of-run summary on stderr, as a line of text or (with `-o json`) one JSON object.
 package enum Summary {
-    package static func text(_ r: RunResult) -> String {
+    /// One line; on a terminal (`terminal`), two: the outcome, then latency and the rest.
+    /// Rates count delivered records only.
+    package static func text(_ r: RunResult, terminal: Bool = false) -> String {
         let secs = Double(r.elapsedNanos) / 1e9
-        let rate = secs > 0 ? Double(r.delivered + r.failed + r.unknown) / secs : 0
+        let rate = secs > 0 ? Double(r.delivered) / secs : 0
         let mbps = secs > 0 ? Double(r.deliveredBytes) / secs / 1e6 : 0
         var line = "kafka-emit: \(r.delivered) delivered, \(r.failed) failed"
         if r.unknown > 0 { line += ", \(r.unknown) unknown (possibly stored)" }
@@ -12,6 +14,7 @@ package enum Summary {
         if r.droppedLines > 0 { line += ", \(r.droppedLines) result lines dropped (stdout did not take them)" }
         line += " in \(Fmt.seconds(nanos: r.elapsedNanos))"
         line += " (\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, \(Fmt.fixed(mbps, 2)) MB/s)"
+        let outcomeEnd = line.endIndex
         if r.warmupExcluded > 0 { line += "; \(r.warmupExcluded) warm-up records kept out of latency" }
         if let h = r.latency, let mean = r.latencyMeanMicros {
             line += "; latency ms mean=\(Fmt.millis(micros: UInt64(mean)))"
@@ -34,6 +37,10 @@ package enum Summary {
                 let drift = Fmt.fixed(p.driftNanos / 1e6, 3)
                 line += ", drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
             }
+        }
+        if terminal && line.endIndex > outcomeEnd {
+            // "; latency ms …" becomes a second line of its own.
+            return String(line[..<outcomeEnd]) + "\nkafka-emit: " + String(line[line.index(outcomeEnd, offsetBy: 2)...])
         }
         return line
     }
