@@ -139,6 +139,26 @@ final class FakeClock: PacerClock, @unchecked Sendable {
         }
     }
 
+    /// Issue 21: rates count delivered records only; a terminal gets the outcome and the
+    /// latency on two lines, a script one line; unknown and never-sent are named.
+    @Test func theSummaryIsOneLineForScriptsAndTwoOnATerminal() {
+        var r = RunResult()
+        (r.delivered, r.failed, r.unknown, r.requested, r.attempted) = (6, 2, 2, 12, 10)
+        r.elapsedNanos = 2_000_000_000
+        r.latency = RunStats.histogram()
+        _ = r.latency?.record(5_000)
+        r.latencySumMicros = 5_000
+        let one = Summary.text(r)
+        #expect(one.hasPrefix("kafka-emit: 6 delivered, 2 failed, 2 unknown (possibly stored), 2 never sent in 2.000s (3.0 records/s, "), "\(one)")
+        #expect(!one.contains("\n") && one.contains("; latency ms mean=5.00"))
+        let two = Summary.text(r, terminal: true).split(separator: "\n")
+        #expect(two.count == 2)
+        #expect(two.first?.hasSuffix("MB/s)") == true, "\(two)")
+        #expect(two.last?.hasPrefix("kafka-emit: latency ms mean=5.00 ") == true, "\(two)")
+        r.latency = nil
+        #expect(!Summary.text(r, terminal: true).contains("\n"), "no second line without latency")
+    }
+
     @Test func aStalledProcessResumesWithoutBurst() {
         let clock = FakeClock()
         var pacer = Pacer(.every(nanos: 10_000_000), durationNanos: nil, clock: clock)
