@@ -25,8 +25,8 @@ assert_eq "$("$PY" "$MERGE" --json "$WORK/w.hlog" | jq .records)" 260 "histogram
 "$EMIT" -b "$BOOTSTRAP" -t load -n 600 --rate 1500 --stats-interval 100ms -o none 2> "$WORK/p.err" || fail "progress exit $?"
 # A window in which nothing was delivered has no latency part ("0 records (0.0/s); total …"):
 # on Tansu the first ~300 ms deliver nothing while librdkafka 2.16 gets its producer id.
-re='^kafka-emit: progress [0-9.]+s: ([0-9]+) records \([0-9.]+/s\)(, latency ms p50=[0-9.]+ p99=[0-9.]+ p99\.9=[0-9.]+ max=[0-9.]+)?; total [0-9]+ sent, ([0-9]+) delivered, 0 failed, [0-9]+ in flight$'
-empty='^kafka-emit: progress [0-9.]+s: 0 records \(0\.0/s\); total'
+re='^kafka-emit: progress at [0-9.]+s, window [0-9.]+s: ([0-9]+) records \([0-9.]+/s\)(, latency ms p50=[0-9.]+ p99=[0-9.]+ p99\.9=[0-9.]+ max=[0-9.]+)?; total [0-9]+ sent, ([0-9]+) delivered, 0 failed, [0-9]+ in flight$'
+empty='^kafka-emit: progress at [0-9.]+s, window [0-9.]+s: 0 records \(0\.0/s\); total'
 lines=$(grep -c '^kafka-emit: progress' "$WORK/p.err")
 [ "$lines" -ge 3 ] || fail "only $lines progress lines: $(cat "$WORK/p.err")"
 assert_eq "$(grep -cE "$re" "$WORK/p.err")" "$lines" "progress lines in the documented form"

@@ -26,6 +26,9 @@ package final class OutputWriter {
     package fileprivate(set) var gaveUp = false
     /// Result lines formatted but never written (stalled stdout, second signal).
     package fileprivate(set) var droppedLines = 0
+    /// The progress bar, when stderr is this same terminal: lines are written around it. Set
+    /// before any line is written.
+    var sharedBar: TerminalBar?
 
     package init(fd: Int32, threshold: Int = 64 * 1024, abandonFD: Int32 = -1) {
         self.fd = fd
@@ -45,6 +48,14 @@ package final class OutputWriter {
 
     package func flush() {
         guard buffer.count > 0 else { return }
+        if let bar = sharedBar {
+            bar.around { writeBuffer() }
+        } else {
+            writeBuffer()
+        }
+    }
+
+    private func writeBuffer() {
         defer { buffer.removeAll() }
         guard !closed && failure == nil && !gaveUp else {
             if gaveUp { dropLines(from: 0) }

@@ -13,13 +13,17 @@ final class ProgressReporter: Sendable {
     private let thread: WorkerThread
     private let state: TickerState
     private let hasInterval: Bool
+    /// The live bar, when there is one (result lines on the same terminal are written around it).
+    let bar: TerminalBar?
     private let done = DoneFlag()
     private let wake: (read: Int32, write: Int32)
 
     init(intervalNanos: UInt64?, total: UInt64?, stderrFD: Int32, loop: SendLoop<ResultWriter>,
          printsProgress: Bool, histogramLog: HistogramLog?) throws(EmitError) {
-        let bar = printsProgress && total != nil && isatty(stderrFD) == 1 && !Self.dumbTerminal
-        let state = TickerState(loop: loop, stderrFD: stderrFD, total: total, printsLines: printsProgress && !bar,
+        let usesBar = printsProgress && total != nil && isatty(stderrFD) == 1 && !Self.dumbTerminal
+        let bar = usesBar ? TerminalBar(fd: stderrFD) : nil
+        self.bar = bar
+        let state = TickerState(loop: loop, stderrFD: stderrFD, total: total, printsLines: printsProgress && !usesBar,
                                 bar: bar, log: histogramLog)
         self.state = state
         hasInterval = intervalNanos != nil
@@ -67,7 +71,7 @@ final class ProgressReporter: Sendable {
         close(wake.read)
         close(wake.write)
         if hasInterval { state.tick(giveUp: { abandoned }) }
-        if state.bar { writeAll(state.stderrFD, "\r\u{1B}[K") }
+        bar?.erase()
     }
 }
 
@@ -78,14 +82,14 @@ private final class TickerState: @unchecked Sendable {
     let stderrFD: Int32
     let total: UInt64?
     let printsLines: Bool
-    let bar: Bool
+    let bar: TerminalBar?
     let log: HistogramLog?
     private var lastAt: UInt64
     private var lastMillis: Int64
     private var lastCompleted = 0
     let startNanos = Clock.monotonicNanos()
 
-    init(loop: SendLoop<ResultWriter>, stderrFD: Int32, total: UInt64?, printsLines: Bool, bar: Bool, log: HistogramLog?) {
+    init(loop: SendLoop<ResultWriter>, stderrFD: Int32, total: UInt64?, printsLines: Bool, bar: TerminalBar?, log: HistogramLog?) {
         self.loop = loop
         self.stderrFD = stderrFD
         self.total = total
@@ -120,11 +124,13 @@ private final class TickerState: @unchecked Sendable {
         let secs = Double(now - lastAt) / 1e9
         let rate = secs > 0 ? Double(records) / secs : 0
         if let log, let window { log.append(window, startMillis: lastMillis, endMillis: millis) }
-        if bar, let total {
+        if let bar, let total {
             let p99 = window.map { $0.totalCount > 0 ? $0.valueAtPercentile(99) : 0 } ?? 0
-            writeAll(stderrFD, "\r\u{1B}[K" + Self.bar(done: UInt64(completed), total: total, rate: rate, inFlight: inFlight, p99: p99))
+            bar.draw(Self.bar(done: UInt64(completed), total: total, rate: rate, inFlight: inFlight, p99: p99))
         } else if printsLines {
-            var line = "kafka-emit: progress \(Fmt.fixed(secs, 3))s: \(records) records (\(Fmt.fixed(rate, 1))/s)"
+            // The time since the start (a log's timeline) and the window's length.
+            let elapsed = Double(now - startNanos) / 1e9
+            var line = "kafka-emit: progress at \(Fmt.fixed(elapsed, 3))s, window \(Fmt.fixed(secs, 3))s: \(records) records (\(Fmt.fixed(rate, 1))/s)"
             if let w = window, w.totalCount > 0 {
                 line += ", latency ms p50=\(Fmt.millis(micros: w.valueAtPercentile(50))) p99=\(Fmt.millis(micros: w.valueAtPercentile(99)))"
                 line += " p99.9=\(Fmt.millis(micros: w.valueAtPercentile(99.9))) max=\(Fmt.millis(micros: w.max))"
@@ -146,22 +152,23 @@ private final class TickerState: @unchecked Sendable {
         let unknown = loop.unknown.load(ordering: .acquiring)
         let inFlight = loop.slots.inFlight
         let elapsed = Double(Clock.monotonicNanos() - startNanos) / 1e9
-        var line = bar ? "\r\u{1B}[K" : ""
-        line += "kafka-emit: progress at \(Fmt.fixed(elapsed, 3))s: total \(delivered + failed + unknown + inFlight) sent, "
+        var line = "kafka-emit: progress at \(Fmt.fixed(elapsed, 3))s: total \(delivered + failed + unknown + inFlight) sent, "
         line += "\(delivered) delivered, \(failed) failed, "
         if unknown > 0 { line += "\(unknown) unknown, " }
         line += "\(inFlight) in flight\n"
-        writeAll(stderrFD, line)
+        if let bar { bar.around { writeAll(stderrFD, line) } } else { writeAll(stderrFD, line) }
     }
 
     static func bar(done: UInt64, total: UInt64, rate: Double, inFlight: Int, p99: UInt64) -> String {
         let width = 30
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let filled = Int(fraction * Double(width))
-        let eta = rate > 0 ? Double(total > done ? total - done : 0) / rate : 0
+        let left = total > done ? total - done : 0
+        // Nothing completed in the last window: no estimate, and the bar says so.
+        let eta = left == 0 ? "0s" : rate > 0 ? "\(Fmt.fixed(Double(left) / rate, 0))s" : "? (nothing completed lately)"
         return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
             + "\(Int(fraction * 100))% \(done)/\(total) \(Fmt.fixed(rate, rate < 100 ? 1 : 0)) rec/s"
-            + " in-flight \(inFlight) p99 \(Fmt.millis(micros: p99))ms ETA \(Fmt.fixed(eta, 0))s"
+            + " in-flight \(inFlight) p99 \(Fmt.millis(micros: p99))ms ETA \(eta)"
     }
 }
 

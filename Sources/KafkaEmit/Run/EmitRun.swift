@@ -44,6 +44,7 @@ package final class EmitRun {
         // Always there: without an interval it only answers SIGUSR1 with a progress line.
         let ticker = try ProgressReporter(intervalNanos: tick, total: plan.requestedCount, stderrFD: stderrFD, loop: loop,
                                          printsProgress: plan.statsIntervalNanos != nil, histogramLog: histogramLog)
+        if let bar = ticker.bar, TerminalBar.sameTerminal(stdoutFD, stderrFD) { writer.sharedBar = bar }
         let templates = RecordTemplates(plan: plan)
         let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
                                                 stop: stop, Sending(loop: loop, plan: plan))
