@@ -1,6 +1,6 @@
 /// kcat habits the argument parser does not know, applied to argv before it parses:
-/// attached short values (`-K:`, `-c3`, `-tname`, `-f'%k %v\n'`), `-c N` (`--count`),
-/// `-l FILE` (`--input`); and a single-value flag given twice, which would otherwise silently
+/// attached short values (`-K:`, `-c3`, `-tname`, `-f'%k %v\n'`); and a single-value flag
+/// given twice, which would otherwise silently
 /// keep the last value, is refused naming both spellings as the user typed them.
 enum ArgvPrepass {
     /// Short options that take a value, and the long name that names them in messages.
@@ -80,11 +80,7 @@ enum ArgvPrepass {
                 value = i < args.count ? args[i] : nil
                 if i < args.count { i += 1 }
             }
-            switch letter {
-            case "c": out.append("--count")
-            case "l": out.append("--input")
-            default: out.append(spelling)
-            }
+            out.append(spelling)
             if let value { out.append(value) }
             if long != "--header" && long != "--property" { try note(long, spelling, value) }
         }

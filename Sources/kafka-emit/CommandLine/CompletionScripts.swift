@@ -12,7 +12,7 @@ enum CompletionScripts {
     }
 
     private static func bash(_ specs: [OptionSpec]) -> String {
-        let all = (specs.flatMap(\.names) + ["--generate-completion-script", "-h", "--help"]).joined(separator: " ")
+        let all = (specs.flatMap(\.names) + MetaOptions.rows.flatMap(\.names)).joined(separator: " ")
         var cases = ""
         for spec in specs where spec.takesValue {
             let pattern = spec.names.joined(separator: "|")
@@ -22,7 +22,9 @@ enum CompletionScripts {
             case .none: cases += "        \(pattern)) return ;;\n"
             }
         }
-        cases += "        --generate-completion-script) COMPREPLY=($(compgen -W 'bash zsh fish' -- \"$cur\")); return ;;\n"
+        for row in MetaOptions.rows where !row.values.isEmpty {
+            cases += "        \(row.names.joined(separator: "|"))) COMPREPLY=($(compgen -W '\(row.values.joined(separator: " "))' -- \"$cur\")); return ;;\n"
+        }
         return """
             # bash completion for kafka-emit (kafka-emit --generate-completion-script bash)
             _kafka-emit() {
@@ -62,8 +64,11 @@ enum CompletionScripts {
             let head = exclusive.isEmpty ? "" : "'\(exclusive)'"
             lines.append("    \(repeatable.isEmpty ? head : "'*'")\(names)'[\(quoted(spec.help))]\(action)'")
         }
-        lines.append("    '--generate-completion-script[Print a completion script]:shell:(bash zsh fish)'")
-        lines.append("    '(-h --help)'{-h,--help}'[Show help information]'")
+        for row in MetaOptions.rows {
+            let names = row.names.count > 1 ? "'(\(row.names.joined(separator: " ")))'{\(row.names.joined(separator: ","))}" : row.names[0]
+            let action = row.valueName.map { ":\($0):(\(row.values.joined(separator: " ")))" } ?? ""
+            lines.append("    \(names)'[\(quoted(row.help))]\(action)'")
+        }
         lines.append("    '*:file:_files'")
         return """
             #compdef kafka-emit
@@ -92,8 +97,13 @@ enum CompletionScripts {
             }
             lines.append(line)
         }
-        lines.append("complete -c kafka-emit -l generate-completion-script -d 'Print a completion script' -x -a 'bash zsh fish'")
-        lines.append("complete -c kafka-emit -s h -l help -d 'Show help information'")
+        for row in MetaOptions.rows {
+            var line = "complete -c kafka-emit"
+            for name in row.names { line += name.hasPrefix("--") ? " -l \(name.dropFirst(2))" : " -s \(name.dropFirst())" }
+            line += " -d \(quoted(row.help))"
+            if !row.values.isEmpty { line += " -x -a \(quoted(row.values.joined(separator: " ")))" }
+            lines.append(line)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

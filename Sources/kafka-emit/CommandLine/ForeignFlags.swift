@@ -12,6 +12,7 @@ enum ForeignFlags {
         "--payload-delimiter": "use -D DELIM with -i FILE (perf-test's --payload-delimiter)",
         "--print-metrics": "use --stats-interval 5s for progress lines, --stats-file FILE for librdkafka's statistics",
         "--transaction-duration-ms": "use --transactional-id ID --transaction-every DURATION",
+        "--warmup-records": "use --warmup N (perf-test's --warmup-records, KIP-1052)",
         // kafka-console-producer
         "--producer-property": "use -X KEY=VALUE (console-producer's --producer-property)",
         "--producer.config": "use -F FILE (console-producer's --producer.config)",

@@ -18,8 +18,9 @@ enum HelpText {
             if group.title == file.group { out += entry("<\(file.valueName)>", file.help) }
         }
         out += "\nOPTIONS:\n"
-        out += entry("--generate-completion-script <shell>", "Print a completion script for bash, zsh or fish.")
-        out += entry("-h, --help", "Show help information.")
+        for row in MetaOptions.rows {
+            out += entry(row.names.joined(separator: ", ") + (row.valueName.map { " <\($0)>" } ?? ""), row.help)
+        }
         return out + "\n"
     }
 

@@ -50,16 +50,53 @@ enum ManPage {
             if group.title == file.group { out += ".It Ar \(file.valueName) ...\n\(text(file.help))\n" }
             out += ".El\n"
         }
+        out += ".Ss Other\n.Bl -tag -width 6n\n"
+        for row in MetaOptions.rows {
+            out += ".It " + row.names.map { "Fl \($0.dropFirst())" }.joined(separator: " , ")
+            if let v = row.valueName { out += " Ar \(text(v))" }
+            out += "\n\(text(row.help))\n"
+        }
         out += """
-            .Ss Other
+            .El
+            .Sh ENVIRONMENT
             .Bl -tag -width 6n
-            .It Fl -generate-completion-script Ar shell
-            Print a completion script for bash, zsh or fish.
-            .It Fl h , Fl -help
-            Show help information.
+            .It Ev KAFKA_BOOTSTRAP_SERVERS
+            The brokers when neither
+            .Fl b
+            nor a bootstrap.servers property is given (else localhost:9092).
+            .It Ev TERM
+            dumb: progress lines instead of the live bar.
+            .It Ev LD_LIBRARY_PATH
+            A directory with another librdkafka.so.1 to run on (kafka-emit -V says which is loaded).
+            .El
+            .Sh EXIT STATUS
+            .Bl -tag -width 6n
+            .It 0
+            Every record delivered.
+            .It 1
+            A record failed or its outcome is unknown (each has its line), or transactions stopped.
+            .It 64
+            Usage error: bad flag, value, template or combination; nothing sent.
+            .It 65
+            A malformed input record under --stop-on-error.
+            .It 66
+            An input or config file that cannot be opened or read.
+            .It 69
+            No broker answered within --connect-timeout, the topic cannot be created, or a broker answered in a protocol this librdkafka cannot read.
+            .It 71
+            The system refused a thread, a file descriptor or memory (ulimit -u, -n, -v).
+            .It 74
+            An I/O error on the input, stdout or an output file.
+            .It 129 , 130 , 143
+            SIGHUP, SIGINT, SIGTERM: in-flight records drained, summary printed; a second signal ends the run within a second.
+            .It 141
+            stdout closed before every record asked for was delivered.
             .El
             .Sh SEE ALSO
-            .Xr kcat 1
+            .Xr kcat 1 ,
+            .Xr kafka-console-producer 1 ,
+            .Xr rpk 1 ,
+            and librdkafka's CONFIGURATION.md for the -X properties.
             .Sh AUTHORS
             kafka-emit developers
 

@@ -23,10 +23,10 @@ struct InputOptions {
 
     static let specs: [OptionSpec] = [
         .value(["-t", "--topic"], "name", "Topic to send to (required).") { c, v throws(FlagError) in c.input.topic = v },
-        .value(["-i", "--input"], "file", "Lines mode: read records from FILE, - for stdin.", dash: true, completion: .file) { c, v throws(FlagError) in
+        .value(["-i", "-l", "--input"], "file", "Lines mode: read records from FILE, - for stdin (-l as kcat).", dash: true, completion: .file) { c, v throws(FlagError) in
             c.input.input = v
         },
-        .value(["-n", "--count"], "n", "Number of records (lines mode: at most N lines).", dash: true) { c, v throws(FlagError) in
+        .value(["-n", "-c", "--count"], "n", "Number of records (lines mode: at most N lines; -c as kcat).", dash: true) { c, v throws(FlagError) in
             c.input.count = try Numbers.positive("--count", v)
         },
         .value(["-D", "--delimiter"], "str",
