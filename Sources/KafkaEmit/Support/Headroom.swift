@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Checks, before a step that cannot fail gracefully, that the system will grant it the
-/// threads and file descriptors it needs. librdkafka 2.0.2's `rd_kafka_mock_cluster_new`
+/// threads and file descriptors it needs. librdkafka 2.0.2's mock cluster constructor
 /// aborts the process (an assertion in its own cleanup) when a socket or thread is refused
 /// half-way, so `--mock` asks first: it opens the descriptors and starts the threads it is
 /// about to need, then gives them back. SPEC §6: exit 71 with a line naming the resource.
