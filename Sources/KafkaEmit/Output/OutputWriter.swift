@@ -65,13 +65,12 @@ package final class OutputWriter {
         while off < buffer.count {
             var chunk = buffer.count - off
             if !neverStalls {
-                switch waitForRoom() {
-                case .room: chunk = min(chunk, Int(PIPE_BUF))
-                case .abandoned:
+                guard waitForRoom(fd, abandonFD: abandonFD) else {
                     gaveUp = true
                     dropLines(from: off)
                     return
                 }
+                chunk = min(chunk, Int(PIPE_BUF))
             }
             let n = write(fd, buffer.base + off, chunk)
             if n < 0 {
@@ -83,20 +82,6 @@ package final class OutputWriter {
         }
     }
 
-    private enum Room { case room, abandoned }
-
-    /// Waits until stdout takes bytes (or reports an error, which the write then reads), or a
-    /// second signal came while it did not.
-    private func waitForRoom() -> Room {
-        var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-                   pollfd(fd: abandonFD, events: Int16(POLLIN), revents: 0)]
-        while true {
-            let rc = poll(&fds, abandonFD >= 0 ? 2 : 1, -1)
-            if rc < 0 { if errno == EINTR { continue }; return .room }
-            if fds[0].revents != 0 { return .room }
-            if fds[1].revents != 0 { return .abandoned }
-        }
-    }
 
     /// Counts the lines of `buffer` from `offset` as dropped (a partial line counts once).
     private func dropLines(from offset: Int) {
@@ -141,6 +126,19 @@ extension OutputWriter {
     }
 }
 
+/// Waits until `fd` takes bytes (or reports an error, which the next write then reads): true;
+/// false when `abandonFD` turned readable (a second signal) while it did not.
+func waitForRoom(_ fd: Int32, abandonFD: Int32) -> Bool {
+    var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
+               pollfd(fd: abandonFD, events: Int16(POLLIN), revents: 0)]
+    while true {
+        let rc = poll(&fds, abandonFD >= 0 ? 2 : 1, -1)
+        if rc < 0 { if errno == EINTR { continue }; return true }
+        if fds[0].revents != 0 { return true }
+        if fds[1].revents != 0 { return false }
+    }
+}
+
 /// Readable once a second signal came; the CLI sets it to its stop signal's `abandonFD`
 /// before any thread starts. Diagnostics, progress and the summary then give up on a stderr
 /// nobody reads (`2>&1 | less`, not scrolling) instead of blocking the run's end.
@@ -158,12 +156,8 @@ package func writeFully(_ fd: Int32, _ text: String) -> Int32? {
     var s = text
     return s.withUTF8 { p -> Int32? in
         var off = 0
-        var fds = [pollfd(fd: fd, events: Int16(POLLOUT), revents: 0),
-                   pollfd(fd: diagnosticsAbandonFD, events: Int16(POLLIN), revents: 0)]
         while off < p.count {
-            let rc = poll(&fds, diagnosticsAbandonFD >= 0 ? 2 : 1, -1)
-            if rc < 0 && errno == EINTR { continue }
-            if rc > 0 && fds[0].revents == 0 && fds[1].revents != 0 { return EAGAIN }
+            guard waitForRoom(fd, abandonFD: diagnosticsAbandonFD) else { return EAGAIN }
             let n = write(fd, p.baseAddress! + off, min(p.count - off, Int(PIPE_BUF)))
             if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; return errno }
             off += n

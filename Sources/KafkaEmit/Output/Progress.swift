@@ -47,7 +47,7 @@ final class ProgressReporter: Sendable {
                     _ = poll(&fds, 2, waitMs)
                     if fds[1].revents != 0 {
                         while read(usr1, &drain, drain.count) > 0 {}
-                        state.totalsLine(startNanos: state.startNanos)
+                        state.totalsLine()
                     }
                 }
             }
@@ -146,7 +146,7 @@ private final class TickerState: @unchecked Sendable {
     }
 
     /// SIGUSR1: the run's totals so far, at once (a bar is erased first; the next tick redraws it).
-    func totalsLine(startNanos: UInt64) {
+    func totalsLine() {
         let delivered = loop.delivered.load(ordering: .acquiring)
         let failed = loop.failed.load(ordering: .acquiring)
         let unknown = loop.unknown.load(ordering: .acquiring)
