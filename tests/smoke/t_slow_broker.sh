@@ -9,7 +9,16 @@ cases=0
 # The broker's round trip is set on the running mock (mock_cmd rtt), and set back to 0 for
 # the read-back, so kcat does not pay it.
 start_mock --brokers 3 --topic slow:3
-set_rtt() { for b in 1 2 3; do mock_cmd "rtt $b $1"; done; sleep 0.2; }
+# Waits for the mock's "ok" to each command: a case must not start before its round trip holds.
+set_rtt() {
+  local before; before=$(grep -c '^ok$' "$WORK/mock.out")
+  for b in 1 2 3; do mock_cmd "rtt $b $1"; done
+  for _ in $(seq 1 100); do
+    [ "$(grep -c '^ok$' "$WORK/mock.out")" -ge $((before + 3)) ] && return
+    sleep 0.02
+  done
+  fail "the mock did not confirm rtt $1"
+}
 
 # case NAME RTT_MS SIGNALS SIGNAL_AT_S WANT_EXIT -- kafka-emit args...
 # Runs kafka-emit (topic slow-N, values v-{i}) against brokers RTT_MS away, sends SIGNALS

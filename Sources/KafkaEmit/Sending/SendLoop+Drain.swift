@@ -36,7 +36,9 @@ extension SendLoop {
         var abandoned: Int?
         var graceEnds: UInt64 = 0
         while slots.inFlight > 0 {
-            if let purge = purgeCause() {
+            // After the second signal's purge of everything, nothing is left to purge, and its
+            // reason must not be overwritten for the reports still coming back.
+            if graceEnds == 0, let purge = purgeCause() {
                 if let why = purge.reason { setPurgeReason(why) }
                 producer.purge(inFlight: purge.inFlight)
             }

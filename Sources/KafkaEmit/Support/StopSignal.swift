@@ -46,13 +46,15 @@ package final class StopSignal: Sendable {
     }
 
     deinit {
-        for fd in [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD] { close(fd) }
+        for fd in pipeFDs { close(fd) }
     }
+
+    private var pipeFDs: [Int32] { [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD] }
 
     /// Exit 71's error unless every pipe could be made (not so at a tiny `ulimit -n`): a run
     /// must not start with waits nobody can wake.
     package func ensureComplete() throws(EmitError) {
-        guard [wakeFD, notifyFD, abandonFD, abandonNotifyFD, progressFD, progressNotifyFD].allSatisfy({ $0 >= 0 }) else {
+        guard pipeFDs.allSatisfy({ $0 >= 0 }) else {
             throw .resource("no file descriptor left for signal handling; raise the open-file limit (ulimit -n)")
         }
     }
@@ -62,9 +64,6 @@ package final class StopSignal: Sendable {
         var b: UInt8 = 1
         _ = write(progressNotifyFD, &b, 1)
     }
-
-    /// Whether a second signal came, without blocking (for loops that also wait on other things).
-    package var isAbandoned: Bool { signals.load(ordering: .relaxed) >= 2 }
 
     package func request(_ reason: StopReason) {
         let (exchanged, _) = reasonValue.compareExchange(expected: 0, desired: reason.rawValue, ordering: .sequentiallyConsistent)
