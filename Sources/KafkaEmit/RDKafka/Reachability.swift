@@ -57,6 +57,11 @@ extension ProducerHandle {
             lastError = LibrdkafkaInfo.errorDescription(err.rawValue)
             if err != RD_KAFKA_RESP_ERR__TIMED_OUT { pause(50_000_000) }
         }
+        // A request can outlive its broker: librdkafka ≥ 2.x retires the bootstrap connections
+        // once it has learnt the cluster, and a request waiting on one of them then waits out
+        // the deadline. The broker's answer that taught librdkafka the cluster (the controller
+        // id) is proof enough that one answered.
+        if lastTopicError == 0 && anyBrokerAnswered { return .reachable(partitions: -1) }
         if lastTopicError != 0 {
             return .topicMissing("\(LibrdkafkaInfo.errorName(lastTopicError)): \(LibrdkafkaInfo.errorDescription(lastTopicError))")
         }
