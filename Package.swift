@@ -44,6 +44,12 @@ let package = Package(
             name: "kafka-emit-fuzz",
             dependencies: ["KafkaEmit"]
         ),
+        // The library's benchmark (bench/sender.sh, `make bench`): uses only the public face.
+        .executableTarget(
+            name: "kafka-sender-bench",
+            dependencies: ["KafkaEmit"],
+            path: "bench/sender"
+        ),
         .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit"]),
         .testTarget(name: "CLITests", dependencies: ["KafkaEmit"]),
     ],

@@ -27,4 +27,4 @@ export KAFKA_EMIT_PACKAGE_URL="file://$T/kafka-emit"
 grep -q "\"version\" : \"$VERSION\"" Package.resolved || { echo "KafkaEmit did not resolve to $VERSION by version"; cat Package.resolved; exit 1; }
 out=$("$SWIFT" run -q OrderSender)
 echo "$out" | tail -1
-echo "$out" | grep -q '^delivered 20, failed 0, matched 20 of 20; streamed 5 of 5$'
+echo "$out" | grep -q '^delivered 20, streamed 5 of 5$'

@@ -55,7 +55,7 @@ signal(SIGPIPE, SIG_IGN)
 
 let cluster: MockCluster
 do {
-    cluster = try MockCluster(brokers: brokers)
+    cluster = try MockCluster(checkedBrokers: brokers)
 } catch {
     die(error.message)
 }

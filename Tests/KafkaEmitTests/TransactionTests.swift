@@ -139,7 +139,7 @@ import Testing
                        (0..<20).map { record(2, $0, size: $0 == 10 ? 5000 : 10) },   // one too large: aborts
                        (0..<20).map { record(3, $0) }]
         let results = Mutex<[String: SenderResult<String>]>([:])
-        let summary = sender.sendTransactionally(windows) { (r: SenderResult<String>) in
+        let summary = try sender.sendTransactionally(windows) { (r: SenderResult<String>) in
             results.withLock { $0[r.correlationMetadata] = r }
         }
         let got = results.withLock { $0 }

@@ -29,6 +29,8 @@ struct DeliveryReport {
     var headers: MessageHeaders? = nil
     /// The transaction it was committed in (-1: none).
     var transaction: Int64 = -1
+    /// Failed because its transaction aborted or could not commit (the window's outcome).
+    var transactionFailed = false
     /// Reported before librdkafka took it (refused, malformed input): its slot was never
     /// counted as sent.
     var local = false

@@ -12,7 +12,17 @@ public final class MockCluster: @unchecked Sendable {
     /// Comma-separated `host:port` list for `bootstrap.servers`.
     public let bootstrapServers: String
 
-    public init(brokers: Int = 3) throws(EmitError) {
+    /// A mock cluster of 1 to 32 brokers on loopback, for tests.
+    public convenience init(brokers: Int = 3) throws(KafkaSenderError) {
+        do {
+            try self.init(checkedBrokers: brokers)
+        } catch {
+            if case .resource(let why) = error { throw KafkaSenderError(cause: .resourceExhausted, message: why) }
+            throw KafkaSenderError(cause: .invalidUsage, message: error.message)
+        }
+    }
+
+    package init(checkedBrokers brokers: Int) throws(EmitError) {
         guard brokers >= 1 && brokers <= 32 else {
             throw .usage("--mock-brokers: \(brokers) is out of range; use 1 to 32")
         }

@@ -32,8 +32,11 @@ final class ProducerHandle: @unchecked Sendable {
     @exclusivity(unchecked) private var vuCapacity = 8
     private(set) var topicNames: [String] = []
 
+    /// Whose words a refusal's fix is in: the command's flags, or the library's options.
+    enum Hints { case commandLine, library }
+
     /// Creates the producer from properties applied in order (later wins).
-    init(properties: [ConfigProperty]) throws(EmitError) {
+    init(properties: [ConfigProperty], hints: Hints = .commandLine) throws(EmitError) {
         let conf = try KafkaConfig.make(properties)
         // Every record must come back with a report (one result each; the drain waits for
         // them). Ask librdkafka how it parsed the setting rather than guess its spellings.
@@ -42,7 +45,9 @@ final class ProducerHandle: @unchecked Sendable {
         if rd_kafka_conf_get(conf, "delivery.report.only.error", &value, &size) == RD_KAFKA_CONF_OK,
            cString(value) == "true" {
             rd_kafka_conf_destroy(conf)
-            throw .usage("delivery.report.only.error=true: kafka-emit needs a delivery report for every record; use -o none to hide successful results instead")
+            throw .usage(hints == .library
+                ? "delivery.report.only.error=true: a sender needs a delivery report for every record; remove the property"
+                : "delivery.report.only.error=true: kafka-emit needs a delivery report for every record; use -o none to hide successful results instead")
         }
         rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS))
         rd_kafka_conf_set_log_cb(conf, { rk, level, facility, line in ProducerHandle.log(rk, level, facility, line) })
@@ -54,7 +59,9 @@ final class ProducerHandle: @unchecked Sendable {
                 throw .resource("cannot create the producer: \(why); \(WorkerThread.limitHint)")
             }
             if why.contains("enable.idempotence") {
-                why += "; use --no-idempotent (or -X enable.idempotence=false) with acks 0 or 1"
+                why += hints == .library
+                    ? "; set enable.idempotence=false in SenderOptions.properties with acks 0 or 1"
+                    : "; use --no-idempotent (or -X enable.idempotence=false) with acks 0 or 1"
             }
             throw .usage("cannot create the producer: \(why)")
         }

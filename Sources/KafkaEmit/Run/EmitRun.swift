@@ -90,7 +90,7 @@ package final class EmitRun {
         }
         var mock: MockCluster?
         if let n = plan.mockBrokers {
-            let cluster = try MockCluster(brokers: n)
+            let cluster = try MockCluster(checkedBrokers: n)
             if let p = plan.mockPartitions, let topic = plan.topic { cluster.createTopic(topic, partitions: p) }
             properties.append(ConfigProperty("bootstrap.servers", cluster.bootstrapServers, origin: "--mock"))
             mock = cluster

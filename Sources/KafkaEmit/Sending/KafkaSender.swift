@@ -1,174 +1,215 @@
 import Synchronization
 
-/// Sends a sequence of records to Kafka and reports one `SenderResult` per record, each
-/// carrying that record's correlation metadata — Reactor Kafka's `KafkaSender` in Swift.
+/// Sends records to Kafka and reports one result per record, carrying that record's
+/// correlation metadata — Reactor Kafka's `KafkaSender` in Swift.
 ///
-/// Threading: `send` runs on the calling thread (it produces; it blocks while `maxInFlight`
-/// records are outstanding) and returns once every record it handed over has been reported.
-/// `onResult` is called in completion order and never concurrently with itself — on the
-/// sender's reporter thread, or on the calling thread (records librdkafka refuses at once,
-/// and reports it serves between records while sending in bulk). Concurrent `send` calls on
-/// one sender run one after another.
-///
-/// It is the same send loop as the `kafka-emit` command: a broker that does not answer
-/// within `connectTimeout`, a fatal producer error, or a cancelled `results` stream ends the
-/// send, fails what is still queued, and says why in `SendSummary.stoppedBy`.
-///
-/// Ownership: the sender owns one librdkafka producer, destroyed with the sender; there is
-/// nothing to flush, since `send` returns only after every record has its result.
+/// One sender is one librdkafka producer, shared by every caller: any number of tasks may
+/// call ``send(_:)-(SenderRecord<C>)`` at once, and their records travel together in
+/// librdkafka's batches, each caller suspended only until its own record's result is back.
+/// Streams of records go through ``send(_:bufferSize:)-(AsyncSequence,_)``: a stream of
+/// records in, a stream of ``SenderResult``s out, with bounded buffering.
 ///
 /// ```swift
 /// let sender = try KafkaSender(options: SenderOptions(bootstrapServers: "localhost:9092"))
-/// let records = orders.map { SenderRecord(topic: "orders", key: Array($0.id.utf8), value: $0.json, correlationMetadata: $0.id) }
-/// let summary = sender.send(records) { result in
-///     if let e = result.error { print("order \(result.correlationMetadata) failed: \(e.message)") }
+/// let metadata = try await sender.send(SenderRecord(topic: "orders", key: "o-1".utf8, value: json.utf8))
+///
+/// for try await result in sender.send(orders.map { SenderRecord(topic: "orders", key: $0.id.utf8, value: $0.json.utf8, correlationMetadata: $0.id) }) {
+///     if let error = result.error { log("order \(result.correlationMetadata): \(error)") }
 /// }
+/// await sender.close()
 /// ```
+///
+/// Underneath is the `kafka-emit` command's own send loop, on a thread of the sender's: a
+/// broker that does not answer within ``SenderOptions/connectTimeout`` fails what was sent
+/// meanwhile (``KafkaSenderError/Cause/brokerUnreachable``), a fatal producer error fails
+/// everything after it, and every record ends in exactly one result.
+///
+/// Lifetime: ``close()`` sends what was handed over and waits for every result. A sender
+/// released without `close()` still delivers what it holds, on its own thread, unless the
+/// process exits first.
 public final class KafkaSender: Sendable {
-    private let producer: ProducerHandle
+    private let engine: SenderEngine
     private let options: SenderOptions
-    /// The running `send`'s stop request (a fresh one per call).
-    private let currentStop = Mutex<StopSignal?>(nil)
-    /// One send at a time uses the producer's producing-thread state; others queue here.
-    private let sendLock = Lock()
 
-    public init(options: SenderOptions) throws(EmitError) {
+    public init(options: SenderOptions) throws(KafkaSenderError) {
         self.options = options
-        var props = [ConfigProperty("bootstrap.servers", options.bootstrapServers, origin: "SenderOptions")]
+        var props = [ConfigProperty("bootstrap.servers", options.bootstrapServers, origin: "SenderOptions.bootstrapServers")]
         props += KafkaConfig.defaults()
         props.append(KafkaConfig.queueSize(forInFlight: options.maxInFlight, origin: "SenderOptions.maxInFlight"))
         if let id = options.transactionalID { props.append(ConfigProperty("transactional.id", id, origin: "SenderOptions.transactionalID")) }
         for (k, v) in options.properties.sorted(by: { $0.key < $1.key }) {
             props.append(ConfigProperty(k, v, origin: "SenderOptions.properties"))
         }
-        producer = try ProducerHandle(properties: props)
+        let producer: ProducerHandle
+        do {
+            producer = try ProducerHandle(properties: props, hints: .library)
+        } catch {
+            if case .resource(let why) = error { throw KafkaSenderError(cause: .resourceExhausted, message: why) }
+            throw KafkaSenderError(cause: .invalidConfiguration, code: LibrdkafkaInfo.invalidArgCode, message: error.message)
+        }
+        engine = SenderEngine(producer: producer, options: options)
     }
 
-    /// Sends every record of `records` (until one fails, with `stopOnError`) and calls
-    /// `onResult` once per record sent. Returns when all of them have been reported.
-    @discardableResult
-    public func send<Correlation: Sendable, Records: Sequence>(
-        _ records: Records, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
-    ) -> SendSummary where Records.Element == SenderRecord<Correlation> {
-        var iterator = records.makeIterator()
-        return send(stop: StopSignal(), transactional: false, onResult: onResult) { iterator.next().map { .record($0) } }
+    deinit { engine.close() }
+
+    // MARK: async
+
+    /// Sends one record and returns where it landed. Any number of tasks may call this at
+    /// once; their records share the producer's batches.
+    ///
+    /// - Throws: ``KafkaSenderError`` when the record was not delivered; its
+    ///   ``KafkaSenderError/possiblyPersisted`` says whether it may have been stored anyway.
+    public func send<C: Sendable>(_ record: SenderRecord<C>) async throws(KafkaSenderError) -> RecordMetadata {
+        if options.transactionalID != nil {
+            throw KafkaSenderError(cause: .invalidUsage, message: "a transactional sender sends in transactions: use sendTransactionally")
+        }
+        let outgoing = OutgoingRecord(record)
+        let result = await withCheckedContinuation { (c: CheckedContinuation<Result<RecordMetadata, KafkaSenderError>, Never>) in
+            if let refused = engine.submit(.record(outgoing, .task(c))) { c.resume(returning: .failure(refused)) }
+        }
+        return try result.get()
+    }
+
+    /// Sends every record of `records` and returns their results as they complete, each with
+    /// its correlation metadata. At most `bufferSize` (default
+    /// ``SenderOptions/streamBufferSize``) records of this stream are in flight or unread.
+    public func send<C: Sendable, Records: AsyncSequence & SendableMetatype>(
+        _ records: sending Records, bufferSize: Int? = nil
+    ) -> SenderResults<C> where Records.Element == SenderRecord<C>, Records.AsyncIterator: SendableMetatype {
+        let stream = ResultStream<C>(capacity: bufferSize ?? options.streamBufferSize, stopOnError: options.stopOnError)
+        let engine = self.engine
+        let task = Task {
+            var iterator = records.makeAsyncIterator()
+            do {
+                while let r = try await iterator.next() {
+                    guard let token = await stream.admit(r.correlationMetadata) else { break }
+                    if let refused = engine.submit(.record(OutgoingRecord(r), .receiver(stream, token: token))) {
+                        stream.refuse([token], refused)
+                        break
+                    }
+                }
+                stream.inputEnded(nil)
+            } catch {
+                stream.inputEnded(error)
+            }
+        }
+        stream.feederTask.withLock { $0 = task }
+        return SenderResults(stream: stream)
+    }
+
+    /// ``send(_:bufferSize:)-(AsyncSequence,_)`` for records already at hand (an array, a lazy sequence).
+    public func send<C: Sendable, Records: Sequence & SendableMetatype>(
+        _ records: sending Records, bufferSize: Int? = nil
+    ) -> SenderResults<C> where Records.Element == SenderRecord<C>, Records.Iterator: SendableMetatype {
+        send(SyncSequence(base: records), bufferSize: bufferSize)
     }
 
     /// Reactor Kafka's `sendTransactionally`: each window of records is one transaction
-    /// (`SenderOptions.transactionalID` must be set). A record's result comes once its window
-    /// committed — `RecordMetadata.transaction` numbers it — or, when the window aborted, as a
-    /// failure naming the transaction; with `stopOnError` an aborted window ends the send.
-    @discardableResult
-    public func sendTransactionally<Correlation: Sendable, Windows: Sequence>(
-        _ windows: Windows, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void
-    ) -> SendSummary where Windows.Element: Sequence, Windows.Element.Element == SenderRecord<Correlation> {
-        guard options.transactionalID != nil else {
-            return SendSummary(stoppedBy: SendError(code: LibrdkafkaInfo.invalidArgCode, name: "_INVALID_ARG",
-                                                    message: "sendTransactionally needs SenderOptions.transactionalID"))
-        }
-        var outer = windows.makeIterator()
-        var inner: Windows.Element.Iterator?
-        return send(stop: StopSignal(), transactional: true, onResult: onResult) {
-            while true {
-                if inner != nil {
-                    if let r = inner!.next() { return .record(r) }
-                    inner = nil
-                    return .endOfWindow
-                }
-                guard let w = outer.next() else { return nil }
-                inner = w.makeIterator()
-            }
-        }
-    }
-
-    private func send<Correlation: Sendable>(
-        stop: StopSignal, transactional: Bool, onResult: @escaping @Sendable (SenderResult<Correlation>) -> Void,
-        next: @escaping () -> SenderChannel<Correlation>.Item?
-    ) -> SendSummary {
-        sendLock.lock()
-        defer { sendLock.unlock() }
-        currentStop.withLock { $0 = stop }
-        defer { currentStop.withLock { $0 = nil } }
-        let slots = max(1, options.maxInFlight)
-        let channel = SenderChannel(slots: slots, onResult: onResult, next: next)
-        var loopOptions = SendOptions()
-        loopOptions.stopOnError = options.stopOnError
-        loopOptions.connectTimeoutNanos = Self.nanos(options.connectTimeout)
-        if let id = options.transactionalID, transactional {
-            loopOptions.transactions = TransactionOptions(transactionalID: id, maxRecords: Int.max, maxNanos: nil, callerWindows: true)
-        }
-        let loop: SendLoop<SenderChannel<Correlation>>
-        do {
-            loop = try SendLoop(producer: producer, slots: slots, sink: channel, stop: stop, options: loopOptions)
-        } catch {
-            return SendSummary(stoppedBy: SendError(code: LibrdkafkaInfo.invalidArgCode, name: "_INVALID_ARG", message: error.message))
-        }
-        var pacer = Pacer(.unpaced, durationNanos: nil, clock: SystemClock())
-        let outcome = loop.run(channel, pacer: &pacer)
-        var summary = loop.reports.sinkLock.locked { channel.summary }
-        summary.stoppedBy = Self.reason(outcome)
-        return summary
-    }
-
-    private static func reason(_ outcome: SendOutcome) -> SendError? {
-        switch outcome.stopReason {
-        case .unreachable:
-            if case .topicMissing(let why) = outcome.reachability {
-                return SendError(code: LibrdkafkaInfo.unknownTopicCode, name: "UNKNOWN_TOPIC_OR_PART", message: "topic does not exist and was not created (\(why))")
-            }
-            return SendError(code: LibrdkafkaInfo.transportCode, name: "_TRANSPORT",
-                             message: "no broker reachable within the connect timeout" + (outcome.lastClientError.map { " (last error: \($0))" } ?? ""))
-        case .fatalError:
-            return SendError(code: LibrdkafkaInfo.fatalCode, name: "_FATAL", message: outcome.fatalError ?? "fatal producer error")
-        case .deliveryFailed where outcome.transactions != nil:
-            return SendError(code: LibrdkafkaInfo.purgeQueueCode, name: "_PURGE_QUEUE", message: "a transaction aborted (stopOnError)")
-        case .cancelled:
-            return SendError(code: LibrdkafkaInfo.purgeQueueCode, name: "_PURGE_QUEUE", message: "the results stream was cancelled")
-        case .incompatibleBroker:
-            return SendError(code: LibrdkafkaInfo.transportCode, name: "_TRANSPORT",
-                             message: outcome.incompatibleBroker ?? "this librdkafka cannot read the broker's replies")
-        case .resourceExhausted:
-            return SendError(code: LibrdkafkaInfo.critSysResourceCode, name: "_CRIT_SYS_RESOURCE",
-                             message: outcome.resourceError ?? "the system refused a thread or a file descriptor")
-        default:
-            return nil
-        }
-    }
-
-    private static func nanos(_ d: Duration) -> UInt64 {
-        let (s, atto) = d.components
-        guard s >= 0 else { return 0 }
-        return UInt64(clamping: s) &* 1_000_000_000 &+ UInt64(atto / 1_000_000_000)
-    }
-
-    /// The same as `send(_:onResult:)`, as an `AsyncStream` of results that finishes when
-    /// every record has been reported. Producing runs on a thread of its own. A consumer that
-    /// stops listening cancels the send: records not yet delivered are purged.
-    public func results<Correlation: Sendable, Records: Sequence & Sendable>(
-        for records: Records
-    ) -> AsyncStream<SenderResult<Correlation>> where Records.Element == SenderRecord<Correlation> {
-        let stop = StopSignal()
-        return AsyncStream { continuation in
-            continuation.onTermination = { termination in
-                if case .cancelled = termination { stop.request(.cancelled) }
-            }
+    /// (``SenderOptions/transactionalID`` must be set). A record's result comes once its window
+    /// committed — ``RecordMetadata/transaction`` numbers it — or, when the window aborted,
+    /// as a ``KafkaSenderError/Cause/transactionFailed`` error; the rest of a window after a
+    /// failed record is not sent.
+    public func sendTransactionally<C: Sendable, Windows: AsyncSequence & SendableMetatype>(
+        _ windows: sending Windows, bufferSize: Int? = nil
+    ) throws(KafkaSenderError) -> SenderResults<C>
+    where Windows.Element: Sequence & SendableMetatype, Windows.Element.Element == SenderRecord<C>, Windows.AsyncIterator: SendableMetatype {
+        try requireTransactions()
+        let stream = ResultStream<C>(capacity: bufferSize ?? options.streamBufferSize, stopOnError: options.stopOnError)
+        let engine = self.engine
+        let task = Task {
+            var iterator = windows.makeAsyncIterator()
             do {
-                try WorkerThread(name: "kafka-sender") { [self] in
-                    var iterator = records.makeIterator()
-                    _ = self.send(stop: stop, transactional: false, onResult: { continuation.yield($0) }) { iterator.next().map { .record($0) } }
-                    continuation.finish()
-                }.detach()
+                while let window = try await iterator.next() {
+                    let records = Array(window)
+                    guard let tokens = await stream.admit(records.map(\.correlationMetadata)) else { break }
+                    if let refused = engine.submit(Self.submissions(records, tokens, stream)) {
+                        stream.refuse(tokens, refused)
+                        break
+                    }
+                }
+                stream.inputEnded(nil)
             } catch {
-                // No thread to send on (ulimit -u): nothing was sent, the stream ends empty.
-                continuation.finish()
+                stream.inputEnded(error)
             }
+        }
+        stream.feederTask.withLock { $0 = task }
+        return SenderResults(stream: stream)
+    }
+
+    /// Sends what was handed over, waits for every result, and ends the sender: later sends
+    /// fail with ``KafkaSenderError/Cause/closed``.
+    public func close() async { await engine.waitUntilClosed() }
+
+    /// Stops taking records: streams end, records not yet sent fail with
+    /// ``KafkaSenderError/Cause/stopped``, records in flight still get their real results.
+    /// Sends made afterwards run again.
+    public func requestStop() { engine.requestStop() }
+
+    // MARK: blocking
+
+    /// Sends every record of `records` (until one fails, with `stopOnError`) on the calling
+    /// thread and calls `onResult` once per record taken, in completion order, never
+    /// concurrently with itself. Returns when all of them have been reported.
+    @available(*, noasync, message: "blocks its thread until every result is back; use send(_:) or send(_:bufferSize:)")
+    @discardableResult
+    public func send<C: Sendable, Records: Sequence>(
+        _ records: Records, onResult: @escaping @Sendable (SenderResult<C>) -> Void
+    ) -> SendSummary where Records.Element == SenderRecord<C> {
+        let receiver = CallbackReceiver(capacity: options.maxInFlight, stopOnError: options.stopOnError, onResult: onResult)
+        for r in records {
+            guard let token = receiver.admit([r.correlationMetadata])?.first else { break }
+            if let refused = engine.submit(.record(OutgoingRecord(r), .receiver(receiver, token: token))) {
+                receiver.refuse([token], refused)
+                break
+            }
+        }
+        return receiver.finish()
+    }
+
+    /// The blocking ``sendTransactionally(_:bufferSize:)``: each window is one transaction.
+    @available(*, noasync, message: "blocks its thread until every result is back; use sendTransactionally(_:bufferSize:)")
+    @discardableResult
+    public func sendTransactionally<C: Sendable, Windows: Sequence>(
+        _ windows: Windows, onResult: @escaping @Sendable (SenderResult<C>) -> Void
+    ) throws(KafkaSenderError) -> SendSummary where Windows.Element: Sequence, Windows.Element.Element == SenderRecord<C> {
+        try requireTransactions()
+        let receiver = CallbackReceiver(capacity: options.maxInFlight, stopOnError: options.stopOnError, onResult: onResult)
+        for window in windows {
+            let records = Array(window)
+            guard let tokens = receiver.admit(records.map(\.correlationMetadata)) else { break }
+            if let refused = engine.submit(Self.submissions(records, tokens, receiver)) {
+                receiver.refuse(tokens, refused)
+                break
+            }
+        }
+        return receiver.finish()
+    }
+
+    // MARK: -
+
+    private func requireTransactions() throws(KafkaSenderError) {
+        guard options.transactionalID != nil else {
+            throw KafkaSenderError(cause: .invalidUsage, message: "sendTransactionally needs SenderOptions.transactionalID")
         }
     }
 
-    /// Asks the running `send` to stop taking records; records in flight still get results.
-    /// (A call made while no send runs has no effect.)
-    public func requestStop() { currentStop.withLock { $0?.request(.interrupted) } }
+    private static func submissions<C>(_ records: [SenderRecord<C>], _ tokens: [Int], _ receiver: any ResultReceiver) -> [Submission] {
+        var out = zip(records, tokens).map { Submission.record(OutgoingRecord($0), .receiver(receiver, token: $1)) }
+        out.append(.endOfWindow)
+        return out
+    }
 
     /// Raises a fatal producer error the way librdkafka delivers a real one (tests).
-    func injectFatalError(_ reason: String) { producer.injectFatalError(reason) }
+    func injectFatalError(_ reason: String) { engine.producer.injectFatalError(reason) }
+}
+
+/// A plain sequence as an async one (it never suspends).
+struct SyncSequence<Base: Sequence>: AsyncSequence {
+    typealias Element = Base.Element
+    let base: Base
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var iterator: Base.Iterator
+        mutating func next() async -> Base.Element? { iterator.next() }
+    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: base.makeIterator()) }
 }

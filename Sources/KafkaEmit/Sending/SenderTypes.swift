@@ -4,24 +4,31 @@ public struct SenderOptions: Sendable {
     public var bootstrapServers: String
     /// Any librdkafka property, applied after the defaults (`acks=all`, idempotence on).
     public var properties: [String: String]
-    /// Most records sent but not yet reported; `send` waits beyond it (backpressure).
+    /// Most records handed to librdkafka and not yet reported; senders wait beyond it
+    /// (backpressure). Also sizes librdkafka's queue.
     public var maxInFlight: Int
-    /// Stop taking records from the sequence after the first failed delivery.
+    /// A results stream stops taking records from its sequence after its first failed
+    /// delivery (records in flight still report).
     public var stopOnError: Bool
-    /// No broker answering by then ends the send: what is queued fails, and the summary's
-    /// `stoppedBy` says why.
+    /// No broker answering by then fails what was sent meanwhile (``KafkaSenderError/Cause/brokerUnreachable``);
+    /// the next send tries again.
     public var connectTimeout: Duration
     /// A transactional producer, for `sendTransactionally`.
     public var transactionalID: String?
+    /// Records of one results stream (``KafkaSender/send(_:bufferSize:)``) sent but whose
+    /// results were not yet taken by its consumer: a slow consumer slows the sending down.
+    public var streamBufferSize: Int
 
     public init(bootstrapServers: String, properties: [String: String] = [:], maxInFlight: Int = 50_000,
-                stopOnError: Bool = false, connectTimeout: Duration = .seconds(10), transactionalID: String? = nil) {
+                stopOnError: Bool = false, connectTimeout: Duration = .seconds(10), transactionalID: String? = nil,
+                streamBufferSize: Int = 8192) {
         self.bootstrapServers = bootstrapServers
         self.properties = properties
         self.maxInFlight = maxInFlight
         self.stopOnError = stopOnError
         self.connectTimeout = connectTimeout
         self.transactionalID = transactionalID
+        self.streamBufferSize = streamBufferSize
     }
 }
 
@@ -36,7 +43,8 @@ public struct RecordHeader: Sendable, Equatable {
 }
 
 /// One record to send plus correlation metadata that never leaves the process and comes
-/// back in its `SenderResult` (Reactor Kafka's `SenderRecord`).
+/// back in its `SenderResult` (Reactor Kafka's `SenderRecord`). Use `Void` (`()`) when the
+/// caller keeps its own correlation, as a single-record `send` does.
 public struct SenderRecord<Correlation: Sendable>: Sendable {
     public var topic: String
     /// nil = librdkafka's partitioner (by key hash).
@@ -46,16 +54,43 @@ public struct SenderRecord<Correlation: Sendable>: Sendable {
     /// nil = null value (a tombstone).
     public var value: [UInt8]?
     public var headers: [RecordHeader]
+    /// Milliseconds since the epoch; nil = the time librdkafka sends it.
+    public var timestampMillis: Int64?
     public var correlationMetadata: Correlation
 
     public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?,
-                headers: [RecordHeader] = [], correlationMetadata: Correlation) {
+                headers: [RecordHeader] = [], timestampMillis: Int64? = nil, correlationMetadata: Correlation) {
         self.topic = topic
         self.partition = partition
         self.key = key
         self.value = value
         self.headers = headers
+        self.timestampMillis = timestampMillis
         self.correlationMetadata = correlationMetadata
+    }
+
+    /// Key and value from any collection of bytes (`Data`, `ByteBuffer.readableBytesView`,
+    /// an `ArraySlice`, a string's `utf8`): copied once, here.
+    public init(topic: String, partition: Int32? = nil, key: some Collection<UInt8>, value: some Collection<UInt8>,
+                headers: [RecordHeader] = [], timestampMillis: Int64? = nil, correlationMetadata: Correlation) {
+        self.init(topic: topic, partition: partition, key: Optional(Array(key)), value: Optional(Array(value)), headers: headers,
+                  timestampMillis: timestampMillis, correlationMetadata: correlationMetadata)
+    }
+}
+
+extension SenderRecord where Correlation == Void {
+    /// A record whose result the caller awaits itself (`try await sender.send(record)`).
+    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?,
+                headers: [RecordHeader] = [], timestampMillis: Int64? = nil) {
+        self.init(topic: topic, partition: partition, key: key, value: value, headers: headers,
+                  timestampMillis: timestampMillis, correlationMetadata: ())
+    }
+
+    /// A record whose key and value are any collections of bytes (`"text".utf8`, `Data`, ...).
+    public init(topic: String, partition: Int32? = nil, key: some Collection<UInt8>, value: some Collection<UInt8>,
+                headers: [RecordHeader] = [], timestampMillis: Int64? = nil) {
+        self.init(topic: topic, partition: partition, key: Optional(Array(key)), value: Optional(Array(value)), headers: headers,
+                  timestampMillis: timestampMillis, correlationMetadata: ())
     }
 }
 
@@ -63,33 +98,24 @@ public struct SenderRecord<Correlation: Sendable>: Sendable {
 public struct RecordMetadata: Sendable, Equatable {
     public var topic: String
     public var partition: Int32
+    /// The broker's offset, or -1 when it reported none (`acks=0`).
     public var offset: Int64
     /// Milliseconds since the epoch as the broker reported it (-1 if unknown).
     public var timestamp: Int64
     /// The transaction it was committed in (`sendTransactionally`, numbered from 1), else nil.
-    public var transaction: Int64? = nil
-}
+    public var transaction: Int64?
 
-/// Why a record was not delivered: librdkafka's error code, name and message.
-public struct SendError: Error, Sendable, Equatable {
-    public var code: Int32
-    public var name: String
-    public var message: String
-    /// The record may have been stored all the same: it was in flight when it timed out or
-    /// was purged, or its broker went away with the request out. Its outcome is unknown, so
-    /// re-sending it may duplicate it.
-    public var possiblyPersisted: Bool
-
-    public init(code: Int32, name: String, message: String, possiblyPersisted: Bool = false) {
-        self.code = code
-        self.name = name
-        self.message = message
-        self.possiblyPersisted = possiblyPersisted
+    public init(topic: String, partition: Int32, offset: Int64, timestamp: Int64 = -1, transaction: Int64? = nil) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.timestamp = timestamp
+        self.transaction = transaction
     }
 }
 
 /// What became of one record: delivered, failed (certainly not stored), or unknown (reported
-/// failed but possibly stored; see `SendError.possiblyPersisted`).
+/// failed but possibly stored; see ``KafkaSenderError/possiblyPersisted``).
 public enum SenderOutcome: Sendable, Equatable {
     case delivered, failed, unknown
 }
@@ -98,9 +124,15 @@ public enum SenderOutcome: Sendable, Equatable {
 /// (Reactor Kafka's `SenderResult`).
 public struct SenderResult<Correlation: Sendable>: Sendable {
     public var correlationMetadata: Correlation
-    public var result: Result<RecordMetadata, SendError>
-    /// Delivery latency: from handing the record to librdkafka to its delivery report.
-    public var latencyMicros: UInt64
+    public var result: Result<RecordMetadata, KafkaSenderError>
+    /// From handing the record to librdkafka to its delivery report.
+    public var latency: Duration
+
+    public init(correlationMetadata: Correlation, result: Result<RecordMetadata, KafkaSenderError>, latency: Duration = .zero) {
+        self.correlationMetadata = correlationMetadata
+        self.result = result
+        self.latency = latency
+    }
 
     public var recordMetadata: RecordMetadata? { try? result.get() }
     public var outcome: SenderOutcome {
@@ -109,23 +141,32 @@ public struct SenderResult<Correlation: Sendable>: Sendable {
         case .failure(let e): e.possiblyPersisted ? .unknown : .failed
         }
     }
-    public var error: SendError? { if case .failure(let e) = result { e } else { nil } }
+    public var error: KafkaSenderError? { if case .failure(let e) = result { e } else { nil } }
 }
 
-/// Totals of one `send` call.
+/// Totals of one stream or blocking send.
 public struct SendSummary: Sendable, Equatable {
     public var delivered = 0
     public var failed = 0
     /// Reported failed, but possibly stored (`SenderOutcome.unknown`).
     public var unknown = 0
     /// Why the send ended before its sequence did — no broker answered within the connect
-    /// timeout, a fatal producer error, or a cancelled stream — else nil.
-    public var stoppedBy: SendError?
+    /// timeout, a fatal producer error, a stop, or the first failure with `stopOnError` —
+    /// else nil.
+    public var stoppedBy: KafkaSenderError?
 
-    public init(delivered: Int = 0, failed: Int = 0, unknown: Int = 0, stoppedBy: SendError? = nil) {
+    public init(delivered: Int = 0, failed: Int = 0, unknown: Int = 0, stoppedBy: KafkaSenderError? = nil) {
         self.delivered = delivered
         self.failed = failed
         self.unknown = unknown
         self.stoppedBy = stoppedBy
+    }
+
+    mutating func count(_ outcome: SenderOutcome) {
+        switch outcome {
+        case .delivered: delivered += 1
+        case .failed: failed += 1
+        case .unknown: unknown += 1
+        }
     }
 }

@@ -115,6 +115,7 @@ final class TransactionWindow {
             case .aborted(let code, _), .notCommitted(let code, _), .unknown(let code, _):
                 reports[k].errorCode = code
                 reports[k].offset = -1
+                reports[k].transactionFailed = true
                 if case .unknown = ending { reports[k].possiblyPersisted = true } else { reports[k].possiblyPersisted = false }
             }
         }

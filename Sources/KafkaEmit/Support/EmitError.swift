@@ -1,7 +1,7 @@
 /// What goes wrong before or instead of sending: thrown upward, and turned into a message
-/// and an exit code (SPEC.md §5) in one table at the top of the executable. The library's
-/// `KafkaSender` throws it for options librdkafka refuses.
-public enum EmitError: Error, Equatable, Sendable, CustomStringConvertible {
+/// and an exit code (SPEC.md §5) in one table at the top of the executable. The command's
+/// own: the library's face throws `KafkaSenderError`.
+package enum EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Bad flag, value, template or combination. Nothing was sent.
     case usage(String)
     /// A malformed input record under `--stop-on-error`.
@@ -15,11 +15,11 @@ public enum EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The operating system refused a resource: a thread, a file descriptor, memory.
     case resource(String)
 
-    public var message: String {
+    package var message: String {
         switch self {
         case .usage(let m), .dataError(let m), .cannotOpen(let m), .io(let m), .internalError(let m), .resource(let m): m
         }
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

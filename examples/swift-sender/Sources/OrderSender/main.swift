@@ -1,6 +1,6 @@
-// Sends 20 orders through KafkaSender and matches each SenderResult to its order by the
-// correlation metadata that came back with it. Uses an in-process mock cluster unless
-// KAFKA_BOOTSTRAP_SERVERS is set.
+// Sends orders through KafkaSender three ways — one awaited record per task, a stream of
+// records with correlation metadata, and the blocking call — and matches each result back
+// to its order. Uses an in-process mock cluster unless KAFKA_BOOTSTRAP_SERVERS is set.
 import Foundation
 import KafkaEmit
 import Synchronization
@@ -8,6 +8,7 @@ import Synchronization
 struct Order: Sendable {
     let id: String
     let amountCents: Int
+    var json: String { #"{"id":"\#(id)","amount_cents":\#(amountCents)}"# }
 }
 
 let mock: MockCluster?
@@ -17,37 +18,37 @@ if let env = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] {
     bootstrap = env
 } else {
     mock = try MockCluster(brokers: 3)
-    mock!.createTopic("orders", partitions: 3)
+    _ = mock!.createTopic("orders", partitions: 3)
     bootstrap = mock!.bootstrapServers
 }
 
-let orders = (1...20).map { Order(id: "order-\($0)", amountCents: $0 * 250) }
-let records = orders.map { order in
-    SenderRecord(topic: "orders", key: Array(order.id.utf8),
-                 value: Array(#"{"id":"\#(order.id)","amount_cents":\#(order.amountCents)}"#.utf8),
-                 headers: [RecordHeader("source", Array("swift-sender".utf8))],
-                 correlationMetadata: order)
-}
-
 let sender = try KafkaSender(options: SenderOptions(bootstrapServers: bootstrap))
-let confirmed = Mutex<[String: RecordMetadata]>([:])
-let summary = sender.send(records) { (result: SenderResult<Order>) in
+let orders = (1...20).map { Order(id: "order-\($0)", amountCents: $0 * 250) }
+
+// 1. Twenty tasks at once, each awaiting its own record; they share the producer's batches.
+let placed = try await withThrowingTaskGroup(of: (String, RecordMetadata).self) { group in
+    for order in orders {
+        group.addTask {
+            let meta = try await sender.send(SenderRecord(topic: "orders", key: order.id.utf8, value: order.json.utf8,
+                                                          headers: [RecordHeader("source", Array("swift-sender".utf8))]))
+            return (order.id, meta)
+        }
+    }
+    return try await group.reduce(into: [String: RecordMetadata]()) { $0[$1.0] = $1.1 }
+}
+for order in orders { if let m = placed[order.id] { print("\(order.id) (\(order.amountCents)c) -> \(m.topic)[\(m.partition)]@\(m.offset)") } }
+
+// 2. A stream of records in, a stream of results out, each carrying its order.
+let late = (21...25).map { Order(id: "order-\($0)", amountCents: $0 * 100) }
+var streamed = 0
+for try await result in sender.send(late.map { SenderRecord(topic: "orders", key: $0.id.utf8, value: $0.json.utf8, correlationMetadata: $0) }) {
     switch result.result {
-    case .success(let meta):
-        confirmed.withLock { $0[result.correlationMetadata.id] = meta }
-        print("\(result.correlationMetadata.id) (\(result.correlationMetadata.amountCents)c) -> \(meta.topic)[\(meta.partition)]@\(meta.offset)")
-    case .failure(let error):
-        print("\(result.correlationMetadata.id) failed: \(error.name): \(error.message)")
+    case .success: streamed += 1
+    case .failure(let error): print("\(result.correlationMetadata.id) failed: \(error.cause): \(error.message)")
     }
 }
 
-// The AsyncStream face of the same sender.
-let more = (21...25).map { SenderRecord(topic: "orders", key: nil, value: Array("late-\($0)".utf8), correlationMetadata: $0) }
-var streamed = 0
-for await result in sender.results(for: more) where result.error == nil { streamed += 1 }
-
-let matched = confirmed.withLock { $0.count }
-print("delivered \(summary.delivered), failed \(summary.failed), matched \(matched) of \(orders.count); streamed \(streamed) of \(more.count)")
+await sender.close()
+print("delivered \(placed.count), streamed \(streamed) of \(late.count)")
 withExtendedLifetime(mock) {}
-if summary.delivered != orders.count || matched != orders.count || streamed != more.count { exit(1) }
-
+if placed.count != orders.count || streamed != late.count { exit(1) }

@@ -1,0 +1,67 @@
+import Synchronization
+
+/// The blocking face (`send(_:onResult:)`): the calling thread feeds the engine, waiting for
+/// room and then for the last result; `onResult` runs in completion order on a serving thread.
+final class CallbackReceiver<C: Sendable>: ResultReceiver, Sendable {
+    private struct State {
+        var ring: CorrelationSlots<C>
+        var admitted = 0
+        var received = 0
+        var stopTaking = false
+        var summary = SendSummary()
+    }
+    private let state: Mutex<State>
+    private let room = Waiter()
+    private let capacity: Int
+    private let stopOnError: Bool
+    private let onResult: @Sendable (SenderResult<C>) -> Void
+
+    init(capacity: Int, stopOnError: Bool, onResult: @escaping @Sendable (SenderResult<C>) -> Void) {
+        self.capacity = max(1, capacity)
+        self.stopOnError = stopOnError
+        self.onResult = onResult
+        state = Mutex(State(ring: CorrelationSlots(capacity: self.capacity)))
+    }
+
+    func receive(token: Int, _ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration) {
+        let c = state.withLock { $0.ring.take(token) }
+        let r = SenderResult(correlationMetadata: c, result: result, latency: latency)
+        onResult(r)
+        state.withLock { st in
+            st.received += 1
+            st.summary.count(r.outcome)
+            if case .failure(let e) = result, st.summary.stoppedBy == nil, e.cause.endsTheSend || stopOnError {
+                st.summary.stoppedBy = e
+                st.stopTaking = true
+            }
+        }
+        room.signal()
+    }
+
+    /// Blocks until there is room for `count` records (a window is let in whole), then keeps
+    /// their correlations; nil when no more are to be taken.
+    func admit(_ correlations: [C]) -> [Int]? {
+        while true {
+            let tokens: [Int]?? = state.withLock { st in
+                if st.stopTaking { return .some(nil) }
+                guard st.admitted - st.received < capacity else { return nil }
+                st.admitted += correlations.count
+                return .some(correlations.map { st.ring.put($0) })
+            }
+            if let tokens { return tokens }
+            room.wait(nanos: 10_000_000) { state.withLock { $0.stopTaking || $0.admitted - $0.received < capacity } }
+        }
+    }
+
+    func refuse(_ tokens: [Int], _ error: KafkaSenderError) {
+        for t in tokens { receive(token: t, .failure(error), latency: .zero) }
+    }
+
+    /// Blocks until every record taken has its result; the totals.
+    func finish() -> SendSummary {
+        while true {
+            if let s = state.withLock({ $0.received == $0.admitted ? $0.summary : nil }) { return s }
+            room.wait(nanos: 10_000_000) { state.withLock { $0.received == $0.admitted } }
+        }
+    }
+}

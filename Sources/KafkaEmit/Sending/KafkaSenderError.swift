@@ -1,0 +1,91 @@
+import Crdkafka
+
+/// Why a record was not delivered, or why a `KafkaSender` could not do what was asked.
+///
+/// Switch on ``cause`` to decide what to do; ``code`` and ``name`` are librdkafka's
+/// (`rd_kafka_resp_err_t`, e.g. `-192` / `_MSG_TIMED_OUT`) for logs and for the rare case
+/// the cause does not settle, and ``message`` says it for a person.
+///
+/// ```swift
+/// do {
+///     let metadata = try await sender.send(record)
+/// } catch let error {
+///     switch error.cause {
+///     case .timedOut where error.possiblyPersisted: // may be stored: re-sending may duplicate
+///     case .recordTooLarge: // split it
+///     default: throw error
+///     }
+/// }
+/// ```
+public struct KafkaSenderError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong, in terms a caller can act on.
+    public enum Cause: Sendable, Hashable {
+        /// No broker answered within ``SenderOptions/connectTimeout``.
+        case brokerUnreachable
+        /// A broker answered in a protocol this librdkafka cannot read (a newer librdkafka
+        /// is the fix).
+        case incompatibleBroker
+        /// The topic or partition does not exist (and was not created).
+        case topicMissing
+        /// Larger than the producer's `message.max.bytes` or the broker's limit.
+        case recordTooLarge
+        /// Refused before it was sent: an invalid topic name, partition or argument.
+        case invalidRecord
+        /// Not delivered within the delivery timeout (`message.timeout.ms`).
+        case timedOut
+        /// The broker refused it (see ``KafkaSenderError/code`` and ``KafkaSenderError/name``).
+        case rejected
+        /// Its transaction aborted, or its commit could not complete.
+        case transactionFailed
+        /// The producer hit a fatal error (e.g. an idempotence sequence gap) and can send no more.
+        case fatal
+        /// The sender stopped before the record was sent: ``KafkaSender/requestStop()``,
+        /// ``SenderOptions/stopOnError``, or a stopped results stream.
+        case stopped
+        /// ``KafkaSender/close()`` was called (or the sender went away) first.
+        case closed
+        /// The system refused a thread or a file descriptor the sender needs.
+        case resourceExhausted
+        /// librdkafka refused the ``SenderOptions`` (a property name or value).
+        case invalidConfiguration
+        /// A call this sender cannot make, e.g. a single-record `send` on a transactional sender.
+        case invalidUsage
+    }
+
+    public var cause: Cause
+    /// librdkafka's error code (`rd_kafka_resp_err_t`); 0 when the error is the sender's own.
+    public var code: Int32
+    /// librdkafka's name for ``code`` (`MSG_SIZE_TOO_LARGE`, `_MSG_TIMED_OUT`, ...).
+    public var name: String
+    public var message: String
+    /// The record may have been stored all the same: it was in flight when it timed out or
+    /// was purged, or its broker went away with the request out. Re-sending it may duplicate it.
+    public var possiblyPersisted: Bool
+
+    public init(cause: Cause, code: Int32 = 0, name: String? = nil, message: String, possiblyPersisted: Bool = false) {
+        self.cause = cause
+        self.code = code
+        self.name = name ?? (code == 0 ? "" : LibrdkafkaInfo.errorName(code))
+        self.message = message
+        self.possiblyPersisted = possiblyPersisted
+    }
+
+    public var description: String { name.isEmpty ? "\(cause): \(message)" : "\(cause) (\(name)): \(message)" }
+
+    /// The cause librdkafka's error code alone tells; purges and transaction endings get
+    /// theirs from the sender, which knows why it purged.
+    static func cause(ofCode code: Int32) -> Cause {
+        switch rd_kafka_resp_err_t(rawValue: code) {
+        case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE: .recordTooLarge
+        case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, RD_KAFKA_RESP_ERR__TIMED_OUT, RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT: .timedOut
+        case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION: .topicMissing
+        case RD_KAFKA_RESP_ERR__INVALID_ARG, RD_KAFKA_RESP_ERR__BAD_MSG, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+             RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION: .invalidRecord
+        case RD_KAFKA_RESP_ERR__FATAL: .fatal
+        case RD_KAFKA_RESP_ERR__PURGE_QUEUE, RD_KAFKA_RESP_ERR__PURGE_INFLIGHT: .stopped
+        case RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE: .resourceExhausted
+        case RD_KAFKA_RESP_ERR__TRANSPORT, RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN: .brokerUnreachable
+        default: .rejected
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Synchronization
+
+/// The results of a stream of records sent with ``KafkaSender/send(_:bufferSize:)-(AsyncSequence,_)``
+/// or ``KafkaSender/sendTransactionally(_:bufferSize:)``: one ``SenderResult`` per record
+/// taken from the stream, in completion order, each carrying its correlation metadata
+/// (Reactor Kafka's `Flux<SenderResult<T>>`).
+///
+/// Buffering is bounded: at most `bufferSize` records of the stream are in flight or
+/// waiting here for the consumer, so a slow consumer slows the sending down instead of
+/// piling results up. Iteration ends once every record taken has its result; it throws the
+/// error of the records' own sequence, if that threw (after the results of what it yielded).
+/// Leaving the loop early (or cancelling its task) stops taking records; records already
+/// handed over still complete — the sender is shared, so they are not purged.
+public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
+    public typealias Element = SenderResult<Correlation>
+    let stream: ResultStream<Correlation>
+
+    /// Counts of the results so far; final once iteration has ended.
+    public var summary: SendSummary { stream.summary }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(consumer: Consumer(stream)) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let consumer: Consumer
+        public mutating func next() async throws -> SenderResult<Correlation>? { try await consumer.stream.next() }
+    }
+
+    /// Stops the stream when its iterator goes away.
+    final class Consumer: Sendable {
+        let stream: ResultStream<Correlation>
+        init(_ stream: ResultStream<Correlation>) { self.stream = stream }
+        deinit { stream.cancel() }
+    }
+}
+
+/// The state behind a `SenderResults`: admission (the feeder waits for room), results in
+/// completion order, and the consumer's wait.
+final class ResultStream<C: Sendable>: ResultReceiver, Sendable {
+    private struct State: ~Copyable {
+        var ring: CorrelationSlots<C>
+        var results: [SenderResult<C>] = []
+        var head = 0
+        var admitted = 0
+        var received = 0
+        var consumed = 0
+        var inputDone = false
+        var inputError: (any Error)?
+        var stopTaking = false
+        var cancelled = false
+        var consumer: CheckedContinuation<Void, Never>?
+        var feeder: CheckedContinuation<Void, Never>?
+        var summary = SendSummary()
+    }
+    private let state: Mutex<State>
+    private let capacity: Int
+    private let stopOnError: Bool
+    /// The task reading the caller's sequence.
+    let feederTask = Mutex<Task<Void, Never>?>(nil)
+
+    init(capacity: Int, stopOnError: Bool) {
+        self.capacity = max(1, capacity)
+        self.stopOnError = stopOnError
+        state = Mutex(State(ring: CorrelationSlots(capacity: self.capacity)))
+    }
+
+    var summary: SendSummary { state.withLock { $0.summary } }
+
+    // MARK: feeder
+
+    /// Waits for room for `count` more records (a whole transaction window is let in at once
+    /// when any room is left) and keeps their correlations; their tokens, or nil when the
+    /// stream takes no more.
+    func admit(_ correlations: [C]) async -> [Int]? {
+        while true {
+            let tokens: [Int]?? = state.withLock { st in
+                if st.stopTaking { return .some(nil) }
+                guard st.admitted - st.consumed < capacity else { return nil }
+                st.admitted += correlations.count
+                return .some(correlations.map { st.ring.put($0) })
+            }
+            if let tokens { return tokens }
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { st -> Bool in
+                    if st.stopTaking || st.admitted - st.consumed < capacity { return true }
+                    st.feeder = c
+                    return false
+                }
+                if now { c.resume() }
+            }
+        }
+    }
+
+    /// One record: its token without waiting when there is room (the common case).
+    func admit(_ correlation: C) async -> Int? {
+        let fast: Int?? = state.withLock { st in
+            if st.stopTaking { return .some(nil) }
+            guard st.admitted - st.consumed < capacity else { return nil }
+            let t = st.ring.put(correlation)
+            st.admitted += 1
+            return .some(t)
+        }
+        if let fast { return fast }
+        return await admit([correlation])?.first
+    }
+
+    /// The records' sequence ended (or threw): iteration ends after the last result.
+    func inputEnded(_ error: (any Error)?) {
+        let consumer = state.withLock { st in
+            st.inputDone = true
+            st.inputError = error
+            defer { st.consumer = nil }
+            return st.consumer
+        }
+        consumer?.resume()
+    }
+
+    /// The sender refused the stream's records (closed, fatal): ends the stream with `error`.
+    func refuse(_ tokens: [Int], _ error: KafkaSenderError) {
+        for t in tokens { receive(token: t, .failure(error), latency: .zero) }
+    }
+
+    // MARK: results (serving thread, sink lock held)
+
+    func receive(token: Int, _ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration) {
+        let consumer = state.withLock { st -> CheckedContinuation<Void, Never>? in
+            let c = st.ring.take(token)
+            st.received += 1
+            let r = SenderResult(correlationMetadata: c, result: result, latency: latency)
+            st.summary.count(r.outcome)
+            if case .failure(let e) = result, st.summary.stoppedBy == nil, e.cause.endsTheSend || stopOnError {
+                st.summary.stoppedBy = e
+                st.stopTaking = true
+            }
+            if !st.cancelled { st.results.append(r) }
+            defer { st.consumer = nil }
+            return st.consumer
+        }
+        consumer?.resume()
+    }
+
+    // MARK: consumer
+
+    private enum Step { case value(SenderResult<C>, CheckedContinuation<Void, Never>?), end((any Error)?), wait }
+
+    func next() async throws -> SenderResult<C>? {
+        while true {
+            let step: Step = state.withLock { st in
+                if st.cancelled { return .end(nil) }
+                if st.head < st.results.count {
+                    let r = st.results[st.head]
+                    st.head += 1
+                    if st.head >= 1024 && st.head * 2 >= st.results.count {
+                        st.results.removeFirst(st.head)
+                        st.head = 0
+                    }
+                    st.consumed += 1
+                    let feeder = st.feeder
+                    st.feeder = nil
+                    return .value(r, feeder)
+                }
+                if st.inputDone && st.received == st.admitted { return .end(st.inputError) }
+                return .wait
+            }
+            switch step {
+            case .value(let r, let feeder):
+                feeder?.resume()
+                return r
+            case .end(let error):
+                if let error { throw error }
+                return nil
+            case .wait:
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                        let now = state.withLock { st -> Bool in
+                            if st.cancelled || st.head < st.results.count || (st.inputDone && st.received == st.admitted) { return true }
+                            st.consumer = c
+                            return false
+                        }
+                        if now { c.resume() }
+                    }
+                } onCancel: {
+                    cancel()
+                }
+            }
+        }
+    }
+
+    /// The consumer went away: take no more records, keep no more results.
+    func cancel() {
+        let (consumer, feeder) = state.withLock { st in
+            st.cancelled = true
+            st.stopTaking = true
+            st.results.removeAll()
+            st.head = 0
+            defer { st.consumer = nil; st.feeder = nil }
+            return (st.consumer, st.feeder)
+        }
+        consumer?.resume()
+        feeder?.resume()
+        feederTask.withLock { $0?.cancel() }
+    }
+}

@@ -1,0 +1,175 @@
+import Synchronization
+
+/// One record as a caller handed it over, without its correlation (which stays with whoever
+/// waits for the result).
+struct OutgoingRecord: Sendable {
+    var topic: String
+    var partition: Int32?
+    var key: [UInt8]?
+    var value: [UInt8]?
+    var headers: [RecordHeader]
+    var timestampMillis: Int64?
+
+    init<C>(_ r: SenderRecord<C>) {
+        topic = r.topic; partition = r.partition; key = r.key; value = r.value
+        headers = r.headers; timestampMillis = r.timestampMillis
+    }
+}
+
+/// Takes results for many records of one caller (a results stream, a blocking send): `token`
+/// says which. Called in completion order holding the report server's sink lock: must not block.
+protocol ResultReceiver: AnyObject, Sendable {
+    func receive(token: Int, _ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration)
+}
+
+/// Who waits for one record's result: a task suspended in `send(_:)`, or a receiver.
+enum ResultWaiter: Sendable {
+    case task(CheckedContinuation<Result<RecordMetadata, KafkaSenderError>, Never>)
+    case receiver(any ResultReceiver, token: Int)
+
+    func resolve(_ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration) {
+        switch self {
+        case .task(let c): c.resume(returning: result)
+        case .receiver(let r, let token): r.receive(token: token, result, latency: latency)
+        }
+    }
+}
+
+/// What callers put in the engine's mailbox.
+enum Submission: Sendable {
+    case record(OutgoingRecord, ResultWaiter)
+    /// A `sendTransactionally` window ends here.
+    case endOfWindow
+}
+
+/// The send loop's source and sink for a `KafkaSender`: records come from the engine's
+/// mailbox, filled by any number of callers at once; each result goes back to whoever waits
+/// for it. One session is one `SendLoop.run` on the sender's producing thread.
+///
+/// `@unchecked Sendable` — invariant: the source half (`advance`, `record`, `willSend`,
+/// `batch`, `current`) runs on the producing thread only; `deliveries` runs holding the
+/// report server's sink lock and reads a slot's entry only after its record was handed over
+/// (librdkafka's queues order it); `leftovers` runs after the loop ended.
+final class SenderSession: RecordSource, ResultSink, @unchecked Sendable {
+    private let engine: SenderEngine
+    private let stop: StopSignal
+    private var batch: [Submission] = []
+    private var nextInBatch = 0
+    private var current: (record: OutgoingRecord, waiter: ResultWaiter)?
+    /// Taken from the mailbox, not yet handed to the loop's `willSend` (the loop may stop between).
+    private var currentPending = false
+    private(set) var index: UInt64 = 0
+    private(set) var inputEpoch: UInt64 = 0
+    private let key = ByteBuffer()
+    private let value = ByteBuffer()
+    private let topic = ByteBuffer(capacity: 64)
+    private let headers = HeaderList()
+    private let entries: UnsafeMutablePointer<(topic: String, waiter: ResultWaiter)?>
+    private let slotCount: Int
+    /// Before the producing thread parks for want of records: hands report serving back.
+    var willWait: () -> Void = {}
+    /// Why the loop purged records: its stop reason, as a cause.
+    /// and, for a fatal error, what librdkafka said of it (the purge's own words say only
+    /// "purged"). Called holding the sink lock.
+    var purgeCause: () -> (cause: KafkaSenderError.Cause, why: String?) = { (.stopped, nil) }
+
+    init(engine: SenderEngine, stop: StopSignal, slots: Int) {
+        self.engine = engine
+        self.stop = stop
+        slotCount = slots
+        entries = .allocate(capacity: slots)
+        entries.initialize(repeating: nil, count: slots)
+    }
+
+    deinit {
+        entries.deinitialize(count: slotCount)
+        entries.deallocate()
+    }
+
+    // MARK: source (producing thread)
+
+    func advance() throws(EmitError) -> SourceEvent {
+        while true {
+            if nextInBatch < batch.count {
+                let s = batch[nextInBatch]
+                nextInBatch += 1
+                switch s {
+                case .endOfWindow: return .endOfWindow
+                case .record(let r, let w):
+                    if current != nil { index += 1 }
+                    current = (r, w)
+                    currentPending = true
+                    return .ready
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            nextInBatch = 0
+            inputEpoch &+= 1
+            guard engine.take(into: &batch, stop: stop, willWait: willWait) else { return .end }
+        }
+    }
+
+    func record() -> RecordView {
+        let r = current!.record
+        topic.removeAll(); topic.append(r.topic)
+        headers.removeAll()
+        for h in r.headers { headers.append(name: Array(h.name.utf8), value: h.value) }
+        return RecordView(index: index, key: copy(r.key, into: key), value: copy(r.value, into: value),
+                          headers: headers.headers, partition: r.partition ?? -1,
+                          timestampMillis: r.timestampMillis ?? 0, topic: topic.bytes, correlation: RecordView.noBytes)
+    }
+
+    private func copy(_ bytes: [UInt8]?, into buffer: ByteBuffer) -> UnsafeRawBufferPointer? {
+        guard let bytes else { return nil }
+        buffer.removeAll()
+        buffer.append(bytes)
+        return buffer.bytes
+    }
+
+    func malformedCorrelation() -> UnsafeRawBufferPointer { RecordView.noBytes }
+
+    // MARK: sink
+
+    func willSend(slot: Int, record: RecordView, topic: TopicID) {
+        entries[slot] = (current!.record.topic, current!.waiter)
+        currentPending = false
+    }
+
+    func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
+        for r in reports {
+            guard let entry = entries[r.slot] else { continue }
+            entries[r.slot] = nil
+            let result: Result<RecordMetadata, KafkaSenderError>
+            if r.succeeded {
+                result = .success(RecordMetadata(topic: entry.topic, partition: r.partition, offset: r.offset, timestamp: r.timestampMillis,
+                                                 transaction: r.transaction >= 0 ? r.transaction : nil))
+            } else {
+                var cause = KafkaSenderError.cause(ofCode: r.errorCode)
+                var message = r.errorMessage
+                if r.transactionFailed {
+                    cause = .transactionFailed
+                } else if cause == .stopped {
+                    let purge = purgeCause()
+                    cause = purge.cause
+                    if let why = purge.why { message += ": \(why)" }
+                }
+                result = .failure(KafkaSenderError(cause: cause, code: r.errorCode, name: r.errorName, message: message,
+                                                   possiblyPersisted: r.possiblyPersisted))
+            }
+            entry.waiter.resolve(result, latency: .nanoseconds(Int64(clamping: r.latencyMicros(now: nowNanos) * 1000)))
+        }
+    }
+
+    func idle() {}
+
+    /// After the loop ended: whoever still waits for a record the loop never took.
+    func leftovers() -> [ResultWaiter] {
+        var out: [ResultWaiter] = []
+        if currentPending, let c = current { out.append(c.waiter) }
+        for s in batch[nextInBatch...] { if case .record(_, let w) = s { out.append(w) } }
+        batch.removeAll()
+        // Handed to `willSend` but never to librdkafka (a stop during a queue-full retry).
+        for slot in 0..<slotCount { if let e = entries[slot] { out.append(e.waiter); entries[slot] = nil } }
+        return out
+    }
+}

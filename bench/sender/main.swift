@@ -1,0 +1,59 @@
+// The library's throughput, closed loop (`make bench` runs it through bench/sender.sh):
+//   tasks T N    T tasks, each awaiting one `send(record)` after another, N records in all
+//   stream N     one task sending N records through `send(_:)` (records in, results out)
+// against the broker at $1. Prints one line: "<mode> <tasks> <records> <seconds> <records/s>".
+// Records are the CLI's generate mode's shape (key = the number, value `event-{i}-{rand:1000}`)
+// so the figures compare with `kafka-emit -n N --value 'event-{i}-{rand:1000}'`.
+import Foundation
+import KafkaEmit
+import Synchronization
+
+let args = CommandLine.arguments
+guard args.count >= 4, let n = Int(args.last!) else {
+    print("usage: kafka-sender-bench BOOTSTRAP tasks T N | BOOTSTRAP stream N")
+    exit(64)
+}
+let bootstrap = args[1]
+let mode = args[2]
+let sender = try KafkaSender(options: SenderOptions(bootstrapServers: bootstrap))
+
+func record(_ i: Int) -> SenderRecord<Int> {
+    SenderRecord(topic: "bench", key: String(i).utf8, value: "event-\(i)-\(Int.random(in: 0..<1000))".utf8, correlationMetadata: i)
+}
+
+// Connected first, as the CLI's figures include connecting but not a cold librdkafka start.
+_ = try await sender.send(SenderRecord(topic: "bench", key: nil, value: [0]))
+
+let clock = ContinuousClock()
+let started = clock.now
+var tasks = 1
+var delivered = 0
+switch mode {
+case "tasks":
+    tasks = Int(args[3])!
+    let each = n / tasks
+    delivered = try await withThrowingTaskGroup(of: Int.self) { group in
+        for t in 0..<tasks {
+            group.addTask {
+                var ok = 0
+                for k in 0..<each {
+                    _ = try await sender.send(record(t * each + k))
+                    ok += 1
+                }
+                return ok
+            }
+        }
+        return try await group.reduce(0, +)
+    }
+case "stream":
+    let results = sender.send((0..<n).lazy.map(record))
+    for try await r in results where r.outcome == .delivered { delivered += 1 }
+default:
+    print("unknown mode \(mode)")
+    exit(64)
+}
+let elapsed = clock.now - started
+await sender.close()
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+print("\(mode) \(tasks) \(delivered) \(String(format: "%.3f", seconds)) \(Int(Double(delivered) / seconds))")
+if delivered != (mode == "tasks" ? (n / tasks) * tasks : n) { exit(1) }
