@@ -17,9 +17,20 @@ let bootstrap = args[1]
 let mode = args[2]
 let sender = try KafkaSender(options: SenderOptions(bootstrapServers: bootstrap))
 
-func record(_ i: Int) -> SenderRecord<Int> {
-    SenderRecord(topic: "bench", key: String(i).utf8, value: "event-\(i)-\(Int.random(in: 0..<1000))".utf8, correlationMetadata: i)
+// A cheap seeded generator, as the command's {rand} is (the system one is a syscall a call).
+nonisolated(unsafe) var rng = UInt64(42)
+func rand1000() -> Int {
+    rng &+= 0x9E37_79B9_7F4A_7C15
+    var z = rng
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return Int((z ^ (z >> 31)) % 1000)
 }
+
+func record(_ i: Int) -> SenderRecord<Int> {
+    SenderRecord(topic: "bench", key: String(i).utf8, value: "event-\(i)-\(rand1000())".utf8, correlationMetadata: i)
+}
+let buffer = ProcessInfo.processInfo.environment["BUFFER"].flatMap { Int($0) }
 
 // Connected first, as the CLI's figures include connecting but not a cold librdkafka start.
 _ = try await sender.send(SenderRecord(topic: "bench", key: nil, value: [0]))
@@ -43,10 +54,12 @@ case "tasks":
                 return ok
             }
         }
-        return try await group.reduce(0, +)
+        var total = 0
+        for try await ok in group { total += ok }
+        return total
     }
 case "stream":
-    let results = sender.send((0..<n).lazy.map(record))
+    let results = sender.send((0..<n).lazy.map(record), bufferSize: buffer)
     for try await r in results where r.outcome == .delivered { delivered += 1 }
 default:
     print("unknown mode \(mode)")

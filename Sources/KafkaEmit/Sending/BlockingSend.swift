@@ -23,15 +23,23 @@ final class CallbackReceiver<C: Sendable>: ResultReceiver, Sendable {
         state = Mutex(State(ring: CorrelationSlots(capacity: self.capacity)))
     }
 
-    func receive(token: Int, _ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration) {
-        let c = state.withLock { $0.ring.take(token) }
-        let r = SenderResult(correlationMetadata: c, result: result, latency: latency)
-        onResult(r)
+    func receive(_ batch: [ReceivedResult]) {
+        let correlations = state.withLock { st in batch.map { st.ring.take($0.token) } }
+        var summary = SendSummary()
+        var firstStop: KafkaSenderError?
+        for (c, r) in zip(correlations, batch) {
+            let result = SenderResult(correlationMetadata: c, result: r.result, latency: r.latency)
+            onResult(result)
+            summary.count(result.outcome)
+            if firstStop == nil, case .failure(let e) = r.result, e.cause.endsTheSend || stopOnError { firstStop = e }
+        }
         state.withLock { st in
-            st.received += 1
-            st.summary.count(r.outcome)
-            if case .failure(let e) = result, st.summary.stoppedBy == nil, e.cause.endsTheSend || stopOnError {
-                st.summary.stoppedBy = e
+            st.received += batch.count
+            st.summary.delivered += summary.delivered
+            st.summary.failed += summary.failed
+            st.summary.unknown += summary.unknown
+            if st.summary.stoppedBy == nil, let firstStop {
+                st.summary.stoppedBy = firstStop
                 st.stopTaking = true
             }
         }
@@ -54,7 +62,7 @@ final class CallbackReceiver<C: Sendable>: ResultReceiver, Sendable {
     }
 
     func refuse(_ tokens: [Int], _ error: KafkaSenderError) {
-        for t in tokens { receive(token: t, .failure(error), latency: .zero) }
+        receive(tokens.map { ReceivedResult(token: $0, result: .failure(error), latency: .zero) })
     }
 
     /// Blocks until every record taken has its result; the totals.

@@ -101,8 +101,38 @@ public final class KafkaSender: Sendable {
     public func send<C: Sendable, Records: Sequence & SendableMetatype>(
         _ records: sending Records, bufferSize: Int? = nil
     ) -> SenderResults<C> where Records.Element == SenderRecord<C>, Records.Iterator: SendableMetatype {
-        send(SyncSequence(base: records), bufferSize: bufferSize)
+        let stream = ResultStream<C>(capacity: bufferSize ?? options.streamBufferSize, stopOnError: options.stopOnError)
+        let engine = self.engine
+        let task = Task {
+            // A plain sequence never waits for its next record: records go over in chunks,
+            // one admission and one mailbox lock per chunk instead of per record.
+            var iterator = records.makeIterator()
+            var chunk: [SenderRecord<C>] = []
+            chunk.reserveCapacity(Self.chunk)
+            while true {
+                chunk.removeAll(keepingCapacity: true)
+                while chunk.count < Self.chunk, let r = iterator.next() { chunk.append(r) }
+                if chunk.isEmpty { break }
+                var correlations: [C] = []
+                correlations.reserveCapacity(chunk.count)
+                for k in chunk.indices { correlations.append(chunk[k].correlationMetadata) }
+                guard let tokens = await stream.admit(correlations) else { break }
+                var items: [Submission] = []
+                items.reserveCapacity(chunk.count)
+                for k in chunk.indices { items.append(.record(OutgoingRecord(chunk[k]), .receiver(stream, token: tokens[k]))) }
+                if let refused = engine.submit(items) {
+                    stream.refuse(tokens, refused)
+                    break
+                }
+            }
+            stream.inputEnded(nil)
+        }
+        stream.feederTask.withLock { $0 = task }
+        return SenderResults(stream: stream)
     }
+
+    /// Records a plain sequence hands over at a time (its results still come one by one).
+    private static var chunk: Int { 64 }
 
     /// Reactor Kafka's `sendTransactionally`: each window of records is one transaction
     /// (``SenderOptions/transactionalID`` must be set). A record's result comes once its window
@@ -201,15 +231,4 @@ public final class KafkaSender: Sendable {
 
     /// Raises a fatal producer error the way librdkafka delivers a real one (tests).
     func injectFatalError(_ reason: String) { engine.producer.injectFatalError(reason) }
-}
-
-/// A plain sequence as an async one (it never suspends).
-struct SyncSequence<Base: Sequence>: AsyncSequence {
-    typealias Element = Base.Element
-    let base: Base
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var iterator: Base.Iterator
-        mutating func next() async -> Base.Element? { iterator.next() }
-    }
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: base.makeIterator()) }
 }

@@ -16,10 +16,24 @@ struct OutgoingRecord: Sendable {
     }
 }
 
-/// Takes results for many records of one caller (a results stream, a blocking send): `token`
-/// says which. Called in completion order holding the report server's sink lock: must not block.
+/// One record's result on its way to a receiver; `token` says which of its records.
+struct ReceivedResult {
+    var token: Int
+    var result: Result<RecordMetadata, KafkaSenderError>
+    var latency: Duration
+}
+
+/// Takes results for many records of one caller (a results stream, a blocking send), a batch
+/// at a time (one lock per batch, not per record). Called in completion order holding the
+/// report server's sink lock: must not block.
 protocol ResultReceiver: AnyObject, Sendable {
-    func receive(token: Int, _ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration)
+    func receive(_ batch: [ReceivedResult])
+}
+
+extension ResultReceiver {
+    func receive(token: Int, _ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration) {
+        receive([ReceivedResult(token: token, result: result, latency: latency)])
+    }
 }
 
 /// Who waits for one record's result: a task suspended in `send(_:)`, or a receiver.
@@ -30,7 +44,7 @@ enum ResultWaiter: Sendable {
     func resolve(_ result: Result<RecordMetadata, KafkaSenderError>, latency: Duration) {
         switch self {
         case .task(let c): c.resume(returning: result)
-        case .receiver(let r, let token): r.receive(token: token, result, latency: latency)
+        case .receiver(let r, let token): r.receive([ReceivedResult(token: token, result: result, latency: latency)])
         }
     }
 }
@@ -63,6 +77,7 @@ final class SenderSession: RecordSource, ResultSink, @unchecked Sendable {
     private let key = ByteBuffer()
     private let value = ByteBuffer()
     private let topic = ByteBuffer(capacity: 64)
+    private var topicName = ""
     private let headers = HeaderList()
     private let entries: UnsafeMutablePointer<(topic: String, waiter: ResultWaiter)?>
     private let slotCount: Int
@@ -111,7 +126,10 @@ final class SenderSession: RecordSource, ResultSink, @unchecked Sendable {
 
     func record() -> RecordView {
         let r = current!.record
-        topic.removeAll(); topic.append(r.topic)
+        if r.topic != topicName {   // equal strings usually share storage: a pointer compare
+            topicName = r.topic
+            topic.removeAll(); topic.append(r.topic)
+        }
         headers.removeAll()
         for h in r.headers { headers.append(name: Array(h.name.utf8), value: h.value) }
         return RecordView(index: index, key: copy(r.key, into: key), value: copy(r.value, into: value),
@@ -135,7 +153,19 @@ final class SenderSession: RecordSource, ResultSink, @unchecked Sendable {
         currentPending = false
     }
 
+    /// Results for one receiver, handed over together (sink lock held).
+    private var pending: [ReceivedResult] = []
+    private var pendingReceiver: (any ResultReceiver)?
+
+    private func flushPending() {
+        guard let receiver = pendingReceiver, !pending.isEmpty else { return }
+        receiver.receive(pending)
+        pending.removeAll(keepingCapacity: true)
+        pendingReceiver = nil
+    }
+
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
+        defer { flushPending() }
         for r in reports {
             guard let entry = entries[r.slot] else { continue }
             entries[r.slot] = nil
@@ -156,7 +186,14 @@ final class SenderSession: RecordSource, ResultSink, @unchecked Sendable {
                 result = .failure(KafkaSenderError(cause: cause, code: r.errorCode, name: r.errorName, message: message,
                                                    possiblyPersisted: r.possiblyPersisted))
             }
-            entry.waiter.resolve(result, latency: .nanoseconds(Int64(clamping: r.latencyMicros(now: nowNanos) * 1000)))
+            let latency = Duration.nanoseconds(Int64(clamping: r.latencyMicros(now: nowNanos) * 1000))
+            switch entry.waiter {
+            case .task(let c): c.resume(returning: result)
+            case .receiver(let receiver, let token):
+                if let current = pendingReceiver, current !== receiver { flushPending() }
+                pendingReceiver = receiver
+                pending.append(ReceivedResult(token: token, result: result, latency: latency))
+            }
         }
     }
 
