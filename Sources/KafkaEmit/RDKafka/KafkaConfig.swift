@@ -38,13 +38,13 @@ package enum KafkaConfig {
 
     /// librdkafka's own queue must hold what the in-flight window allows, or it reports
     /// QUEUE_FULL first (unless the user sized it).
-    static func queueSize(forInFlight n: Int, origin: String) -> ConfigProperty {
+    package static func queueSize(forInFlight n: Int, origin: String) -> ConfigProperty {
         ConfigProperty("queue.buffering.max.messages", String(min(10_000_000, max(100_000, n))), origin: origin)
     }
 
     /// The longest record librdkafka sends (`message.max.bytes` as the properties set it):
     /// input units longer than that are skipped instead of buffered.
-    static func messageMaxBytes(_ properties: [ConfigProperty]) -> Int {
+    package static func messageMaxBytes(_ properties: [ConfigProperty]) -> Int {
         guard let conf = try? make(properties.filter { $0.key == "message.max.bytes" }) else { return 1_000_000 }
         defer { rd_kafka_conf_destroy(conf) }
         var value = [CChar](repeating: 0, count: 32)

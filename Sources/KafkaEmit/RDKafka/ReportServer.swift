@@ -13,7 +13,7 @@ import Glibc
 /// `@unchecked Sendable` — invariant: `handler` is set before the reporter starts and
 /// cleared after it is joined; the scratch buffers belong to one thread each; every call
 /// into the handler is made holding `sinkLock`.
-final class ReportServer: @unchecked Sendable {
+package final class ReportServer: @unchecked Sendable {
     private let queue: OpaquePointer
     private let slots: InFlightSlots
     /// Kept so the queue outlives this server: whichever owner lets go last, the deinit below
@@ -23,7 +23,7 @@ final class ReportServer: @unchecked Sendable {
     private let wakeWrite: Int32
     private let serveLock = Lock()
     /// Held around every call into the handler; readers of the handler's state take it too.
-    let sinkLock = Lock()
+    package let sinkLock = Lock()
     private var handler: (any DeliveryHandler)?
     private var thread: WorkerThread?
     private let stopping = Atomic<Bool>(false)
@@ -32,7 +32,7 @@ final class ReportServer: @unchecked Sendable {
     private let delivered = Atomic<Bool>(false)
     private let reporterScratch = Scratch()
     /// Read each message's headers into its report (`%h` in `--format`).
-    var readsHeaders = false
+    package var readsHeaders = false
     /// Leave slots taken after their reports were handled (transactions hold results until
     /// the window ends; the send loop releases the slots then).
     var holdsSlots = false

@@ -4,25 +4,25 @@ import Glibc
 #endif
 
 /// How a send loop ended.
-struct SendOutcome {
-    var attempted = 0
-    var delivered = 0
-    var failed = 0
-    var unknown = 0
-    var stopReason: StopReason = .none
+package struct SendOutcome {
+    package var attempted = 0
+    package var delivered = 0
+    package var failed = 0
+    package var unknown = 0
+    package var stopReason: StopReason = .none
     /// The input could not be read (or a malformed record under stop-on-error).
-    var inputError: EmitError?
-    var reachability: Reachability?
+    package var inputError: EmitError?
+    package var reachability: Reachability?
     var fatalError: String?
-    var lastClientError: String?
+    package var lastClientError: String?
     /// The system refused a thread or a descriptor (exit 71).
-    var resourceError: String?
+    package var resourceError: String?
     /// A broker answered in a protocol this librdkafka cannot read (exit 69).
-    var incompatibleBroker: String?
+    package var incompatibleBroker: String?
     /// Records still in flight when a second signal abandoned the drain; nil = drained.
-    var abandoned: Int?
+    package var abandoned: Int?
     /// What the run's transactions did (transactional runs only).
-    var transactions: TransactionStats?
+    package var transactions: TransactionStats?
 }
 
 extension SendLoop {

@@ -71,7 +71,7 @@ extension SendLoop {
                 switch producer.commitTransaction(timeoutMs: 200) {
                 case .ok:
                     ending = .committed
-                    _ = txnStats.commitMicros.record((Clock.monotonicNanos() - started) / 1000)
+                    options.recordCommit?((Clock.monotonicNanos() - started) / 1000)
                     break commit
                 case .retriable(let code, let message):
                     if !message.contains("flush") { commitMayBeOut = true }

@@ -34,12 +34,12 @@ import Glibc
 /// are touched by the producing thread only; what the other threads touch is atomic, behind a
 /// `Mutex`, or read and written holding the report server's sink lock (`purgeReason`,
 /// `lastClientError`, `fatalError`, `resourceError`, `incompatibleBroker`, the sink).
-final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
+package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let producer: ProducerHandle
-    let slots: InFlightSlots
-    let reports: ReportServer
-    let sink: Sink
-    let stop: StopSignal
+    package let slots: InFlightSlots
+    package let reports: ReportServer
+    package let sink: Sink
+    package let stop: StopSignal
     let options: SendOptions
     let defaultTopic: TopicID?
 
@@ -60,10 +60,10 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     static var stampRecords: Int { 16 }
 
     // Written under the sink lock; read by anyone.
-    let delivered = Atomic<Int>(0)
-    let failed = Atomic<Int>(0)
+    package let delivered = Atomic<Int>(0)
+    package let failed = Atomic<Int>(0)
     /// Failed as librdkafka reports them, but possibly stored (SPEC §4 `unknown`).
-    let unknown = Atomic<Int>(0)
+    package let unknown = Atomic<Int>(0)
     var purgeReason: UnsafeMutableRawBufferPointer?
     var lastClientError: String?
     var fatalError: String?
@@ -82,7 +82,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// How long a commit or abort may keep failing before the run gives up on it (transactions).
     let transactionGiveUpNanos: UInt64
 
-    init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
+    package init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
         self.slots = InFlightSlots(count: slots)
         reports = try ReportServer(producer: producer, slots: self.slots)
@@ -98,7 +98,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// Sends every record of `source` (until it ends, `--duration` is over, or a stop), then
     /// drains: every record handed over gets its result. Never throws: an input error ends
     /// the stream and is returned with the outcome.
-    func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
+    package func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
         reports.holdsSlots = options.transactions != nil
         do {
             try reports.start(self)
