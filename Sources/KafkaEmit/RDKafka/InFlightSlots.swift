@@ -117,7 +117,4 @@ package final class InFlightSlots: @unchecked Sendable {
         for r in reports { localFree.append(Int32(truncatingIfNeeded: r.slot)) }
         completed.add(reports.count, ordering: .sequentiallyConsistent)
     }
-
-    /// Wakes a waiting producer (a stop request, the report server handing work back).
-    func wakeProducer() { waiter.signal() }
 }

@@ -5,23 +5,18 @@ import KafkaEmit
 final class GeneratedSource: RecordSource {
     private let templates: RecordTemplates
     private let limit: UInt64
-    private let step: UInt64
-    @exclusivity(unchecked) private var next: UInt64
+    @exclusivity(unchecked) private var next: UInt64 = 0
     @exclusivity(unchecked) private(set) var index: UInt64 = 0
 
-    /// `first`/`step` select every `step`-th record from `first` (`--shard K/N`): numbers
-    /// and `--count` stay those of the whole workload.
-    init(templates: RecordTemplates, count: UInt64?, first: UInt64 = 0, step: UInt64 = 1) {
+    init(templates: RecordTemplates, count: UInt64?) {
         self.templates = templates
         limit = count ?? UInt64.max
-        self.step = max(1, step)
-        next = first
     }
 
     @inline(__always) func advance() throws(EmitError) -> SourceEvent {
         guard next < limit else { return .end }
         index = next
-        next &+= step
+        next &+= 1
         if next < index { next = UInt64.max }   // wrapped: the last record
         return .ready
     }

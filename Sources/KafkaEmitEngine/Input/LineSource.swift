@@ -7,8 +7,6 @@ final class LineSource: RecordSource {
     private let templates: RecordTemplates
     private let keyDelimiter: [UInt8]?
     private let limit: UInt64
-    private let first: UInt64
-    private let step: UInt64
     @exclusivity(unchecked) private var lineNumber: UInt64 = 0
     @exclusivity(unchecked) private(set) var index: UInt64 = 0
     var inputEpoch: UInt64 { reader.stream.fills }
@@ -16,37 +14,28 @@ final class LineSource: RecordSource {
     @exclusivity(unchecked) private var value = RecordView.noBytes
     @exclusivity(unchecked) private var keyPart: UnsafeRawBufferPointer?
 
-    /// `first`/`step`: only every `step`-th line from `first` becomes a record (`--shard`).
-    init(reader: LineReader, templates: RecordTemplates, keyDelimiter: [UInt8]?, count: UInt64?,
-         first: UInt64 = 0, step: UInt64 = 1) {
+    init(reader: LineReader, templates: RecordTemplates, keyDelimiter: [UInt8]?, count: UInt64?) {
         self.reader = reader
         self.templates = templates
         self.keyDelimiter = keyDelimiter
         limit = count ?? UInt64.max
-        self.first = first
-        self.step = max(1, step)
     }
 
     func begin(inputDeadlineNanos: UInt64) { reader.deadlineNanos = inputDeadlineNanos }
 
     @inline(__always) func advance() throws(EmitError) -> SourceEvent {
-        while true {
-            guard lineNumber < limit else { return .end }
-            let next = try reader.next()
-            index = lineNumber
-            switch next {
-            case .end: return .end
-            case .oversized:
-                lineNumber += 1
-                if step > 1 && index % step != first { continue }
-                line = RecordView.noBytes
-                return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: Self.oversizedMessage(line: index, limit: reader.maxRecordBytes))
-            case .record(let l):
-                lineNumber += 1
-                if step > 1 && index % step != first { continue }
-                line = l
-            }
-            break
+        guard lineNumber < limit else { return .end }
+        let next = try reader.next()
+        index = lineNumber
+        switch next {
+        case .end: return .end
+        case .oversized:
+            lineNumber += 1
+            line = RecordView.noBytes
+            return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: Self.oversizedMessage(line: index, limit: reader.maxRecordBytes))
+        case .record(let l):
+            lineNumber += 1
+            line = l
         }
         value = line
         keyPart = nil

@@ -55,8 +55,6 @@ enum TextResult {
         out.append(bytes)
     }
 
-    @inline(__always) static func isBare(_ b: UInt8) -> Bool { bareTable.utf8Start[Int(b)] == 0x31 }
-
     /// One byte per byte value: "1" for `[A-Za-z0-9._:/@+-]`, written bare; "0" for the rest.
     private static let bareTable: StaticString = """
         0000000000000000000000000000000000000000000101111111111111100000\
