@@ -25,17 +25,10 @@ final class DryRun {
         writer.flush()
         result.dryRun = true
         result.droppedLines = writer.droppedLines
-        if writer.closed {
-            result.ending = .outputClosed
-        } else if let failure = writer.failure {
-            result.ending = .outputError
-            result.message = "writing the records to stdout: \(failure)"
-        } else if stop.reason == .interrupted {
-            result.ending = .interrupted
-        } else if stop.reason == .terminated {
-            result.ending = .terminated
-        } else if stop.reason == .hangup {
-            result.ending = .hangup
+        // stdout, then a signal; else the run finished, or ended on the input error it met.
+        let reason: StopReason = writer.closed ? .outputClosed : writer.failure != nil ? .outputError : stop.reason
+        if reason != .none {
+            (result.ending, result.message) = EmitRun.ending(reason, outcome: nil, plan: plan, stdoutFailure: writer.failure)
         }
         if !plan.quiet {
             let dropped = result.droppedLines > 0 ? ", \(result.droppedLines) lines dropped (stdout did not take them)" : ""

@@ -83,7 +83,7 @@ package final class EmitRun {
             result.droppedLines = writer.droppedLines
             loop.reports.sinkLock.unlock()
         }
-        (result.ending, result.message) = ending(outcome, writer: writer)
+        (result.ending, result.message) = Self.ending(outcome.stopReason, outcome: outcome, plan: plan, stdoutFailure: writer.failure)
         return result
     }
 
@@ -145,30 +145,34 @@ package final class EmitRun {
         }
     }
 
-    private func ending(_ outcome: SendOutcome, writer: OutputWriter) -> (RunEnding, String?) {
-        if let abandoned = outcome.abandoned {
-            return (.abandoned(inFlight: abandoned, signal: outcome.stopReason),
+    /// How a run ended, and the line to print for it, from why it stopped: the one mapping,
+    /// for a send (`outcome`) and for a dry run (`outcome` nil: no broker, no send path).
+    /// `stdoutFailure` is why writing stdout failed.
+    static func ending(_ reason: StopReason, outcome: SendOutcome?, plan: EmitPlan, stdoutFailure: String?) -> (RunEnding, String?) {
+        if let abandoned = outcome?.abandoned {
+            return (.abandoned(inFlight: abandoned, signal: reason),
                     "abandoned \(abandoned) in-flight record(s) on a second signal")
         }
-        switch outcome.stopReason {
+        switch reason {
         case .interrupted: return (.interrupted, nil)
         case .terminated: return (.terminated, nil)
         case .hangup: return (.hangup, nil)
         case .incompatibleBroker:
-            return (.unreachable, outcome.incompatibleBroker ?? "this librdkafka cannot read the broker's replies")
+            return (.unreachable, outcome?.incompatibleBroker ?? "this librdkafka cannot read the broker's replies")
         case .resourceExhausted:
-            return (.resourceExhausted, outcome.resourceError ?? "the system refused a resource kafka-emit needs")
+            return (.resourceExhausted, outcome?.resourceError ?? "the system refused a resource kafka-emit needs")
         case .unreachable:
             let secs = DurationParser.format(nanos: plan.connectTimeoutNanos)
-            if case .topicMissing(let why) = outcome.reachability {
+            if case .topicMissing(let why) = outcome?.reachability {
                 return (.unreachable, "topic '\(plan.topic ?? "")' does not exist and was not created within \(secs) (\(why)); create it, or let the broker auto-create topics")
             }
             let bootstrap = plan.mockBrokers == nil ? plan.bootstrapServers : "the embedded mock cluster"
-            let last = outcome.lastClientError.map { " (last error: \($0))" } ?? ""
+            let last = outcome?.lastClientError.map { " (last error: \($0))" } ?? ""
             return (.unreachable, "no broker reachable at \(bootstrap) within \(secs) (--connect-timeout)\(last); check --bootstrap-servers and that Kafka is running")
         case .outputClosed: return (.outputClosed, nil)
-        case .outputError: return (.outputError, "writing the results to stdout: \(writer.failure ?? "I/O error")")
-        case .inputError: return (.inputError(outcome.inputError ?? .io("reading the input")), outcome.inputError?.message)
+        case .outputError:
+            return (.outputError, "writing the \(outcome == nil ? "records" : "results") to stdout: \(stdoutFailure ?? "I/O error")")
+        case .inputError: return (.inputError(outcome?.inputError ?? .io("reading the input")), outcome?.inputError?.message)
         case .fatalError: return (.fatalError, nil)
         default: return (.finished, nil)
         }
