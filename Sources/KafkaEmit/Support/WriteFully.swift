@@ -31,13 +31,36 @@ package func writeAll(_ fd: Int32, _ text: String) {
 package func writeFully(_ fd: Int32, _ text: String) -> Int32? {
     var s = text
     return s.withUTF8 { p -> Int32? in
-        var off = 0
-        while off < p.count {
-            guard waitForRoom(fd, abandonFD: diagnosticsAbandonFD) else { return EAGAIN }
-            let n = write(fd, p.baseAddress! + off, min(p.count - off, Int(PIPE_BUF)))
-            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; return errno }
-            off += n
+        switch writeEvery(fd, UnsafeRawBufferPointer(p), chunk: Int(PIPE_BUF), room: { waitForRoom(fd, abandonFD: diagnosticsAbandonFD) }) {
+        case .done: nil
+        case .gaveUp: EAGAIN
+        case .failed(let code, _): code
         }
-        return nil
     }
+}
+
+/// How `writeEvery` ended; `at` is how many bytes went out before it stopped.
+package enum WriteEnd {
+    case done
+    /// `room` said no: the reader took nothing in time.
+    case gaveUp(at: Int)
+    /// write(2) failed with this errno (EPIPE: the reader went away).
+    case failed(errno: Int32, at: Int)
+}
+
+/// The one loop that writes every byte of `bytes` to `fd`: before each write(2) of at most
+/// `chunk` bytes it asks `room` whether `fd` takes bytes now (a wait in poll(2), bounded by
+/// whatever ends the caller's patience); EINTR and EAGAIN write again.
+package func writeEvery(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, chunk: Int, room: () -> Bool) -> WriteEnd {
+    var off = 0
+    while off < bytes.count {
+        guard room() else { return .gaveUp(at: off) }
+        let n = write(fd, bytes.baseAddress! + off, min(chunk, bytes.count - off))
+        if n < 0 {
+            if errno == EINTR || errno == EAGAIN { continue }
+            return .failed(errno: errno, at: off)
+        }
+        off += n
+    }
+    return .done
 }

@@ -18,8 +18,7 @@ final class HistogramLog {
 
     init(path: String, startMillis: Int64) throws(EmitError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotOpen("--histogram-log '\(path)': \(String(cString: strerror(errno))); check the path") }
+        fd = try openOutputFile("--histogram-log", path)
         baseMillis = startMillis
         let secs = Fmt.fixed(Double(startMillis) / 1000, 3)
         var t = time_t(startMillis / 1000)
@@ -48,15 +47,8 @@ final class HistogramLog {
     private func write(_ s: String) {
         out.removeAll()
         out.append(s)
-        var off = 0
-        while off < out.count {
-            let n = Glibc.write(fd, out.base + off, out.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                if failure == nil { failure = "writing --histogram-log '\(path)': \(String(cString: strerror(errno)))" }
-                return
-            }
-            off += n
+        if case .failed(let code, _) = writeEvery(fd, out.bytes, chunk: Int.max, room: { true }), failure == nil {
+            failure = "writing --histogram-log '\(path)': \(String(cString: strerror(code)))"
         }
     }
 

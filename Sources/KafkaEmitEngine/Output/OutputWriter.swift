@@ -62,25 +62,20 @@ package final class OutputWriter {
             if gaveUp { dropLines(from: 0) }
             return
         }
-        var off = 0
-        while off < buffer.count {
-            var chunk = buffer.count - off
-            if !neverStalls {
-                guard waitForRoom(fd, abandonFD: abandonFD) else {
-                    gaveUp = true
-                    dropLines(from: off)
-                    return
-                }
-                chunk = min(chunk, Int(PIPE_BUF))
-            }
-            let n = write(fd, buffer.base + off, chunk)
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                if errno == EPIPE { closed = true } else { failure = String(cString: strerror(errno)) }
-                return
-            }
-            off += n
+        let (fd, abandonFD, neverStalls) = (self.fd, self.abandonFD, self.neverStalls)
+        switch writeEvery(fd, buffer.bytes, chunk: neverStalls ? Int.max : Int(PIPE_BUF),
+                          room: { neverStalls || waitForRoom(fd, abandonFD: abandonFD) }) {
+        case .done: break
+        case .gaveUp(let off):
+            gaveUp = true
+            dropLines(from: off)
+        case .failed(let code, _): noteFailure(code)
         }
+    }
+
+    /// A write failed: the reader went away (EPIPE), or stdout is broken otherwise.
+    private func noteFailure(_ code: Int32) {
+        if code == EPIPE { closed = true } else { failure = String(cString: strerror(code)) }
     }
 
 
@@ -108,21 +103,16 @@ extension OutputWriter {
         defer { buffer.removeAll() }
         guard !closed && failure == nil else { return }
         let deadline = Clock.monotonicNanos() + budgetMs * 1_000_000
-        var off = 0
-        while off < buffer.count {
+        let fd = self.fd
+        switch writeEvery(fd, buffer.bytes, chunk: Int(PIPE_BUF), room: {
             var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            guard Clock.monotonicNanos() < deadline, poll(&p, 1, timeoutMs) == 1, p.revents & Int16(POLLOUT) != 0 else {
-                dropLines(from: off)
-                return
-            }
-            let n = write(fd, buffer.base + off, min(Int(PIPE_BUF), buffer.count - off))
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                if errno == EPIPE { closed = true } else { failure = String(cString: strerror(errno)) }
-                dropLines(from: off)
-                return
-            }
-            off += n
+            return Clock.monotonicNanos() < deadline && poll(&p, 1, timeoutMs) == 1 && p.revents & Int16(POLLOUT) != 0
+        }) {
+        case .done: break
+        case .gaveUp(let off): dropLines(from: off)
+        case .failed(let code, let off):
+            noteFailure(code)
+            dropLines(from: off)
         }
     }
 }
@@ -147,4 +137,12 @@ package func checkOutputsAreNotInputs(inputs: [(flag: String, path: String)], ou
             }
         }
     }
+}
+
+/// Opens an output file named on the command line (`--histogram-log`, `--stats-file`,
+/// `--summary-file`), created or truncated, or throws exit 66's error naming the flag.
+package func openOutputFile(_ flag: String, _ path: String, appending: Bool = false) throws(EmitError) -> Int32 {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (appending ? O_APPEND : 0), 0o644)
+    guard fd >= 0 else { throw .cannotOpen("\(flag) '\(path)': \(String(cString: strerror(errno))); check the path") }
+    return fd
 }

@@ -15,8 +15,7 @@ final class StatsFile: Sendable {
 
     init(path: String) throws(EmitError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0o644)
-        guard fd >= 0 else { throw .cannotOpen("--stats-file '\(path)': \(String(cString: strerror(errno))); check the path") }
+        fd = try openOutputFile("--stats-file", path, appending: true)
     }
 
     deinit { close(fd) }
