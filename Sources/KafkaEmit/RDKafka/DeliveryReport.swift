@@ -55,6 +55,7 @@ protocol DeliveryHandler: AnyObject, Sendable {
     func idle()
     /// An ERROR event from librdkafka (broker down, fatal idempotence error, ...).
     func clientError(code: Int32, message: String, fatal: Bool)
-    /// librdkafka's statistics JSON (`statistics.interval.ms`), valid during the call.
+    /// librdkafka's statistics JSON (`statistics.interval.ms`), valid during the call. The only
+    /// call not made holding the sink lock.
     func statistics(_ json: UnsafeRawBufferPointer)
 }

@@ -77,7 +77,7 @@ extension SendLoop {
         if options.transactions != nil { outcome.transactions = txnStats }
         if abandoned == nil {
             (outcome.fatalError, outcome.lastClientError, outcome.resourceError, outcome.incompatibleBroker) =
-                reports.sinkLock.locked { (fatalError, lastClientError, resourceError, incompatibleBroker) }
+                withSink { (fatalError, lastClientError, resourceError, incompatibleBroker) }
         }
         return outcome
     }
@@ -96,7 +96,7 @@ extension SendLoop {
         switch stop.reason {
         case .fatalError, .cancelled: return (true, nil)
         case .resourceExhausted:
-            let why = reports.sinkLock.locked { resourceError } ?? "a resource ran out"
+            let why = withSink { resourceError } ?? "a resource ran out"
             return (false, "not sent: \(why)")
         case .incompatibleBroker:
             return (true, "not sent: librdkafka \(LibrdkafkaInfo.version) cannot read the broker's replies")
@@ -112,7 +112,7 @@ extension SendLoop {
     }
 
     func setPurgeReason(_ why: String) {
-        reports.sinkLock.locked {
+        withSink {
             purgeReason?.deallocate()
             let bytes = Array(why.utf8)
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)

@@ -5,26 +5,39 @@ import Glibc
 
 // Threads (DESIGN.md "Threads"), and the only lock order.
 //
-// - The producing thread runs `SendLoop.run`: it takes records from the source, paces them,
-//   takes an in-flight slot, produces, and serves delivery reports itself while it sends in
-//   bulk; then it drains. Signals land on it (every other thread blocks them).
+// - The producing thread runs `SendLoop.run` (the CLI's main thread; `KafkaSender.send`'s
+//   caller, or the thread `results(for:)` starts): it takes records from the source, paces
+//   them, takes an in-flight slot, produces, and serves delivery reports itself while it sends
+//   in bulk; then it drains. In the CLI signals land on it (every other thread blocks them).
 // - The reporter thread (`ReportServer`) serves reports otherwise, woken by the report
 //   queue's IO event, and flushes the sink when idle.
 // - The watch thread (`SendLoop.startWatch`) proves a broker answers within the connect
 //   timeout, or stops the run and purges what is queued. It is detached: one metadata request
 //   to a slow broker may take the whole connect timeout, and the run does not wait for it.
-// - The progress thread (CLI: `--stats-interval`, SIGUSR1) only reads counters, under the sink lock.
+// - The progress thread (CLI: `--stats-interval`, SIGUSR1) reads the atomic counters without
+//   a lock, and takes the latency window out of the sink's statistics under the sink lock.
 // - librdkafka's own threads talk to brokers.
 //
 // Locks, always taken in this order and never the other way round:
-//   0. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
+//   0. `KafkaSender.sendLock`: held by a `send` for the whole run, so one send at a time uses
+//      the producer's producing-thread state; every lock below is taken inside it, never
+//      the other way round. (`KafkaSender.currentStop`'s mutex only guards which stop signal
+//      `requestStop` reaches: nothing is locked while holding it.)
+//   1. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
 //      stop, purge), so the run's end (`finish`) cannot pass it half-way.
-//   1. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
+//   2. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
 //      keep completion order whichever thread serves them.
-//   2. `ReportServer.sinkLock`: held around every call into the sink (and `SendLoop`'s
-//      handler methods); readers of sink state take it too.
-//   3. `InFlightSlots`' waiter mutex and `watchWake`'s: held only inside wait/signal, never
-//      while calling out.
+//   3. `ReportServer.sinkLock`, taken through `withSink`: held around every call into the sink
+//      and into `SendLoop`'s handler methods but `statistics` (librdkafka's statistics JSON
+//      goes to `SendOptions.statistics`, which orders its own writes: the CLI's stats file has
+//      its own mutex); readers of the sink's state and of the fields below written under it
+//      take it too.
+//   4. Leaves, held only for a moment and never while calling out or taking another lock:
+//      `InFlightSlots`' waiter mutex and `watchWake`'s (inside wait/signal); the CLI's
+//      `TopicNames` mutex (the producing thread adds a topic; the serving thread, holding the
+//      sink lock, copies the list); the CLI's `TerminalBar` lock (taken holding the sink lock
+//      by the writer's flush, or alone by the progress thread); the stats file's first-failure
+//      mutex; `KeptUntilExit`'s list.
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
 /// stop-on-error, signals, the connectivity check and the drain. The CLI and `KafkaSender`
@@ -105,7 +118,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             try startWatch()
         } catch {
             // Nothing was sent: the run ends here, with the reason (exit 71).
-            reports.sinkLock.locked { resourceError = error.message }
+            withSink { resourceError = error.message }
             stop.request(.resourceExhausted)
             return finish()
         }
@@ -245,6 +258,17 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             if stop.isStopped || expired() { return nil }
             slots.waitForFree(nanos: 5_000_000)
         }
+    }
+
+    /// Runs `body` holding the sink lock (lock 3 above): the sink's state and this loop's fields
+    /// written under it, one thread at a time.
+    @inline(__always) package func withSink<T>(_ body: () throws -> T) rethrows -> T { try reports.withSink(body) }
+
+    /// Runs `body` holding the sink lock, unless `giveUp` turns true while another thread holds
+    /// it (a reporter stuck writing to a stalled stdout): nil then, and `body` did not run.
+    @discardableResult
+    package func withSink<T>(unless giveUp: () -> Bool, _ body: () throws -> T) rethrows -> T? {
+        try reports.withSink(unless: giveUp, body)
     }
 
     /// Waits for the first sign that the cluster answers (a delivery report, or the watch

@@ -18,7 +18,8 @@ package struct SendOptions {
     package var recordCommit: ((UInt64) -> Void)?
     /// Send only records i with i mod count = index (`--shard K/N`).
     package var shard: (index: UInt64, count: UInt64)?
-    /// Where librdkafka's statistics JSON goes (`--stats-file`); called on the serving thread.
+    /// Where librdkafka's statistics JSON goes (`--stats-file`); called on the serving thread,
+    /// not necessarily holding the sink lock, so it orders its own writes.
     package var statistics: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
     package init() {}

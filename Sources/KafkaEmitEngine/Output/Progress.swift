@@ -104,17 +104,7 @@ private final class TickerState: @unchecked Sendable {
     func tick(giveUp: () -> Bool) {
         // The sink may be stuck writing to a stalled stdout: wait for its lock only while the
         // run is not being abandoned.
-        var window: Histogram<UInt64>?
-        while window == nil {
-            if loop.reports.sinkLock.tryLock() {
-                window = loop.sink.stats.takeWindow()
-                loop.reports.sinkLock.unlock()
-            } else if giveUp() {
-                break
-            } else {
-                Clock.sleep(nanos: 1_000_000)
-            }
-        }
+        let window = loop.withSink(unless: giveUp) { loop.sink.stats.takeWindow() }
         let now = Clock.monotonicNanos(), millis = Clock.wallMillis()
         let delivered = loop.delivered.load(ordering: .acquiring)
         let failed = loop.failed.load(ordering: .acquiring)

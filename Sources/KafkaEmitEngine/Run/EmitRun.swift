@@ -74,14 +74,15 @@ package final class EmitRun {
             writer.flush()
             result.takeFigures(stats)
             result.droppedLines = writer.droppedLines
-        } else if loop.reports.sinkLock.tryLock() {
+        } else {
             // After an abandon the reporter may still hold the sink, so this runs only if its
             // lock is free; the result lines already formatted still go out, as far as stdout
             // takes them without blocking.
-            writer.flushIfWritable()
-            result.takeFigures(stats)
-            result.droppedLines = writer.droppedLines
-            loop.reports.sinkLock.unlock()
+            loop.withSink(unless: { true }) {
+                writer.flushIfWritable()
+                result.takeFigures(stats)
+                result.droppedLines = writer.droppedLines
+            }
         }
         (result.ending, result.message) = Self.ending(outcome.stopReason, outcome: outcome, plan: plan, stdoutFailure: writer.failure)
         return result
