@@ -1,5 +1,3 @@
-import KafkaEmit
-
 /// `--record-size N`: values of exactly N random letters A–Z, as kafka-producer-perf-test sends.
 /// The letters are drawn once (N + 64 KiB of them, seeded) and each record takes the N bytes at
 /// an offset that moves with its number — no allocation and no random draw per record, and

@@ -1,5 +1,3 @@
-import KafkaEmit
-
 /// Fixed-point formatting without Foundation.
 package enum Fmt {
     package static func fixed(_ x: Double, _ digits: Int) -> String {

@@ -1,5 +1,3 @@
-import KafkaEmit
-
 /// xoshiro256** seeded through SplitMix64: fast, and repeatable under `--seed`.
 struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0, s1, s2, s3: UInt64
