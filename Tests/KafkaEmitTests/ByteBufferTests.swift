@@ -1,6 +1,5 @@
 import Testing
 @testable import KafkaEmit
-@testable import KafkaEmitEngine
 
 @Suite struct ByteBufferTests {
     @Test func appendsEverySizeExactly() {

@@ -2,7 +2,6 @@ import Synchronization
 import Foundation
 import Testing
 @testable import KafkaEmit
-@testable import KafkaEmitEngine
 
 @Suite(.serialized) struct KafkaSenderTests {
     @Test func correlationMetadataComesBackWithEachResult() throws {

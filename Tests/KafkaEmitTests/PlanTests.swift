@@ -1,5 +1,4 @@
 import Testing
-@testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 @Suite struct PlanTests {
