@@ -23,17 +23,24 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The library product: the sender face (KafkaSender) and the send path it runs on.
         .target(
             name: "KafkaEmit",
+            dependencies: ["Crdkafka"]
+        ),
+        // The CLI's engine — plans, input sources, result formats, statistics, histogram logs,
+        // dry run — in no product: the library does not ship it.
+        .target(
+            name: "KafkaEmitEngine",
             dependencies: [
-                "Crdkafka",
+                "KafkaEmit",
                 "Czlib",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .executableTarget(
             name: "kafka-emit",
-            dependencies: ["KafkaEmit"]
+            dependencies: ["KafkaEmitEngine", "KafkaEmit"]
         ),
         .executableTarget(
             name: "kafka-mock-cluster",
@@ -42,7 +49,7 @@ let package = Package(
         // libFuzzer targets for every parser of outside input (`make fuzz`); not a product.
         .executableTarget(
             name: "kafka-emit-fuzz",
-            dependencies: ["KafkaEmit"]
+            dependencies: ["KafkaEmitEngine"]
         ),
         // The library's benchmark (bench/sender.sh, `make bench`): uses only the public face.
         .executableTarget(
@@ -50,7 +57,7 @@ let package = Package(
             dependencies: ["KafkaEmit"],
             path: "bench/sender"
         ),
-        .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit"]),
+        .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit", "KafkaEmitEngine"]),
         .testTarget(name: "CLITests", dependencies: ["KafkaEmit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import KafkaEmit
+import KafkaEmitEngine
 
 /// The command line: flags → a validated `EmitPlan`. No Kafka calls here. Options live in
 /// typed groups; each group's table (`specs`) is what the parser, `--help`, the completion

@@ -1,4 +1,5 @@
 import KafkaEmit
+import KafkaEmitEngine
 
 extension EmitCommand {
     /// Turns the typed options into a validated plan; every rule is worded around its flag.

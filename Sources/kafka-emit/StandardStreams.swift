@@ -1,4 +1,5 @@
 import KafkaEmit
+import KafkaEmitEngine
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import KafkaEmit
+import KafkaEmitEngine
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -120,11 +121,7 @@ do {
         try stopSignal.ensureComplete()
     }
     // --summary-file: opened before anything is sent, so a bad path costs nothing.
-    let summaryFile = command.load.summaryFile.map { path in
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { fail("--summary-file '\(path)': \(String(cString: strerror(errno))); check the path", code: ExitStatus.cannotOpen) }
-        return fd
-    }
+    let summaryFile = try command.load.summaryFile.map { path throws(EmitError) in try openOutputFile("--summary-file", path) }
     installSignalHandlers()
     let result = try EmitRun(plan: plan, stop: stopSignal).run()
     // --summary-file is written last, with the exit code: a failed write (a full disk) is

@@ -1,5 +1,6 @@
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// What one envelope parsed into, as plain values.
 struct Parsed: Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// A librdkafka-style detail string with quotes to escape (NUL-terminated, static).
 private let tooLargeText: StaticString = "Broker: Message size \"too\" large"

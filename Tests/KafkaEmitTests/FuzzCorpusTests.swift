@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// Every input in fuzz/corpus (seeds, and any crash a fuzzing run found) goes through its
 /// parser again: a crash here is a regression.

@@ -1,7 +1,7 @@
 import Foundation
 import Histogram
 import Testing
-@testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// The V2 encoding against vectors HdrHistogram's Java HistogramLogWriter produced for the same
 /// histogram (lowest 1, highest 3600000000, 3 digits).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 @Suite struct LineReaderTests {
     /// Reads `input` through a pipe with a reader whose first block is `blockSize` bytes.

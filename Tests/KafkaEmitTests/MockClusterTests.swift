@@ -2,6 +2,7 @@ import Synchronization
 import Foundation
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// The library against librdkafka's mock cluster, in process: real protocol over loopback TCP.
 @Suite(.serialized) struct MockClusterTests {

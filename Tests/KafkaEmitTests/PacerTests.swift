@@ -1,5 +1,6 @@
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// A clock that only moves when the pacer sleeps (plus a fixed oversleep, like a real
 /// timer's slack) or when a test advances it.
@@ -129,7 +130,7 @@ final class FakeClock: PacerClock, @unchecked Sendable {
     @Test func theSummaryAlwaysSignsTheDrift() {
         var r = RunResult()
         r.pacing.paced = true
-        _ = r.pacing.latenessMicros.record(80)
+        _ = r.latenessMicros.record(80)
         (r.pacing.sent, r.pacing.firstIndex, r.pacing.lastIndex, r.pacing.intervalNanos) = (200, 0, 199, 1_000_000)
         r.pacing.firstSendNanos = 1_000_000_000
         for (span, sign) in [(UInt64(199_000_000) - 400, "drift +0.000ms"), (199_000_000 + 400, "drift +0.000ms"),

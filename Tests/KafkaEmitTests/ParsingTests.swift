@@ -1,5 +1,6 @@
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 @Suite struct DurationTests {
     @Test(arguments: [("100ms", 100_000_000), ("1.5s", 1_500_000_000), ("250us", 250_000), ("2m", 120_000_000_000),

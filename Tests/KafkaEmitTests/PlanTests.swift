@@ -1,5 +1,5 @@
 import Testing
-@testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 @Suite struct PlanTests {
     func usage(_ plan: EmitPlan) -> String? {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// One run of the CLI's emitter in this process, with stdout/stderr captured in temp files.
 final class TestRun: Sendable {

@@ -1,5 +1,6 @@
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 @Suite struct TemplateTests {
     func render(_ text: String, index: UInt64 = 7, line: String = "", seed: UInt64 = 1, topic: String = "orders") throws -> String {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import KafkaEmit
+@testable import KafkaEmitEngine
 
 /// Transactional sending against librdkafka 2.0.2's mock cluster. That mock writes no
 /// transaction markers and ignores isolation.level (research notes: rdkafka_mock_handlers.c),

@@ -1,23 +1,23 @@
 /// Headers of one record laid out in one reused arena: names and values are appended, then
 /// `headers` lends views of them, valid until the next `removeAll`.
-final class HeaderList {
+package final class HeaderList {
     private let arena = ByteBuffer()
     /// name offset, name length, value offset, value length (-1: null value)
     private var spans: [(Int, Int, Int, Int)] = []
     private var views: UnsafeMutablePointer<RecordHeaderView>
     private var capacity = 8
 
-    init() { views = .allocate(capacity: capacity) }
+    package init() { views = .allocate(capacity: capacity) }
     deinit { views.deallocate() }
 
     var isEmpty: Bool { spans.isEmpty }
 
-    func removeAll() {
+    package func removeAll() {
         arena.removeAll()
         spans.removeAll(keepingCapacity: true)
     }
 
-    func append(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+    package func append(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
         let n = arena.count
         arena.append(name)
         let v = arena.count
@@ -32,7 +32,7 @@ final class HeaderList {
     }
 
     /// Views of every header appended since `removeAll` (the arena no longer moves).
-    var headers: UnsafeBufferPointer<RecordHeaderView> {
+    package var headers: UnsafeBufferPointer<RecordHeaderView> {
         if spans.count > capacity {
             views.deallocate()
             capacity = spans.count

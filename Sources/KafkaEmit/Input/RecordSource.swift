@@ -1,37 +1,49 @@
 /// One outgoing header: name and value bytes; a nil value is a null header value.
-struct RecordHeaderView {
-    var name: UnsafeRawBufferPointer
-    var value: UnsafeRawBufferPointer?
+package struct RecordHeaderView {
+    package var name: UnsafeRawBufferPointer
+    package var value: UnsafeRawBufferPointer?
+
+    package init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One record as a source lends it. Every view is valid until the source's next call.
-struct RecordView {
+package struct RecordView {
     /// The record's number (`{i}`): generated records count from 0, lines mode counts lines.
-    var index: UInt64
+    package var index: UInt64
     /// nil = null key.
-    var key: UnsafeRawBufferPointer?
+    package var key: UnsafeRawBufferPointer?
     /// nil = null value (a tombstone).
-    var value: UnsafeRawBufferPointer?
-    var headers: UnsafeBufferPointer<RecordHeaderView>
+    package var value: UnsafeRawBufferPointer?
+    package var headers: UnsafeBufferPointer<RecordHeaderView>
     /// -1 = librdkafka's partitioner.
-    var partition: Int32 = -1
+    package var partition: Int32 = -1
     /// Milliseconds since the epoch; 0 = librdkafka's (the time of sending).
-    var timestampMillis: Int64 = 0
+    package var timestampMillis: Int64 = 0
     /// nil = the run's topic (`-t`).
-    var topic: UnsafeRawBufferPointer? = nil
+    package var topic: UnsafeRawBufferPointer? = nil
     /// The correlation id; empty when it is the record number (`{i}`), which the sink keeps
     /// as a number instead.
-    var correlation: UnsafeRawBufferPointer
+    package var correlation: UnsafeRawBufferPointer
     /// Why this record could not be built (a `--timestamp` that rendered no timestamp): it
     /// is reported like a malformed input unit instead of being sent.
-    var buildError: String? = nil
+    package var buildError: String? = nil
 
-    static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
-    static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+    package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+                 headers: UnsafeBufferPointer<RecordHeaderView>, partition: Int32 = -1, timestampMillis: Int64 = 0,
+                 topic: UnsafeRawBufferPointer? = nil, correlation: UnsafeRawBufferPointer, buildError: String? = nil) {
+        (self.index, self.key, self.value, self.headers, self.partition) = (index, key, value, headers, partition)
+        (self.timestampMillis, self.topic, self.correlation, self.buildError) = (timestampMillis, topic, correlation, buildError)
+    }
+
+    package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
+    package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
 }
 
 /// What `advance` found.
-enum SourceEvent: Equatable {
+package enum SourceEvent: Equatable {
     /// A record is ready: read `index`, then build it with `record()`.
     case ready
     /// No more records (input ended, `--count` reached, stopped or past `--duration`).
@@ -49,7 +61,7 @@ enum SourceEvent: Equatable {
 /// Where records come from: one type per input kind (generated from templates, delimited
 /// lines, JSON envelopes, ...). The send loop asks for one record at a time and never looks
 /// at how it was made.
-protocol RecordSource: AnyObject {
+package protocol RecordSource: AnyObject {
     /// The monotonic time at which waiting for input ends the stream (`--duration`); 0 = none.
     func begin(inputDeadlineNanos: UInt64)
     /// Moves to the next record, reading its input. Throws for an input that cannot be read.
@@ -67,13 +79,13 @@ protocol RecordSource: AnyObject {
 }
 
 extension RecordSource {
-    func begin(inputDeadlineNanos: UInt64) {}
-    var inputEpoch: UInt64 { 0 }
+    package func begin(inputDeadlineNanos: UInt64) {}
+    package var inputEpoch: UInt64 { 0 }
 }
 
 /// Where a bad input unit is, for people and for scripts at once: "input line 2 ({i}=1)".
 /// Lines count from 1, as editors show them; `{i}` (and the default correlation) from 0, as
 /// the template contract says — the message names both, so neither is mistaken for the other.
-func inputPosition(_ unit: String, _ index: UInt64) -> String {
+package func inputPosition(_ unit: String, _ index: UInt64) -> String {
     "input \(unit) \(index + 1) ({i}=\(index))"
 }

@@ -1,16 +1,15 @@
-import Histogram
-
 /// Monotonic time the pacer reads and sleeps on; tests inject a fake one.
-protocol PacerClock {
+package protocol PacerClock {
     func now() -> UInt64
     /// Sleeps until `deadline` (absolute, monotonic ns), or less when a signal interrupts.
     func sleep(until deadline: UInt64)
 }
 
 /// The real monotonic clock.
-struct SystemClock: PacerClock {
-    @inline(__always) func now() -> UInt64 { Clock.monotonicNanos() }
-    func sleep(until deadline: UInt64) { Clock.sleep(untilMonotonic: deadline) }
+package struct SystemClock: PacerClock {
+    package init() {}
+    @inline(__always) package func now() -> UInt64 { Clock.monotonicNanos() }
+    package func sleep(until deadline: UInt64) { Clock.sleep(untilMonotonic: deadline) }
 }
 
 /// How fast records go out (SPEC §1).
@@ -21,7 +20,7 @@ package enum Pacing: Sendable, Equatable {
     /// R records per second.
     case rate(Double)
 
-    var intervalNanos: Double {
+    package var intervalNanos: Double {
         switch self {
         case .unpaced: 0
         case .every(let n): Double(n)
@@ -34,20 +33,24 @@ package enum Pacing: Sendable, Equatable {
 /// nothing drifts; `--duration` ends it. When the sender held a record back (no free slot,
 /// librdkafka's queue full, cluster not ready) or the process stalled, the schedule shifts so
 /// the cadence resumes from now: never a burst to catch up.
-struct Pacer<C: PacerClock> {
+package struct Pacer<C: PacerClock> {
     private let clock: C
     private let everyNanos: UInt64
     private let intervalNanos: Double
     private let durationNanos: UInt64?
     private var start: UInt64 = 0
     private var shift: UInt64 = 0
-    private(set) var durationEnd: UInt64 = 0
-    private(set) var stats = PacingStats()
+    package private(set) var durationEnd: UInt64 = 0
+    package private(set) var stats = PacingStats()
+    /// Gets each paced record's lateness in microseconds (the CLI's summary keeps them in a
+    /// histogram; the library keeps none).
+    private let recordLateness: ((UInt64) -> Void)?
     /// A wake-up this late means the process was stalled: shift instead of bursting.
     static var stallNanos: UInt64 { 1_000_000_000 }
 
-    init(_ pacing: Pacing, durationNanos: UInt64?, clock: C) {
+    package init(_ pacing: Pacing, durationNanos: UInt64?, clock: C, recordLateness: ((UInt64) -> Void)? = nil) {
         self.clock = clock
+        self.recordLateness = recordLateness
         everyNanos = { if case .every(let n) = pacing { n } else { 0 } }()
         intervalNanos = pacing.intervalNanos
         self.durationNanos = durationNanos
@@ -58,13 +61,13 @@ struct Pacer<C: PacerClock> {
     var isPaced: Bool { stats.paced }
 
     /// Starts the schedule (and the `--duration` clock) now.
-    mutating func begin() {
+    package mutating func begin() {
         start = clock.now()
         if let d = durationNanos { durationEnd = start &+ d }
     }
 
     /// Whether `--duration` has elapsed.
-    var expired: Bool { durationEnd != 0 && clock.now() >= durationEnd }
+    package var expired: Bool { durationEnd != 0 && clock.now() >= durationEnd }
 
     @inline(__always) func deadline(_ i: UInt64) -> UInt64 {
         let offset = everyNanos > 0 ? i &* everyNanos : UInt64(Double(i) * intervalNanos)
@@ -88,7 +91,7 @@ struct Pacer<C: PacerClock> {
             now = clock.now()
         }
         let late = now - due
-        _ = stats.latenessMicros.record(late / 1000)
+        recordLateness?(late / 1000)
         if stats.sent == 0 { stats.firstSendNanos = now; stats.firstIndex = i }
         stats.sent += 1
         stats.lastSendNanos = now

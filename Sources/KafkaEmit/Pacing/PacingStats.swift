@@ -1,8 +1,6 @@
-import Histogram
-
-/// Pacing figures: how late records went out against their schedule.
+/// Pacing figures: how far the sends fell behind their schedule. (Each record's lateness goes
+/// to the pacer's `recordLateness`.)
 package struct PacingStats: Sendable {
-    package var latenessMicros = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
     /// Total time the schedule was shifted because the sender could not keep up.
     package var behindNanos: UInt64 = 0
     package var paced = false

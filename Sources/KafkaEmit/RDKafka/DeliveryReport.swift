@@ -8,27 +8,27 @@ package enum RecordOutcome: UInt8, Sendable {
 /// A delivery report copied out of librdkafka's message before the event is destroyed.
 /// `key` and `value` point into the message and are valid only during the handler call.
 /// Trivial (no references), so a batch of them costs no retain/release.
-struct DeliveryReport {
+package struct DeliveryReport {
     /// The in-flight slot the record occupied; index into the sink's per-record state.
-    var slot: Int
+    package var slot: Int
     /// 0 on success, else a librdkafka `rd_kafka_resp_err_t` code.
-    var errorCode: Int32
-    var partition: Int32
+    package var errorCode: Int32
+    package var partition: Int32
     /// The broker's offset, or -1 when it reported none (acks=0, acknowledged implicitly).
-    var offset: Int64
-    var timestampMillis: Int64
-    var key: UnsafeRawBufferPointer?
-    var value: UnsafeRawBufferPointer?
+    package var offset: Int64
+    package var timestampMillis: Int64
+    package var key: UnsafeRawBufferPointer?
+    package var value: UnsafeRawBufferPointer?
     /// Monotonic time the record was handed to librdkafka.
     var sentNanos: UInt64
     /// librdkafka's message or our reason (UTF-8, NUL bytes kept), valid during the handler
     /// call; nil means the description of `errorCode`.
-    var detail: UnsafeRawBufferPointer?
+    package var detail: UnsafeRawBufferPointer?
     /// The record's headers, read only when a sink asked for them (`%h`); valid during the
     /// handler call.
-    var headers: MessageHeaders? = nil
+    package var headers: MessageHeaders? = nil
     /// The transaction it was committed in (-1: none).
-    var transaction: Int64 = -1
+    package var transaction: Int64 = -1
     /// Failed because its transaction aborted or could not commit (the window's outcome).
     var transactionFailed = false
     /// Reported before librdkafka took it (refused, malformed input): its slot was never
@@ -38,10 +38,10 @@ struct DeliveryReport {
     var possiblyPersisted = false
 
     var succeeded: Bool { errorCode == 0 }
-    var outcome: RecordOutcome { errorCode == 0 ? .delivered : possiblyPersisted ? .unknown : .failed }
+    package var outcome: RecordOutcome { errorCode == 0 ? .delivered : possiblyPersisted ? .unknown : .failed }
 
     /// Microseconds from handing the record to librdkafka to `nowNanos`.
-    @inline(__always) func latencyMicros(now nowNanos: UInt64) -> UInt64 {
+    @inline(__always) package func latencyMicros(now nowNanos: UInt64) -> UInt64 {
         nowNanos > sentNanos ? (nowNanos - sentNanos) / 1000 : 0
     }
     var errorName: String { LibrdkafkaInfo.errorName(errorCode) }
@@ -57,6 +57,7 @@ protocol DeliveryHandler: AnyObject, Sendable {
     func idle()
     /// An ERROR event from librdkafka (broker down, fatal idempotence error, ...).
     func clientError(code: Int32, message: String, fatal: Bool)
-    /// librdkafka's statistics JSON (`statistics.interval.ms`), valid during the call.
+    /// librdkafka's statistics JSON (`statistics.interval.ms`), valid during the call. The only
+    /// call not made holding the sink lock.
     func statistics(_ json: UnsafeRawBufferPointer)
 }

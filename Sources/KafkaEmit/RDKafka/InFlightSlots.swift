@@ -9,7 +9,7 @@ import Synchronization
 /// thread holding the report server's serve lock. Freed slots travel between them through a
 /// single-producer/single-consumer ring published with release/acquire atomics, and a slot's
 /// `sentAt` is read only after librdkafka hands back its report (through its locked queues).
-final class InFlightSlots: @unchecked Sendable {
+package final class InFlightSlots: @unchecked Sendable {
     let count: Int
     /// Per-slot send time, written before produce, read when the report arrives.
     let sentAt: UnsafeMutablePointer<UInt64>
@@ -46,7 +46,7 @@ final class InFlightSlots: @unchecked Sendable {
 
     /// Records handed to librdkafka and not yet reported (never negative: a record is counted
     /// sent before it can complete, and `completed` is read first).
-    var inFlight: Int {
+    package var inFlight: Int {
         let done = completed.load(ordering: .sequentiallyConsistent)
         return sent.load(ordering: .sequentiallyConsistent) - done
     }
@@ -117,7 +117,4 @@ final class InFlightSlots: @unchecked Sendable {
         for r in reports { localFree.append(Int32(truncatingIfNeeded: r.slot)) }
         completed.add(reports.count, ordering: .sequentiallyConsistent)
     }
-
-    /// Wakes a waiting producer (a stop request, the report server handing work back).
-    func wakeProducer() { waiter.signal() }
 }

@@ -38,13 +38,13 @@ package enum KafkaConfig {
 
     /// librdkafka's own queue must hold what the in-flight window allows, or it reports
     /// QUEUE_FULL first (unless the user sized it).
-    static func queueSize(forInFlight n: Int, origin: String) -> ConfigProperty {
+    package static func queueSize(forInFlight n: Int, origin: String) -> ConfigProperty {
         ConfigProperty("queue.buffering.max.messages", String(min(10_000_000, max(100_000, n))), origin: origin)
     }
 
     /// The longest record librdkafka sends (`message.max.bytes` as the properties set it):
     /// input units longer than that are skipped instead of buffered.
-    static func messageMaxBytes(_ properties: [ConfigProperty]) -> Int {
+    package static func messageMaxBytes(_ properties: [ConfigProperty]) -> Int {
         guard let conf = try? make(properties.filter { $0.key == "message.max.bytes" }) else { return 1_000_000 }
         defer { rd_kafka_conf_destroy(conf) }
         var value = [CChar](repeating: 0, count: 32)
@@ -87,43 +87,35 @@ package enum KafkaConfig {
     package static func dumpText(_ properties: [ConfigProperty]) throws(EmitError) -> String {
         let conf = try make(properties)
         defer { rd_kafka_conf_destroy(conf) }
+        let (global, topicLevel) = contents(conf)
         var text = "# Global config\n"
-        var count = 0
-        if let arr = rd_kafka_conf_dump(conf, &count) {
-            var list: [(String, String)] = []
-            append(arr, count, to: &list)
-            rd_kafka_conf_dump_free(arr, count)
-            for (k, v) in list { text += "\(k) = \(v)\n" }
-        }
+        for (k, v) in global { text += "\(k) = \(v)\n" }
         text += "\n# Topic config\n"
-        if let topicConf = rd_kafka_conf_get_default_topic_conf(conf), let arr = rd_kafka_topic_conf_dump(topicConf, &count) {
-            var list: [(String, String)] = []
-            append(arr, count, to: &list)
-            rd_kafka_conf_dump_free(arr, count)
-            for (k, v) in list { text += "\(k) = \(v)\n" }
-        }
+        for (k, v) in topicLevel { text += "\(k) = \(v)\n" }
         return text
     }
 
-    /// The effective configuration as librdkafka holds it, secrets redacted.
+    /// The effective configuration as librdkafka holds it, secrets redacted (`--verbose`).
     static func dump(_ conf: OpaquePointer) -> [(String, String)] {
+        let (global, topicLevel) = contents(conf)
+        let globalKeys = Set(global.map(\.0))
+        return global + topicLevel.filter { !globalKeys.contains($0.0) }
+    }
+
+    /// Every property `conf` holds, defaults included, secrets redacted: the global ones and the
+    /// topic-level ones (acks, message.timeout.ms, ...), which live in its default topic conf.
+    private static func contents(_ conf: OpaquePointer) -> (global: [(String, String)], topicLevel: [(String, String)]) {
+        var global: [(String, String)] = [], topicLevel: [(String, String)] = []
         var count = 0
-        var out: [(String, String)] = []
-        guard let arr = rd_kafka_conf_dump(conf, &count) else { return [] }
-        defer { rd_kafka_conf_dump_free(arr, count) }
-        append(arr, count, to: &out)
-        // Topic-level properties (acks, message.timeout.ms, ...) live in the default topic conf.
-        if let topicConf = rd_kafka_conf_get_default_topic_conf(conf) {
-            var tcount = 0
-            if let tarr = rd_kafka_topic_conf_dump(topicConf, &tcount) {
-                var topicLevel: [(String, String)] = []
-                append(tarr, tcount, to: &topicLevel)
-                rd_kafka_conf_dump_free(tarr, tcount)
-                let global = Set(out.map(\.0))
-                out += topicLevel.filter { !global.contains($0.0) }
-            }
+        if let arr = rd_kafka_conf_dump(conf, &count) {
+            append(arr, count, to: &global)
+            rd_kafka_conf_dump_free(arr, count)
         }
-        return out
+        if let topicConf = rd_kafka_conf_get_default_topic_conf(conf), let arr = rd_kafka_topic_conf_dump(topicConf, &count) {
+            append(arr, count, to: &topicLevel)
+            rd_kafka_conf_dump_free(arr, count)
+        }
+        return (global, topicLevel)
     }
 
     private static func append(_ arr: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ count: Int, to out: inout [(String, String)]) {

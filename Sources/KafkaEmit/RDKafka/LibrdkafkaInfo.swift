@@ -31,7 +31,7 @@ package enum LibrdkafkaInfo {
     static let unknownTopicCode = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue
     static let transportCode = RD_KAFKA_RESP_ERR__TRANSPORT.rawValue
     static let fatalCode = RD_KAFKA_RESP_ERR__FATAL.rawValue
-    static let msgSizeTooLargeCode = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
+    package static let msgSizeTooLargeCode = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
 
     static let critSysResourceCode = RD_KAFKA_RESP_ERR__CRIT_SYS_RESOURCE.rawValue
     /// "Local: Read underflow".

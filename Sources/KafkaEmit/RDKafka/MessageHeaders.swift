@@ -5,7 +5,7 @@ import Glibc
 
 /// The headers of a delivered message, as librdkafka holds them (valid while its delivery
 /// report is being handled).
-struct MessageHeaders {
+package struct MessageHeaders {
     let raw: UnsafeMutableRawPointer
 
     /// Reads a message's headers (nil when it has none).
@@ -16,7 +16,7 @@ struct MessageHeaders {
     }
 
     /// Each header in order: name bytes and value (nil for a null value).
-    func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> Void) {
+    package func forEach(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) -> Void) {
         let hdrs = OpaquePointer(raw)
         var i = 0
         var name: UnsafePointer<CChar>?

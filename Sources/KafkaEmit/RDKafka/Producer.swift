@@ -5,7 +5,7 @@ import Glibc
 
 /// A topic as the send path knows it: an index into the producer's topic table (no
 /// librdkafka handle leaves this folder).
-struct TopicID: Hashable {
+package struct TopicID: Hashable {
     let index: Int
 }
 
@@ -22,7 +22,7 @@ enum ProduceOutcome {
 ///
 /// `@unchecked Sendable` — invariant: librdkafka's handle is thread-safe; `produce`,
 /// `topic(named:)` and the `vus` scratch are used by the one producing thread only.
-final class ProducerHandle: @unchecked Sendable {
+package final class ProducerHandle: @unchecked Sendable {
     let rk: OpaquePointer
     /// The queue delivery reports and errors arrive on.
     let mainQueue: OpaquePointer
@@ -33,10 +33,10 @@ final class ProducerHandle: @unchecked Sendable {
     private(set) var topicNames: [String] = []
 
     /// Whose words a refusal's fix is in: the command's flags, or the library's options.
-    enum Hints { case commandLine, library }
+    package enum Hints { case commandLine, library }
 
     /// Creates the producer from properties applied in order (later wins).
-    init(properties: [ConfigProperty], hints: Hints = .commandLine) throws(EmitError) {
+    package init(properties: [ConfigProperty], hints: Hints = .commandLine) throws(EmitError) {
         let conf = try KafkaConfig.make(properties)
         // Every record must come back with a report (one result each; the drain waits for
         // them). Ask librdkafka how it parsed the setting rather than guess its spellings.
@@ -179,7 +179,7 @@ final class ProducerHandle: @unchecked Sendable {
     }
 
     /// The effective configuration as librdkafka holds it, secrets redacted (`--verbose`).
-    var effectiveConfig: [(String, String)] { KafkaConfig.dump(rd_kafka_conf(rk)) }
+    package var effectiveConfig: [(String, String)] { KafkaConfig.dump(rd_kafka_conf(rk)) }
 
     /// Triggers a fatal error the way a real one arrives (librdkafka's testing hook), for tests.
     func injectFatalError(_ reason: String) {

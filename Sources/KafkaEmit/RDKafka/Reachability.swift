@@ -1,7 +1,7 @@
 import Crdkafka
 
 /// Outcome of the connectivity check.
-enum Reachability: Sendable, Equatable {
+package enum Reachability: Sendable, Equatable {
     case reachable(partitions: Int)
     case unreachable(String)
     case topicMissing(String)

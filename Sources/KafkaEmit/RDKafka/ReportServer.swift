@@ -12,8 +12,8 @@ import Glibc
 ///
 /// `@unchecked Sendable` — invariant: `handler` is set before the reporter starts and
 /// cleared after it is joined; the scratch buffers belong to one thread each; every call
-/// into the handler is made holding `sinkLock`.
-final class ReportServer: @unchecked Sendable {
+/// into the handler but `statistics` is made holding `sinkLock`.
+package final class ReportServer: @unchecked Sendable {
     private let queue: OpaquePointer
     private let slots: InFlightSlots
     /// Kept so the queue outlives this server: whichever owner lets go last, the deinit below
@@ -22,7 +22,8 @@ final class ReportServer: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let serveLock = Lock()
-    /// Held around every call into the handler; readers of the handler's state take it too.
+    /// Held around every call into the handler but `statistics`; others take it through
+    /// `withSink`. (Not private only while `KafkaSender` still takes it directly.)
     let sinkLock = Lock()
     private var handler: (any DeliveryHandler)?
     private var thread: WorkerThread?
@@ -32,7 +33,7 @@ final class ReportServer: @unchecked Sendable {
     private let delivered = Atomic<Bool>(false)
     private let reporterScratch = Scratch()
     /// Read each message's headers into its report (`%h` in `--format`).
-    var readsHeaders = false
+    package var readsHeaders = false
     /// Leave slots taken after their reports were handled (transactions hold results until
     /// the window ends; the send loop releases the slots then).
     var holdsSlots = false
@@ -133,14 +134,19 @@ final class ReportServer: @unchecked Sendable {
         producerServedAt.store(Clock.monotonicNanos(), ordering: .relaxed)
     }
 
-    /// Takes the sink lock for the producing thread, unless `giveUp` turns true first (the
-    /// reporter may hold it while stuck on a stalled stdout).
-    private func lockSink(unless giveUp: () -> Bool) -> Bool {
+    /// Runs `body` holding the sink lock: the handler's state, one thread at a time.
+    @inline(__always) func withSink<T>(_ body: () throws -> T) rethrows -> T { try sinkLock.locked(body) }
+
+    /// Runs `body` holding the sink lock, unless `giveUp` turns true while another thread holds
+    /// it (the reporter may be stuck writing to a stalled stdout): nil then, `body` not run.
+    @discardableResult
+    func withSink<T>(unless giveUp: () -> Bool, _ body: () throws -> T) rethrows -> T? {
         while !sinkLock.tryLock() {
-            if giveUp() { return false }
+            if giveUp() { return nil }
             Clock.sleep(nanos: 1_000_000)
         }
-        return true
+        defer { sinkLock.unlock() }
+        return try body()
     }
 
     /// A record refused before librdkafka took it (too large, malformed input): reported
@@ -148,7 +154,7 @@ final class ReportServer: @unchecked Sendable {
     /// Called on the producing thread; `giveUp` abandons the report if the sink stays busy.
     func reportLocalFailure(slot: Int, code: Int32, message: String, record: RecordView, giveUp: () -> Bool) {
         let now = Clock.monotonicNanos()
-        if lockSink(unless: giveUp) {
+        withSink(unless: giveUp) {
             var text = message
             text.withUTF8 { text in
                 var report = DeliveryReport(slot: slot, errorCode: code, partition: record.partition, offset: -1,
@@ -158,7 +164,6 @@ final class ReportServer: @unchecked Sendable {
                     handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: now)
                 }
             }
-            sinkLock.unlock()
         }
         if !holdsSlots { slots.releaseLocally(slot, completed: 0) }
     }
@@ -207,6 +212,8 @@ final class ReportServer: @unchecked Sendable {
                 if onProducer { slots.releaseOnProducer(batch) } else { slots.releaseFromReporter(batch) }
             }
         } else if type == RD_KAFKA_EVENT_STATS, let json = rd_kafka_event_stats(ev) {
+            // Not under the sink lock (the producing thread happens to hold it): the handler
+            // passes it to a writer that orders its own writes (`SendOptions.statistics`).
             handler.statistics(UnsafeRawBufferPointer(start: json, count: strlen(json)))
         } else if type == RD_KAFKA_EVENT_ERROR {
             let code = rd_kafka_event_error(ev).rawValue

@@ -1,7 +1,7 @@
 /// Where each record's result goes: the CLI's result lines and statistics, or the library's
 /// callback. Calls other than `willSend` come in completion order, one at a time, holding the
 /// report server's sink lock (see "Threads" in SendLoop.swift).
-protocol ResultSink: AnyObject, Sendable {
+package protocol ResultSink: AnyObject, Sendable {
     /// Producing thread, before the record is handed over: keep what its result needs
     /// (correlation, topic) under `slot`.
     func willSend(slot: Int, record: RecordView, topic: TopicID)

@@ -4,25 +4,25 @@ import Glibc
 #endif
 
 /// How a send loop ended.
-struct SendOutcome {
-    var attempted = 0
-    var delivered = 0
-    var failed = 0
-    var unknown = 0
-    var stopReason: StopReason = .none
+package struct SendOutcome {
+    package var attempted = 0
+    package var delivered = 0
+    package var failed = 0
+    package var unknown = 0
+    package var stopReason: StopReason = .none
     /// The input could not be read (or a malformed record under stop-on-error).
-    var inputError: EmitError?
-    var reachability: Reachability?
+    package var inputError: EmitError?
+    package var reachability: Reachability?
     var fatalError: String?
-    var lastClientError: String?
+    package var lastClientError: String?
     /// The system refused a thread or a descriptor (exit 71).
-    var resourceError: String?
+    package var resourceError: String?
     /// A broker answered in a protocol this librdkafka cannot read (exit 69).
-    var incompatibleBroker: String?
+    package var incompatibleBroker: String?
     /// Records still in flight when a second signal abandoned the drain; nil = drained.
-    var abandoned: Int?
+    package var abandoned: Int?
     /// What the run's transactions did (transactional runs only).
-    var transactions: TransactionStats?
+    package var transactions: TransactionStats?
 }
 
 extension SendLoop {
@@ -77,7 +77,7 @@ extension SendLoop {
         if options.transactions != nil { outcome.transactions = txnStats }
         if abandoned == nil {
             (outcome.fatalError, outcome.lastClientError, outcome.resourceError, outcome.incompatibleBroker) =
-                reports.sinkLock.locked { (fatalError, lastClientError, resourceError, incompatibleBroker) }
+                withSink { (fatalError, lastClientError, resourceError, incompatibleBroker) }
         }
         return outcome
     }
@@ -96,7 +96,7 @@ extension SendLoop {
         switch stop.reason {
         case .fatalError, .cancelled: return (true, nil)
         case .resourceExhausted:
-            let why = reports.sinkLock.locked { resourceError } ?? "a resource ran out"
+            let why = withSink { resourceError } ?? "a resource ran out"
             return (false, "not sent: \(why)")
         case .incompatibleBroker:
             return (true, "not sent: librdkafka \(LibrdkafkaInfo.version) cannot read the broker's replies")
@@ -112,7 +112,7 @@ extension SendLoop {
     }
 
     func setPurgeReason(_ why: String) {
-        reports.sinkLock.locked {
+        withSink {
             purgeReason?.deallocate()
             let bytes = Array(why.utf8)
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)

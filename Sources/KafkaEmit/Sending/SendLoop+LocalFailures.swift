@@ -6,7 +6,7 @@ extension SendLoop {
     @inline(never) func resolve(topic name: UnsafeRawBufferPointer, _ record: RecordView) -> TopicID? {
         if let last = lastTopic, last.name.elementsEqual(name) { return last.id }
         let text = String(decoding: name, as: UTF8.self)
-        if let why = EmitPlan.topicProblem(text) {
+        if let why = topicNameProblem(text) {
             failLocally(record, code: LibrdkafkaInfo.invalidArgCode, message: "topic: \(why)")
             return nil
         }

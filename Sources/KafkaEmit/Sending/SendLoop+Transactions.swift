@@ -71,7 +71,7 @@ extension SendLoop {
                 switch producer.commitTransaction(timeoutMs: 200) {
                 case .ok:
                     ending = .committed
-                    _ = txnStats.commitMicros.record((Clock.monotonicNanos() - started) / 1000)
+                    options.recordCommit?((Clock.monotonicNanos() - started) / 1000)
                     break commit
                 case .retriable(let code, let message):
                     if !message.contains("flush") { commitMayBeOut = true }
@@ -100,19 +100,19 @@ extension SendLoop {
         }
         // Why the window failed, if a record of it did: the reason its lines give — unless
         // the records failed only because they are purged below.
-        let recordFailure = reports.sinkLock.locked { window.failure }
+        let recordFailure = withSink { window.failure }
         if case .committed = ending {} else if gaveUp || stop.signalCount >= 2 {
             // Every record of the window gets its report before the window is resolved: purge
             // what is still queued or in flight (their reports come at once) and wait for them
             // to be served — briefly after a second signal, whose exit stays within a second.
             producer.purge(inFlight: true)
             let waitEnds = Clock.monotonicNanos() + (stop.signalCount >= 2 ? 300_000_000 : 1_000_000_000)
-            while reports.sinkLock.locked({ window.heldCount }) < window.count && Clock.monotonicNanos() < waitEnds {
+            while withSink({ window.heldCount }) < window.count && Clock.monotonicNanos() < waitEnds {
                 reports.producerWillWait()
                 slots.pause(nanos: 2_000_000)
             }
         }
-        let freed = reports.sinkLock.locked {
+        let freed = withSink {
             // The record that failed is the reason, unless the abort itself could not complete.
             if !gaveUp, let failure = recordFailure, case .aborted = ending { ending = .aborted(code: failure.code, message: failure.message) }
             return window.resolve(ending) { batch in
@@ -162,7 +162,7 @@ extension SendLoop {
     }
 
     func recordFatal(code: Int32, label: String = "fatal producer error", message: String) {
-        reports.sinkLock.locked {
+        withSink {
             if fatalError == nil {
                 fatalError = message
                 options.diagnostic?("\(label): \(message)")

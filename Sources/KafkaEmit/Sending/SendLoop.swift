@@ -5,26 +5,39 @@ import Glibc
 
 // Threads (DESIGN.md "Threads"), and the only lock order.
 //
-// - The producing thread runs `SendLoop.run`: it takes records from the source, paces them,
-//   takes an in-flight slot, produces, and serves delivery reports itself while it sends in
-//   bulk; then it drains. Signals land on it (every other thread blocks them).
+// - The producing thread runs `SendLoop.run` (the CLI's main thread; `KafkaSender.send`'s
+//   caller, or the thread `results(for:)` starts): it takes records from the source, paces
+//   them, takes an in-flight slot, produces, and serves delivery reports itself while it sends
+//   in bulk; then it drains. In the CLI signals land on it (every other thread blocks them).
 // - The reporter thread (`ReportServer`) serves reports otherwise, woken by the report
 //   queue's IO event, and flushes the sink when idle.
 // - The watch thread (`SendLoop.startWatch`) proves a broker answers within the connect
 //   timeout, or stops the run and purges what is queued. It is detached: one metadata request
 //   to a slow broker may take the whole connect timeout, and the run does not wait for it.
-// - The progress thread (CLI: `--stats-interval`, SIGUSR1) only reads counters, under the sink lock.
+// - The progress thread (CLI: `--stats-interval`, SIGUSR1) reads the atomic counters without
+//   a lock, and takes the latency window out of the sink's statistics under the sink lock.
 // - librdkafka's own threads talk to brokers.
 //
 // Locks, always taken in this order and never the other way round:
-//   0. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
+//   0. `KafkaSender.sendLock`: held by a `send` for the whole run, so one send at a time uses
+//      the producer's producing-thread state; every lock below is taken inside it, never
+//      the other way round. (`KafkaSender.currentStop`'s mutex only guards which stop signal
+//      `requestStop` reaches: nothing is locked while holding it.)
+//   1. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
 //      stop, purge), so the run's end (`finish`) cannot pass it half-way.
-//   1. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
+//   2. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
 //      keep completion order whichever thread serves them.
-//   2. `ReportServer.sinkLock`: held around every call into the sink (and `SendLoop`'s
-//      handler methods); readers of sink state take it too.
-//   3. `InFlightSlots`' waiter mutex and `watchWake`'s: held only inside wait/signal, never
-//      while calling out.
+//   3. `ReportServer.sinkLock`, taken through `withSink`: held around every call into the sink
+//      and into `SendLoop`'s handler methods but `statistics` (librdkafka's statistics JSON
+//      goes to `SendOptions.statistics`, which orders its own writes: the CLI's stats file has
+//      its own mutex); readers of the sink's state and of the fields below written under it
+//      take it too.
+//   4. Leaves, held only for a moment and never while calling out or taking another lock:
+//      `InFlightSlots`' waiter mutex and `watchWake`'s (inside wait/signal); the CLI's
+//      `TopicNames` mutex (the producing thread adds a topic; the serving thread, holding the
+//      sink lock, copies the list); the CLI's `TerminalBar` lock (taken holding the sink lock
+//      by the writer's flush, or alone by the progress thread); the stats file's first-failure
+//      mutex; `KeptUntilExit`'s list.
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
 /// stop-on-error, signals, the connectivity check and the drain. The CLI and `KafkaSender`
@@ -34,12 +47,12 @@ import Glibc
 /// are touched by the producing thread only; what the other threads touch is atomic, behind a
 /// `Mutex`, or read and written holding the report server's sink lock (`purgeReason`,
 /// `lastClientError`, `fatalError`, `resourceError`, `incompatibleBroker`, the sink).
-final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
+package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let producer: ProducerHandle
-    let slots: InFlightSlots
-    let reports: ReportServer
-    let sink: Sink
-    let stop: StopSignal
+    package let slots: InFlightSlots
+    package let reports: ReportServer
+    package let sink: Sink
+    package let stop: StopSignal
     let options: SendOptions
     let defaultTopic: TopicID?
 
@@ -60,10 +73,10 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     static var stampRecords: Int { 16 }
 
     // Written under the sink lock; read by anyone.
-    let delivered = Atomic<Int>(0)
-    let failed = Atomic<Int>(0)
+    package let delivered = Atomic<Int>(0)
+    package let failed = Atomic<Int>(0)
     /// Failed as librdkafka reports them, but possibly stored (SPEC §4 `unknown`).
-    let unknown = Atomic<Int>(0)
+    package let unknown = Atomic<Int>(0)
     var purgeReason: UnsafeMutableRawBufferPointer?
     var lastClientError: String?
     var fatalError: String?
@@ -82,7 +95,7 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// How long a commit or abort may keep failing before the run gives up on it (transactions).
     let transactionGiveUpNanos: UInt64
 
-    init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
+    package init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
         self.slots = InFlightSlots(count: slots)
         reports = try ReportServer(producer: producer, slots: self.slots)
@@ -98,14 +111,14 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// Sends every record of `source` (until it ends, `--duration` is over, or a stop), then
     /// drains: every record handed over gets its result. Never throws: an input error ends
     /// the stream and is returned with the outcome.
-    func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
+    package func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
         reports.holdsSlots = options.transactions != nil
         do {
             try reports.start(self)
             try startWatch()
         } catch {
             // Nothing was sent: the run ends here, with the reason (exit 71).
-            reports.sinkLock.locked { resourceError = error.message }
+            withSink { resourceError = error.message }
             stop.request(.resourceExhausted)
             return finish()
         }
@@ -245,6 +258,17 @@ final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             if stop.isStopped || expired() { return nil }
             slots.waitForFree(nanos: 5_000_000)
         }
+    }
+
+    /// Runs `body` holding the sink lock (lock 3 above): the sink's state and this loop's fields
+    /// written under it, one thread at a time.
+    @inline(__always) package func withSink<T>(_ body: () throws -> T) rethrows -> T { try reports.withSink(body) }
+
+    /// Runs `body` holding the sink lock, unless `giveUp` turns true while another thread holds
+    /// it (a reporter stuck writing to a stalled stdout): nil then, and `body` did not run.
+    @discardableResult
+    package func withSink<T>(unless giveUp: () -> Bool, _ body: () throws -> T) rethrows -> T? {
+        try reports.withSink(unless: giveUp, body)
     }
 
     /// Waits for the first sign that the cluster answers (a delivery report, or the watch

@@ -1,24 +1,25 @@
-import Histogram
 import Synchronization
 
 /// Transactions as the send loop frames them (`--transactional-id`, `sendTransactionally`).
-struct TransactionOptions {
-    var transactionalID: String
+package struct TransactionOptions {
+    package var transactionalID: String
     /// A window commits after this many records ...
-    var maxRecords = 1000
+    package var maxRecords = 1000
     /// ... or this long after it opened, whichever comes first.
-    var maxNanos: UInt64?
+    package var maxNanos: UInt64?
     /// Windows are the caller's (`sendTransactionally`): one ends only where the source says.
     /// After a failure the rest of it fails too, unsent; otherwise a failed window closes at once.
-    var callerWindows = false
+    package var callerWindows = false
+
+    package init(transactionalID: String, maxRecords: Int = 1000, maxNanos: UInt64? = nil, callerWindows: Bool = false) {
+        (self.transactionalID, self.maxRecords, self.maxNanos, self.callerWindows) = (transactionalID, maxRecords, maxNanos, callerWindows)
+    }
 }
 
 /// The transactions of a run.
 package struct TransactionStats: Sendable {
     package var committed = 0
     package var aborted = 0
-    /// How long each commit call took, in microseconds.
-    package var commitMicros = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
     package init() {}
 }
 

@@ -4,7 +4,7 @@ import Glibc
 
 /// A non-blocking, close-on-exec pipe whose descriptors are never 0, 1 or 2: with a standard
 /// stream closed, a new pipe would otherwise take its number and receive result lines.
-func makeInternalPipe() -> (read: Int32, write: Int32) {
+package func makeInternalPipe() -> (read: Int32, write: Int32) {
     var fds: [Int32] = [-1, -1]
     guard pipe(&fds) == 0 else { return (-1, -1) }
     for k in 0..<2 {
@@ -21,7 +21,7 @@ func makeInternalPipe() -> (read: Int32, write: Int32) {
 
 /// `makeInternalPipe`, or exit 71's error when no descriptor is left (`ulimit -n`): a pipe
 /// that silently failed would leave a waiter nobody can wake.
-func makeInternalPipe(for what: String) throws(EmitError) -> (read: Int32, write: Int32) {
+package func makeInternalPipe(for what: String) throws(EmitError) -> (read: Int32, write: Int32) {
     let p = makeInternalPipe()
     guard p.read >= 0 && p.write >= 0 else {
         let why = String(cString: strerror(errno))

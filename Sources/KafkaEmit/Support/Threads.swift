@@ -95,10 +95,10 @@ final class Waiter: @unchecked Sendable {
 
 /// A plain mutex with try-lock.
 /// `@unchecked Sendable`: a pthread mutex is made for cross-thread use.
-final class Lock: @unchecked Sendable {
+package final class Lock: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
     }
@@ -109,10 +109,10 @@ final class Lock: @unchecked Sendable {
     }
 
     @inline(__always) func lock() { pthread_mutex_lock(mutex) }
-    @inline(__always) func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
-    @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
+    @inline(__always) package func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
+    @inline(__always) package func unlock() { pthread_mutex_unlock(mutex) }
 
-    @inline(__always) func locked<T>(_ body: () throws -> T) rethrows -> T {
+    @inline(__always) package func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock()
         defer { unlock() }
         return try body()

@@ -1,4 +1,5 @@
 import KafkaEmit
+import KafkaEmitEngine
 
 /// A flag value the parser refused, with our own message (which names the flag and the fix).
 struct FlagError: Error, CustomStringConvertible {

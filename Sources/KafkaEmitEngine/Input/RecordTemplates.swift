@@ -1,0 +1,194 @@
+import KafkaEmit
+
+/// The record-building half that every source shares: key, value, header and correlation
+/// templates compiled once and rendered into reused buffers (no allocation per record).
+final class RecordTemplates {
+    /// Where the key and value come from for each record.
+    private enum Field { case null, input, keyPart, template, random }
+    private let keyField: Field
+    private let valueField: Field
+    private let keyTemplate: CompiledTemplate?
+    private let valueTemplate: CompiledTemplate
+    private let correlationTemplate: CompiledTemplate
+    private let headerTemplates: [CompiledTemplate]
+    private let keyBuffer = ByteBuffer()
+    private let valueBuffer = ByteBuffer()
+    private let correlationBuffer = ByteBuffer(capacity: 64)
+    private let headerBuffers: [ByteBuffer]
+    /// Header names, laid out once for the whole run.
+    private let nameArena: ByteBuffer
+    private let nameSpans: [(Int, Int)]
+    /// The headers of the current record: an input's own first, then `-H`, then the
+    /// correlation header.
+    @exclusivity(unchecked) private var headers: UnsafeMutablePointer<RecordHeaderView>
+    @exclusivity(unchecked) private var headerCapacity: Int
+    private let rendersCorrelation: Bool
+    private let nullEmpty: Bool
+    private let partition: Int32
+    @exclusivity(unchecked) private var ctx: RenderContext
+
+    /// `alwaysRenderCorrelation`: render `{i}` correlations too (a dry run prints them).
+    init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false) {
+        let topic = plan.topic ?? ""
+        if let k = plan.key {
+            keyField = k.isLine ? .input : (k.isKey ? .keyPart : .template)
+            keyTemplate = CompiledTemplate(k, topic: topic)
+        } else {
+            keyField = .null
+            keyTemplate = nil
+        }
+        valueField = plan.recordSize != nil ? .random : plan.value.isLine ? .input : .template
+        randomLetters = plan.recordSize.map { RandomLetters(size: $0, seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)) }
+        valueTemplate = CompiledTemplate(plan.value, topic: topic)
+        correlationTemplate = CompiledTemplate(plan.correlation, topic: topic)
+        var templates = plan.headers.map { $0.value.map { CompiledTemplate($0, topic: topic) } }
+        var names = plan.headers.map(\.name)
+        if let ch = plan.correlationHeader {
+            templates.append(CompiledTemplate(plan.correlation, topic: topic))
+            names.append(ch)
+        }
+        headerTemplates = templates.compactMap { $0 }
+        headerBuffers = headerTemplates.map { _ in ByteBuffer(capacity: 64) }
+        nullHeader = templates.map { $0 == nil }
+        let arena = ByteBuffer()
+        var spans: [(Int, Int)] = []
+        for n in names {
+            let at = arena.count
+            arena.append(n)
+            spans.append((at, arena.count - at))
+        }
+        nameArena = arena
+        nameSpans = spans
+        headerCapacity = max(8, names.count)
+        headers = .allocate(capacity: headerCapacity)
+        rendersCorrelation = alwaysRenderCorrelation || !plan.correlation.isIndex || plan.correlationHeader != nil
+        nullEmpty = plan.nullEmpty
+        partition = plan.partition ?? -1
+        ctx = RenderContext(rng: SeededRandom(seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)))
+        if let t = plan.timestamp {
+            if t.isConstant {
+                constantTimestamp = try? TimestampParser.parse(t.source, flag: "--timestamp")
+                timestampTemplate = nil
+            } else {
+                constantTimestamp = nil
+                timestampTemplate = CompiledTemplate(t, topic: topic)
+            }
+        } else {
+            constantTimestamp = nil
+            timestampTemplate = nil
+        }
+    }
+
+    /// `--record-size`: the values' letters.
+    private let randomLetters: RandomLetters?
+
+    /// `--timestamp`: parsed once when it has no placeholder, else rendered per record.
+    private let constantTimestamp: Int64?
+    private let timestampTemplate: CompiledTemplate?
+    private let timestampBuffer = ByteBuffer(capacity: 32)
+
+    /// Which `-H` headers have no template (`-H NAME`: a null value).
+    private let nullHeader: [Bool]
+
+    deinit { headers.deallocate() }
+
+    /// Builds record `index` from one input unit: `input` is the line (or an envelope's
+    /// payload), `keyPart` the key split off it. `extra` headers go first.
+    /// `timestamp`: the input's own (an envelope's `ts`), used unless `--timestamp` is given.
+    @inline(__always)
+    func build(index: UInt64, input: UnsafeRawBufferPointer, keyPart: UnsafeRawBufferPointer?,
+               inputIsNull: Bool = false, extra: UnsafeBufferPointer<RecordHeaderView> = RecordView.noHeaders,
+               file: UnsafeRawBufferPointer = RecordView.noBytes, timestamp: Int64 = 0) -> RecordView {
+        ctx.index = index
+        ctx.line = input
+        ctx.keyPart = keyPart ?? RecordView.noBytes
+        ctx.file = file
+        ctx.wallMillis = -1
+
+        let key: UnsafeRawBufferPointer?
+        switch keyField {
+        case .null, .random: key = nil
+        case .input: key = input
+        case .keyPart: key = keyPart
+        case .template:
+            keyBuffer.removeAll()
+            keyTemplate!.render(into: keyBuffer, &ctx)
+            key = keyBuffer.bytes
+        }
+        var value: UnsafeRawBufferPointer?
+        if valueField == .input {
+            value = inputIsNull ? nil : input
+        } else if valueField == .random {
+            value = randomLetters!.value(index)
+        } else {
+            valueBuffer.removeAll()
+            valueTemplate.render(into: valueBuffer, &ctx)
+            value = valueBuffer.bytes
+        }
+        if nullEmpty, let v = value, v.count == 0 { value = nil }
+
+        var correlation = RecordView.noBytes
+        if rendersCorrelation {
+            correlationBuffer.removeAll()
+            correlationTemplate.render(into: correlationBuffer, &ctx)
+            correlation = correlationBuffer.bytes
+        }
+        var record = RecordView(index: index, key: key, value: value, headers: renderHeaders(extra),
+                                partition: partition, timestampMillis: timestamp, correlation: correlation)
+        if let constantTimestamp { record.timestampMillis = constantTimestamp }
+        if let timestampTemplate { renderTimestamp(timestampTemplate, into: &record) }
+        return record
+    }
+
+    @inline(never) private func renderTimestamp(_ t: CompiledTemplate, into record: inout RecordView) {
+        timestampBuffer.removeAll()
+        t.render(into: timestampBuffer, &ctx)
+        if let ms = TimestampParser.parse(timestampBuffer.bytes) {
+            record.timestampMillis = ms
+        } else {
+            let shown = String(decoding: timestampBuffer.bytes.prefix(60), as: UTF8.self)
+            record.buildError = "record \(record.index + 1): --timestamp rendered '\(shown)', which is not milliseconds since the epoch or RFC 3339"
+        }
+    }
+
+    @inline(__always) private func renderHeaders(_ extra: UnsafeBufferPointer<RecordHeaderView>) -> UnsafeBufferPointer<RecordHeaderView> {
+        let total = extra.count + nameSpans.count
+        if total == 0 { return RecordView.noHeaders }
+        if total > headerCapacity { growHeaders(total) }
+        var n = 0
+        for e in extra { headers[n] = e; n += 1 }
+        var t = 0
+        for (h, span) in nameSpans.enumerated() {
+            let name = UnsafeRawBufferPointer(start: nameArena.base + span.0, count: span.1)
+            var value: UnsafeRawBufferPointer?
+            if !nullHeader[h] {
+                let b = headerBuffers[t]
+                b.removeAll()
+                headerTemplates[t].render(into: b, &ctx)
+                value = b.bytes
+                t += 1
+            }
+            headers[n] = RecordHeaderView(name: name, value: value)
+            n += 1
+        }
+        return UnsafeBufferPointer(start: headers, count: total)
+    }
+
+    @inline(never) private func growHeaders(_ needed: Int) {
+        headers.deallocate()
+        headerCapacity = needed
+        headers = .allocate(capacity: needed)
+    }
+
+    /// The correlation of an input unit that is not a valid record: rendered from the raw
+    /// bytes alone (`{line}` is the whole unit, `{key}` empty).
+    func malformedCorrelation(index: UInt64, input: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        ctx.index = index
+        ctx.line = input
+        ctx.keyPart = RecordView.noBytes
+        ctx.wallMillis = -1
+        correlationBuffer.removeAll()
+        correlationTemplate.render(into: correlationBuffer, &ctx)
+        return correlationBuffer.bytes
+    }
+}

@@ -1,0 +1,67 @@
+import KafkaEmit
+
+/// Every parser of outside input, callable on arbitrary bytes: the libFuzzer entry
+/// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
+/// target may reject its input; it must never crash, hang or take unbounded memory.
+package enum FuzzTargets {
+    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics"]
+
+    package static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
+        switch name {
+        case "templates": templates(data)
+        case "durations": _ = try? DurationParser.parse(text(data), flag: "--every")
+        case "escapes": _ = try? EscapeParser.parse(text(data), flag: "-D")
+        case "config": config(data)
+        case "envelope": envelope(data)
+        case "format": format(data)
+        case "timestamps": _ = TimestampParser.parse(data)
+        case "topics": _ = topicNameProblem(text(data))
+        default: break
+        }
+    }
+
+    private static func text(_ data: UnsafeRawBufferPointer) -> String { String(decoding: data, as: UTF8.self) }
+
+    /// Parse, then render with every kind of input bytes the template can see.
+    private static func templates(_ data: UnsafeRawBufferPointer) {
+        guard let t = try? Template.parse(text(data), flag: "--value") else { return }
+        let compiled = CompiledTemplate(t, topic: "topic")
+        var ctx = RenderContext(rng: SeededRandom(seed: 1))
+        ctx.index = UInt64(data.count)
+        ctx.line = data
+        ctx.keyPart = data
+        ctx.file = data
+        let out = ByteBuffer()
+        compiled.render(into: out, &ctx)
+        if t.isConstant { _ = TimestampParser.parse(out.bytes) }
+    }
+
+    private static func config(_ data: UnsafeRawBufferPointer) {
+        let reader = LineReader(stream: InputStream(bytes: data), delimiter: [0x0A], stripCR: true, maxRecordBytes: ConfigFile.maxLine)
+        _ = try? ConfigFile.parse(path: "fuzz.properties") { () throws(EmitError) -> LineReader.Next in try reader.next() }
+    }
+
+    private static func envelope(_ data: UnsafeRawBufferPointer) {
+        let e = Envelope()
+        // Each line one envelope, as --input-format json reads them.
+        let reader = LineReader(stream: InputStream(bytes: data), delimiter: [0x0A], stripCR: true, maxRecordBytes: 1 << 20)
+        while case .record(let line) = (try? reader.next()) ?? .end {
+            try? e.parse(line)
+            _ = e.headers.headers
+        }
+    }
+
+    /// The first line is an rpk layout; the rest is the input it reads.
+    private static func format(_ data: UnsafeRawBufferPointer) {
+        let nl = data.firstIndex(of: 0x0A) ?? data.count
+        guard let layout = try? InputLayout(text(UnsafeRawBufferPointer(rebasing: data[..<nl]))) else { return }
+        let rest = UnsafeRawBufferPointer(rebasing: data[min(nl + 1, data.count)...])
+        var plan = EmitPlan(topic: "t", source: .lines(path: "-", delimiter: [0x0A], keyDelimiter: nil, format: .lines))
+        plan.seed = 1
+        let source = FormatSource(stream: InputStream(bytes: rest), layout: layout, templates: RecordTemplates(plan: plan),
+                                  count: 10_000, maxRecordBytes: 1 << 16, routesTopics: false)
+        while let event = try? source.advance(), event != .end {
+            if event == .ready { _ = source.record() }
+        }
+    }
+}
