@@ -93,7 +93,7 @@ struct EmitCommand {
     var load = LoadOptions()
     var output = OutputOptions()
 
-    /// Every option, in the order `--help` lists them.
+    /// Every option, in the order `--help` lists them; the meta options (`--help`) last.
     static let groups: [OptionGroupSpec] = [
         OptionGroupSpec(title: "Connection", options: ConnectionOptions.specs),
         OptionGroupSpec(title: "Records", options: InputOptions.specs),
@@ -102,6 +102,7 @@ struct EmitCommand {
         OptionGroupSpec(title: "Producer", options: ProducerOptions.specs),
         OptionGroupSpec(title: "Load testing", options: LoadOptions.specs),
         OptionGroupSpec(title: "Output", options: OutputOptions.specs),
+        OptionGroupSpec(title: "Options", manTitle: "Other", options: MetaOptions.specs),
     ]
 
     /// Each group's rules, then flags from different groups that contradict each other.

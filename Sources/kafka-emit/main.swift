@@ -55,7 +55,7 @@ diagnosticsAbandonFD = stopSignal.abandonFD
 
 let command: EmitCommand
 do {
-    switch try CommandLineParser.parse(try ArgvPrepass.rewrite(Array(CommandLine.arguments.dropFirst()))) {
+    switch try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst())) {
     case .run(let c): command = c
     case .help:
         writeAll(1, HelpText.render())

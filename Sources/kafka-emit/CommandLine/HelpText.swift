@@ -17,10 +17,6 @@ enum HelpText {
             }
             if group.title == file.group { out += entry("<\(file.valueName)>", file.help) }
         }
-        out += "\nOPTIONS:\n"
-        for row in MetaOptions.rows {
-            out += entry(row.names.joined(separator: ", ") + (row.valueName.map { " <\($0)>" } ?? ""), row.help)
-        }
         return out + "\n"
     }
 

@@ -1,17 +1,16 @@
-/// The options that print something about kafka-emit itself and exit, handled before the
-/// table's parse: one list, read by --help, the man page and the completion scripts alike.
+/// The options that print something about kafka-emit itself instead of a run: rows like any
+/// other (the last group of the table), so --help, the man page and the completion scripts
+/// list them, and the parser knows them, from the same place.
 enum MetaOptions {
-    struct Row {
-        let names: [String]
-        let valueName: String?
-        let values: [String]
-        let help: String
-    }
-
-    static let rows: [Row] = [
-        Row(names: ["--generate-completion-script"], valueName: "shell", values: Shell.allCases.map(\.rawValue),
-            help: "Print a completion script for bash, zsh or fish."),
-        Row(names: ["--generate-manual"], valueName: nil, values: [], help: "Print the man page (mdoc) and exit."),
-        Row(names: ["-h", "--help"], valueName: nil, values: [], help: "Show help information."),
+    static let specs: [OptionSpec] = [
+        .meta(["--generate-completion-script"], value: "shell", "Print a completion script for bash, zsh or fish.",
+              values: Shell.allCases.map(\.rawValue), .answer({ text throws(FlagError) in
+                  guard let shell = Shell(rawValue: text) else {
+                      throw FlagError("--generate-completion-script: '\(text)' is not a shell; use bash, zsh or fish")
+                  }
+                  return .completionScript(shell)
+              })),
+        .meta(["--generate-manual"], "Print the man page (mdoc) and exit.", .answer({ _ throws(FlagError) in .manual })),
+        .meta(["-h", "--help"], "Show help information.", .help),
     ]
 }

@@ -25,7 +25,7 @@ struct ConnectionOptions {
         .value(["--connect-timeout"], "duration", "Exit 69 if no broker answers within DURATION (default 10s).") { c, v throws(FlagError) in
             c.connection.connectTimeout = try DurationArg.parse("--connect-timeout", v)
         },
-        .value(["-X", "--property"], "key=value", "Any librdkafka property, repeatable, applied last.") { c, v throws(FlagError) in
+        .value(["-X", "--property"], "key=value", "Any librdkafka property, repeatable, applied last.", repeats: .accumulates) { c, v throws(FlagError) in
             c.connection.property.append(v)
         },
         .value(["-F", "--config-file"], "path", "librdkafka properties file (key=value, # comments).", completion: .file) { c, v throws(FlagError) in

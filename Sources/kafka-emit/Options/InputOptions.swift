@@ -23,7 +23,10 @@ struct InputOptions {
 
     static let specs: [OptionSpec] = [
         .value(["-t", "--topic"], "name", "Topic to send to (required).") { c, v throws(FlagError) in c.input.topic = v },
-        .value(["-i", "-l", "--input"], "file", "Lines mode: read records from FILE, - for stdin (-l as kcat).", dash: true, completion: .file) { c, v throws(FlagError) in
+        .value(["-i", "-l", "--input"], "file", "Lines mode: read records from FILE, - for stdin (-l as kcat).", dash: true, completion: .file,
+               repeats: .onceSaying({ first, again in
+                   "two inputs (\(first.spelling) '\(first.value)' and \(again.spelling) '\(again.value)'); give one --input, or send whole files as FILE arguments, or cat them into -i -"
+               })) { c, v throws(FlagError) in
             c.input.input = v
         },
         .value(["-n", "-c", "--count"], "n", "Number of records (lines mode: at most N lines; -c as kcat).", dash: true) { c, v throws(FlagError) in
@@ -39,7 +42,7 @@ struct InputOptions {
         },
         .value(["-f", "--format", "--input-format"], "lines|json|format",
                "Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or rpk's produce format with % tokens, e.g. '%k %v\\n' (-f/--format as rpk). Reads stdin when no --input is named.",
-               completion: .list(["lines", "json"])) { c, v throws(FlagError) in
+               completion: .list(["lines", "json"]), canonical: "--input-format") { c, v throws(FlagError) in
             c.input.inputFormat = try InputFormatArg.parse(v)
         },
         .flag(["-P"], "kcat's producer mode (the only mode here): with no --input or FILE, read stdin.") { $0.input.producerMode = true },

@@ -23,7 +23,7 @@ struct ProducerOptions {
         },
         .flag(["--idempotent"], "Idempotent producer: no duplicates, order kept across retries. Default on (off with --acks 0/1).",
               display: "--idempotent/--no-idempotent") { $0.producer.idempotent = true },
-        .flag(["--no-idempotent"], "Turn the idempotent producer off.", hidden: true) { $0.producer.idempotent = false },
+        .flag(["--no-idempotent"], "Turn the idempotent producer off.", hidden: true, contradicts: "--idempotent") { $0.producer.idempotent = false },
         .value(["--max-in-flight"], "n", "Most records sent but not yet reported; the source waits beyond it (default 50000).",
                dash: true) { c, v throws(FlagError) in
             c.producer.maxInFlight = try Numbers.inRange("--max-in-flight", v, 1...10_000_000)
@@ -32,7 +32,7 @@ struct ProducerOptions {
             c.producer.deliveryTimeout = try DurationArg.parse("--delivery-timeout", v)
         },
         .flag(["--stop-on-error"], "Stop the source at the first failed delivery (default).") { $0.producer.stopOnError = true },
-        .flag(["--continue-on-error"], "Keep sending after failed deliveries.") { $0.producer.stopOnError = false },
+        .flag(["--continue-on-error"], "Keep sending after failed deliveries.", contradicts: "--stop-on-error") { $0.producer.stopOnError = false },
         .value(["--transactional-id"], "id",
                "Send in transactions with this transactional.id; a record's result line comes when its transaction committed (txn=K), or fails when it aborted.") { c, v throws(FlagError) in
             c.producer.transactionalID = v

@@ -17,7 +17,8 @@ struct RecordOptions {
         .value(["--value"], "template", "Value template. Default: event-{i} (generate), {line} (lines).", dash: true) { c, v throws(FlagError) in
             c.record.value = v
         },
-        .value(["-H", "--header"], "name=template", "Header NAME=TEMPLATE, repeatable; -H NAME alone is a null value (as kcat).") { c, v throws(FlagError) in
+        .value(["-H", "--header"], "name=template", "Header NAME=TEMPLATE, repeatable; -H NAME alone is a null value (as kcat).",
+               repeats: .accumulates) { c, v throws(FlagError) in
             c.record.header.append(v)
         },
         .value(["-p", "--partition"], "n", "Send every record to partition N (-1 or unset: librdkafka's partitioner).", dash: true) { c, v throws(FlagError) in
