@@ -3,15 +3,82 @@ import KafkaEmit
 /// A flag value the parser refused, with our own message (which names the flag and the fix).
 struct FlagError: Error, CustomStringConvertible {
     let description: String
+    /// The message ends with "(see kafka-emit --help)". Not for the template, header, escape
+    /// and -X parsers' own messages, which say the fix themselves.
+    let seeHelp: Bool
 
-    init(_ message: String) {
+    init(_ message: String, seeHelp: Bool = true) {
         description = message
+        self.seeHelp = seeHelp
     }
 
     /// Turns a library usage error into a flag error.
-    static func from(_ body: () throws(EmitError) -> Void) throws(FlagError) {
-        do { try body() } catch { throw FlagError(error.message) }
+    static func from<T>(seeHelp: Bool = true, _ body: () throws(EmitError) -> T) throws(FlagError) -> T {
+        do { return try body() } catch { throw FlagError(error.message, seeHelp: seeHelp) }
     }
+}
+
+extension Template {
+    /// A template option's value (`--key`, `--value`, `--correlation`, `--timestamp`), parsed.
+    static func flag(_ flag: String, _ text: String) throws(FlagError) -> Template {
+        try FlagError.from(seeHelp: false) { () throws(EmitError) in try Template.parse(text, flag: flag) }
+    }
+}
+
+/// `-H, --header NAME=TEMPLATE`, or `-H NAME` alone: a header with a null value, as kcat.
+enum HeaderArg {
+    static func parse(_ h: String) throws(FlagError) -> HeaderTemplate {
+        guard let eq = h.firstIndex(of: "=") else {
+            guard !h.isEmpty else { throw FlagError("--header: the header name must not be empty; write NAME=TEMPLATE or NAME", seeHelp: false) }
+            return HeaderTemplate(name: h, value: nil)
+        }
+        guard eq != h.startIndex else {
+            throw FlagError("--header '\(h)': the name is missing; write NAME=TEMPLATE, e.g. -H source=kafka-emit", seeHelp: false)
+        }
+        let name = String(h[..<eq])
+        return HeaderTemplate(name: name, value: try Template.flag("--header \(name)", String(h[h.index(after: eq)...])))
+    }
+}
+
+/// `-D` and `-K`: a delimiter with `\n`, `\t`, `\0`, `\xNN` escapes, as bytes.
+enum DelimiterArg {
+    static func parse(_ flag: String, _ text: String) throws(FlagError) -> [UInt8] {
+        try FlagError.from(seeHelp: false) { () throws(EmitError) in try EscapeParser.parse(text, flag: flag) }
+    }
+}
+
+/// `-X, --property KEY=VALUE`, or kcat's `-X list` and `-X dump`.
+enum PropertyArg: Equatable {
+    case list, dump
+    case set(key: String, value: String)
+
+    /// `number`: which -X this is (1 for the first), to name it without echoing it.
+    static func parse(_ p: String, number: Int) throws(FlagError) -> PropertyArg {
+        if p == "list" { return .list }
+        if p == "dump" { return .dump }
+        guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+            // Never echoed: a mistyped `sasl.password:secret` is still a secret.
+            throw FlagError("-X argument \(number): write KEY=VALUE, e.g. -X linger.ms=5 (or -X list, -X dump)", seeHelp: false)
+        }
+        let key = String(p[..<eq]), value = String(p[p.index(after: eq)...])
+        if let instead = consoleProducerProperties[key] {
+            throw FlagError("--property/-X \(key) is a kafka-console-producer reader property, not a librdkafka one; here use \(instead)",
+                            seeHelp: false)
+        }
+        return .set(key: key, value: value)
+    }
+
+    /// kafka-console-producer's `--property` names, and what does their job here.
+    static let consoleProducerProperties: [String: String] = [
+        "parse.key": "-K SEP to split a key off each line (console-producer's default separator is a tab: -K '\\t')",
+        "key.separator": "-K SEP",
+        "parse.headers": "an rpk input format with headers, e.g. --input-format '%H %h{%k:%v,}%v\\n', or --input-format json",
+        "headers.delimiter": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
+        "headers.separator": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
+        "headers.key.separator": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
+        "null.marker": "-Z (an empty value is sent as NULL)",
+        "ignore.error": "--continue-on-error",
+    ]
 }
 
 /// A duration such as `100ms`, `1.5s` or `2m` (SPEC §2: a bare number is refused).
@@ -21,9 +88,7 @@ struct DurationArg: Equatable {
     let text: String
 
     static func parse(_ flag: String, _ text: String) throws(FlagError) -> DurationArg {
-        var n: UInt64 = 0
-        try FlagError.from { () throws(EmitError) in n = try DurationParser.parse(text, flag: flag) }
-        return DurationArg(nanos: n, text: text)
+        DurationArg(nanos: try FlagError.from { () throws(EmitError) in try DurationParser.parse(text, flag: flag) }, text: text)
     }
 }
 
@@ -67,7 +132,8 @@ enum OutputChoice: String, CaseIterable {
 
 /// `--input-format`: `lines`, `json`, or an rpk input format (any text with a `%` token).
 enum InputFormatArg: Equatable {
-    case lines, json, format(String)
+    /// `format`: the rpk format, checked once, here; `text` as given.
+    case lines, json, format(InputLayout, text: String)
     static func parse(_ text: String) throws(FlagError) -> InputFormatArg {
         switch text {
         case "lines": return .lines
@@ -76,8 +142,7 @@ enum InputFormatArg: Equatable {
             guard text.contains("%") else {
                 throw FlagError("--input-format: '\(text)' is not a format; use lines, json, or an rpk format such as '%k %v\\n'")
             }
-            try FlagError.from { () throws(EmitError) in _ = try InputLayout.checked(text) }
-            return .format(text)
+            return .format(try FlagError.from { () throws(EmitError) in try InputLayout.checked(text) }, text: text)
         }
     }
 }

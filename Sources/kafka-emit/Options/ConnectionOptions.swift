@@ -5,7 +5,7 @@ struct ConnectionOptions {
     var mockBrokers: Int?
     var mockPartitions: Int?
     var connectTimeout = DurationArg(nanos: 10_000_000_000, text: "10s")
-    var property: [String] = []
+    var property: [PropertyArg] = []
     var configFile: String?
     var debug: String?
 
@@ -26,7 +26,7 @@ struct ConnectionOptions {
             c.connection.connectTimeout = try DurationArg.parse("--connect-timeout", v)
         },
         .value(["-X", "--property"], "key=value", "Any librdkafka property, repeatable, applied last.", repeats: .accumulates) { c, v throws(FlagError) in
-            c.connection.property.append(v)
+            c.connection.property.append(try PropertyArg.parse(v, number: c.connection.property.count + 1))
         },
         .value(["-F", "--config-file"], "path", "librdkafka properties file (key=value, # comments).", completion: .file) { c, v throws(FlagError) in
             c.connection.configFile = v

@@ -3,8 +3,8 @@ struct InputOptions {
     var topic: String?
     var input: String?
     var count: UInt64?
-    var delimiter: String?
-    var keyDelimiter: String?
+    var delimiter: [UInt8]?
+    var keyDelimiter: [UInt8]?
     var inputFormat: InputFormatArg?
     var files: [String] = []
     /// kcat's `-P`: producer mode, the only mode here; with no input named it reads stdin.
@@ -34,11 +34,11 @@ struct InputOptions {
         },
         .value(["-D", "--delimiter"], "str",
                "Lines mode: record delimiter (\\n, \\t, \\0, \\xNN escapes). Default \\n; a trailing \\r is stripped.", dash: true) { c, v throws(FlagError) in
-            c.input.delimiter = v
+            c.input.delimiter = try DelimiterArg.parse("--delimiter", v)
         },
         .value(["-K", "--key-delimiter"], "str", "Lines mode: split each line at the first STR into key and value ({key} and {line}).",
                dash: true) { c, v throws(FlagError) in
-            c.input.keyDelimiter = v
+            c.input.keyDelimiter = try DelimiterArg.parse("--key-delimiter", v)
         },
         .value(["-f", "--format", "--input-format"], "lines|json|format",
                "Lines mode: lines; json (kcat -J envelopes or --dry-run -o json records); or rpk's produce format with % tokens, e.g. '%k %v\\n' (-f/--format as rpk). Reads stdin when no --input is named.",
