@@ -22,9 +22,9 @@ extension EmitPlan {
 
     /// Checks the combinations no single flag can check. Throws a usage error naming the flag.
     /// A single option's range or syntax (`--rate`, `--max-in-flight`, `--mock-brokers`,
-    /// `--mock-partitions`, `--input-format`) is checked once, by its row in the command's
-    /// option table, where the value is typed: not again here. Runs once, when the plan is
-    /// made (`EmitCommand.makePlan`), not again when it runs.
+    /// `--mock-partitions`, `--input-format`, a `-H` name) is checked once, by its row in the
+    /// command's option table, where the value is typed: not again here. Runs once, when the
+    /// plan is made (`EmitCommand.makePlan`), not again when it runs.
     package func validate() throws(EmitError) {
         if let topic {
             if let why = Self.topicProblem(topic) { throw .usage("--topic: \(why)") }
@@ -58,7 +58,6 @@ extension EmitPlan {
             throw .usage("--key-delimiter (-K) splits plain lines; with --input-format json or a format the key comes from the input")
         }
         if let c = correlationHeader, c.isEmpty { throw .usage("--correlation-header: the header name must not be empty") }
-        for h in headers where h.name.isEmpty { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE") }
         if case .custom(let f) = output { try CustomResultFormat.validate(f) }
     }
 }
