@@ -31,9 +31,16 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The command line: the option table, its parser, help, man page and completion
+        // scripts, and flags → EmitPlan. A target of its own (not a product) so the tests and
+        // the argv fuzz target can drive the parser in process; kafka-emit is its main.swift.
+        .target(
+            name: "KafkaEmitCLI",
+            dependencies: ["KafkaEmit"]
+        ),
         .executableTarget(
             name: "kafka-emit",
-            dependencies: ["KafkaEmit"]
+            dependencies: ["KafkaEmit", "KafkaEmitCLI"]
         ),
         .executableTarget(
             name: "kafka-mock-cluster",
@@ -42,10 +49,10 @@ let package = Package(
         // libFuzzer targets for every parser of outside input (`make fuzz`); not a product.
         .executableTarget(
             name: "kafka-emit-fuzz",
-            dependencies: ["KafkaEmit"]
+            dependencies: ["KafkaEmit", "KafkaEmitCLI"]
         ),
         .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit"]),
-        .testTarget(name: "CLITests", dependencies: ["KafkaEmit"]),
+        .testTarget(name: "CLITests", dependencies: ["KafkaEmit", "KafkaEmitCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

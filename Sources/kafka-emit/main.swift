@@ -1,4 +1,5 @@
 import KafkaEmit
+import KafkaEmitCLI
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 import KafkaEmit
 
 /// What each record holds: key, value, headers, partition, correlation.
-struct RecordOptions {
+package struct RecordOptions {
     var key: Template?
     var value: Template?
     var header: [HeaderTemplate] = []

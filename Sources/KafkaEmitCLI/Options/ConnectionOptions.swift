@@ -1,12 +1,12 @@
 /// Where the cluster is and how librdkafka is configured.
-struct ConnectionOptions {
+package struct ConnectionOptions {
     var bootstrapServers: String?
     var mock = false
     var mockBrokers: Int?
     var mockPartitions: Int?
     var connectTimeout = DurationArg(nanos: 10_000_000_000, text: "10s")
-    var property: [PropertyArg] = []
-    var configFile: String?
+    package var property: [PropertyArg] = []
+    package var configFile: String?
     var debug: String?
 
     static let specs: [OptionSpec] = [

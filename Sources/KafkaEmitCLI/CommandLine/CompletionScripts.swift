@@ -1,8 +1,8 @@
 /// `kafka-emit --generate-completion-script bash|zsh|fish`, from the option table: every
 /// spelling completes, and so do the values of typed options (`--acks`, `-z`, `-o`,
 /// `--input-format`) and file names where an option takes a file.
-enum CompletionScripts {
-    static func render(_ shell: Shell) -> String {
+package enum CompletionScripts {
+    package static func render(_ shell: Shell) -> String {
         let specs = EmitCommand.groups.flatMap(\.options)
         switch shell {
         case .bash: return bash(specs)

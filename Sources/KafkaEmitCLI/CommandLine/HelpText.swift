@@ -1,11 +1,11 @@
 /// `kafka-emit --help`, from the option table: an overview, the discussion, usage, then each
 /// group's options with their help wrapped at 80 columns.
-enum HelpText {
+package enum HelpText {
     static let width = 79
     /// Where help text starts; longer option spellings put it on the next line.
     static let column = 26
 
-    static func render() -> String {
+    package static func render() -> String {
         var out = "OVERVIEW: " + wrap(EmitCommand.abstract, width: width, indent: 0, first: "OVERVIEW: ".count) + "\n\n"
         out += EmitCommand.discussion + "\n\n"
         out += "USAGE: \(EmitCommand.name) [<options>] [<file> ...]\n"

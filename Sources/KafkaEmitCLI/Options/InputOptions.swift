@@ -1,18 +1,18 @@
 /// Which records: the topic, the input and how it is split, and how many.
-struct InputOptions {
+package struct InputOptions {
     var topic: String?
     var input: String?
     var count: UInt64?
     var delimiter: [UInt8]?
     var keyDelimiter: [UInt8]?
-    var inputFormat: InputFormatArg?
-    var files: [String] = []
+    package var inputFormat: InputFormatArg?
+    package var files: [String] = []
     /// kcat's `-P`: producer mode, the only mode here; with no input named it reads stdin.
     var producerMode = false
 
     /// The input: `--input`, or stdin when none is named but something says lines are coming
     /// (SPEC §1: `-P`, `-K`, `-D`, `-f`/`--input-format`, as kcat and rpk users type them).
-    var effectiveInput: String? {
+    package var effectiveInput: String? {
         if let input { return input }
         guard files.isEmpty, producerMode || keyDelimiter != nil || delimiter != nil || inputFormat != nil else { return nil }
         return "-"

@@ -1,12 +1,12 @@
 /// What the command line asks for.
-enum ParsedCommandLine {
+package enum ParsedCommandLine {
     case run(EmitCommand)
     case help
     case completionScript(Shell)
     case manual
 }
 
-enum Shell: String, CaseIterable, Sendable {
+package enum Shell: String, CaseIterable, Sendable {
     case bash, zsh, fish
 }
 
@@ -19,7 +19,7 @@ enum Shell: String, CaseIterable, Sendable {
 /// uses — options that contradict each other, a single-valued option given twice — are
 /// checked; then each row's setter checks and stores its value; then `EmitCommand.validate()`
 /// checks flags that depend on each other. Every problem is a `FlagError` naming the flag.
-enum CommandLineParser {
+package enum CommandLineParser {
     /// Every row of the table, `--help` and the other meta options included.
     static let rows: [OptionSpec] = EmitCommand.groups.flatMap(\.options)
 
@@ -34,7 +34,7 @@ enum CommandLineParser {
 
     private typealias Use = (spec: OptionSpec, given: OptionSpec.Given)
 
-    static func parse(_ args: [String]) throws(FlagError) -> ParsedCommandLine {
+    package static func parse(_ args: [String]) throws(FlagError) -> ParsedCommandLine {
         var command = EmitCommand()
         var uses: [Use] = []
         // Where reading stopped early: a mistake, or an answer such as --generate-manual.

@@ -1,5 +1,5 @@
 /// The producer's guarantees and limits.
-struct ProducerOptions {
+package struct ProducerOptions {
     var acks: Acks?
     var compression: Compression?
     var linger: DurationArg?

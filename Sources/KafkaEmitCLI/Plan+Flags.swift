@@ -2,7 +2,7 @@ import KafkaEmit
 
 extension EmitCommand {
     /// Turns the typed options into a validated plan; every rule is worded around its flag.
-    func makePlan(environment: [String: String]) throws(EmitError) -> EmitPlan {
+    package func makePlan(environment: [String: String]) throws(EmitError) -> EmitPlan {
         let source: EmitPlan.Source
         if let path = input.effectiveInput {
             let format: EmitPlan.InputFormat
@@ -70,7 +70,7 @@ extension EmitCommand {
 
     /// librdkafka properties, lowest precedence first: defaults, environment, -F file, typed
     /// flags, -X.
-    func properties(environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
+    package func properties(environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
         var props = [ConfigProperty("bootstrap.servers", "localhost:9092", origin: "default")]
         props += KafkaConfig.defaults(verbose: output.verbose)
         if let env = environment["KAFKA_BOOTSTRAP_SERVERS"], !env.isEmpty {

@@ -1,11 +1,11 @@
 import KafkaEmit
 
 /// A flag value the parser refused, with our own message (which names the flag and the fix).
-struct FlagError: Error, CustomStringConvertible {
-    let description: String
+package struct FlagError: Error, CustomStringConvertible {
+    package let description: String
     /// The message ends with "(see kafka-emit --help)". Not for the template, header, escape
     /// and -X parsers' own messages, which say the fix themselves.
-    let seeHelp: Bool
+    package let seeHelp: Bool
 
     init(_ message: String, seeHelp: Bool = true) {
         description = message
@@ -48,7 +48,7 @@ enum DelimiterArg {
 }
 
 /// `-X, --property KEY=VALUE`, or kcat's `-X list` and `-X dump`.
-enum PropertyArg: Equatable {
+package enum PropertyArg: Equatable {
     case list, dump
     case set(key: String, value: String)
 
@@ -131,7 +131,7 @@ enum OutputChoice: String, CaseIterable {
 }
 
 /// `--input-format`: `lines`, `json`, or an rpk input format (any text with a `%` token).
-enum InputFormatArg: Equatable {
+package enum InputFormatArg: Equatable {
     /// `format`: the rpk format, checked once, here; `text` as given.
     case lines, json, format(InputLayout, text: String)
     static func parse(_ text: String) throws(FlagError) -> InputFormatArg {

@@ -1,7 +1,7 @@
 /// `kafka-emit --generate-manual`: the man page (mdoc) from the option table and the help
 /// discussion; `make man` writes it to kafka-emit.1.
-enum ManPage {
-    static func render() -> String {
+package enum ManPage {
+    package static func render() -> String {
         var out = """
             .Dd \(EmitCommand.manualDate)
             .Dt KAFKA-EMIT 1
