@@ -38,9 +38,16 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The command line: the option table, its parser, help, man page and completion
+        // scripts, and flags → EmitPlan. A target of its own (not a product) so the tests and
+        // the argv fuzz target can drive the parser in process; kafka-emit is its main.swift.
+        .target(
+            name: "KafkaEmitCLI",
+            dependencies: ["KafkaEmit", "KafkaEmitEngine"]
+        ),
         .executableTarget(
             name: "kafka-emit",
-            dependencies: ["KafkaEmitEngine", "KafkaEmit"]
+            dependencies: ["KafkaEmit", "KafkaEmitEngine", "KafkaEmitCLI"]
         ),
         .executableTarget(
             name: "kafka-mock-cluster",
@@ -49,7 +56,7 @@ let package = Package(
         // libFuzzer targets for every parser of outside input (`make fuzz`); not a product.
         .executableTarget(
             name: "kafka-emit-fuzz",
-            dependencies: ["KafkaEmitEngine"]
+            dependencies: ["KafkaEmit", "KafkaEmitEngine", "KafkaEmitCLI"]
         ),
         // The library's benchmark (bench/sender.sh, `make bench`): uses only the public face.
         .executableTarget(
@@ -58,7 +65,7 @@ let package = Package(
             path: "bench/sender"
         ),
         .testTarget(name: "KafkaEmitTests", dependencies: ["KafkaEmit", "KafkaEmitEngine"]),
-        .testTarget(name: "CLITests", dependencies: ["KafkaEmit"]),
+        .testTarget(name: "CLITests", dependencies: ["KafkaEmit", "KafkaEmitEngine", "KafkaEmitCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

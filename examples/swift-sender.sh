@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SWIFT=$(command -v swift || echo /opt/swift/usr/bin/swift)
-VERSION=$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$ROOT/Sources/kafka-emit/EmitCommand.swift")
+VERSION=$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' "$ROOT/Sources/KafkaEmitCLI/EmitCommand.swift")
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 

@@ -1,5 +1,6 @@
 import KafkaEmit
 import KafkaEmitEngine
+import KafkaEmitCLI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,7 +57,7 @@ diagnosticsAbandonFD = stopSignal.abandonFD
 
 let command: EmitCommand
 do {
-    switch try CommandLineParser.parse(try ArgvPrepass.rewrite(Array(CommandLine.arguments.dropFirst()))) {
+    switch try CommandLineParser.parse(Array(CommandLine.arguments.dropFirst())) {
     case .run(let c): command = c
     case .help:
         writeAll(1, HelpText.render())
@@ -69,7 +70,7 @@ do {
         exit(ExitStatus.ok)
     }
 } catch {
-    fail("\(error.description) (see kafka-emit --help)", code: ExitStatus.usage)
+    fail(error.description + (error.seeHelp ? " (see kafka-emit --help)" : ""), code: ExitStatus.usage)
 }
 
 if command.output.showVersion {
@@ -77,11 +78,11 @@ if command.output.showVersion {
     exit(ExitStatus.ok)
 }
 // kcat's -X list and -X dump: print and exit, no broker needed.
-if command.connection.property.contains("list") {
+if command.connection.property.contains(.list) {
     LibrdkafkaInfo.printProperties()
     exit(ExitStatus.ok)
 }
-if command.connection.property.contains("dump") {
+if command.connection.property.contains(.dump) {
     do {
         writeAll(1, try KafkaConfig.dumpText(command.properties(environment: ProcessEnvironment.all)))
         exit(ExitStatus.ok)
@@ -100,7 +101,7 @@ do {
     if stdinIgnored && !plan.quiet {
         writeAll(2, "kafka-emit: stdin is not read in generate mode; pass -i - to send its lines\n")
     }
-    if case .lines(_, _, _, .format(let f)) = plan.source, (try? InputLayout.checked(f))?.lastFieldRunsToEnd == true {
+    if case .format(let layout, let f)? = command.input.inputFormat, layout.lastFieldRunsToEnd {
         // rpk reads such a format the same way; say so once, since it is rarely what is meant.
         writeAll(2, "kafka-emit: warning: --input-format '\(oneLine(f))' has no record delimiter after its last field, so it reads the rest of the input as one record; end it with \\n for one record per line\n")
     }

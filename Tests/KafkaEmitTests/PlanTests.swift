@@ -55,9 +55,6 @@ import Testing
         p.partition = -1
         #expect(usage(p)?.hasPrefix("--partition") == true)
         p.partition = nil
-        p.maxInFlight = 0
-        #expect(usage(p)?.hasPrefix("--max-in-flight") == true)
-        p.maxInFlight = 10
         p.output = .custom("%q")
         #expect(usage(p)?.hasPrefix("--output-format") == true)
     }

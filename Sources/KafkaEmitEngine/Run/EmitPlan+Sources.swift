@@ -49,7 +49,7 @@ extension EmitPlan {
                 let reader = LineReader(stream: input!, delimiter: delimiter, stripCR: delimiter == [0x0A], maxRecordBytes: maxRecordBytes)
                 return consumer.consume(EnvelopeSource(reader: reader, templates: templates, count: count, routesTopics: topic == nil))
             case .format(let f):
-                // Checked by validate().
+                // Checked when the plan was made (the --input-format row).
                 let layout = (try? InputLayout(f)) ?? InputLayout.empty
                 return consumer.consume(FormatSource(stream: input!, layout: layout, templates: templates, count: count,
                                                      maxRecordBytes: maxRecordBytes, routesTopics: topic == nil))

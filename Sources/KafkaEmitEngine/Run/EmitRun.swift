@@ -15,10 +15,9 @@ package final class EmitRun {
         self.stderrFD = stderrFD
     }
 
-    /// Runs to the end. Throws for what is found before anything is sent (usage errors, an
-    /// input or config that cannot be opened).
+    /// Runs to the end. Throws for what is found before anything is sent (an input or config
+    /// that cannot be opened). The plan was validated when it was made: not again here.
     package func run() throws(EmitError) -> RunResult {
-        try plan.validate()
         let input = try plan.openInput(stop: stop)
         if plan.dryRun {
             return DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input)

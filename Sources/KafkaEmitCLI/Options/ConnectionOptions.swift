@@ -1,12 +1,12 @@
 /// Where the cluster is and how librdkafka is configured.
-struct ConnectionOptions {
+package struct ConnectionOptions {
     var bootstrapServers: String?
     var mock = false
     var mockBrokers: Int?
     var mockPartitions: Int?
     var connectTimeout = DurationArg(nanos: 10_000_000_000, text: "10s")
-    var property: [String] = []
-    var configFile: String?
+    package var property: [PropertyArg] = []
+    package var configFile: String?
     var debug: String?
 
     static let specs: [OptionSpec] = [
@@ -25,8 +25,8 @@ struct ConnectionOptions {
         .value(["--connect-timeout"], "duration", "Exit 69 if no broker answers within DURATION (default 10s).") { c, v throws(FlagError) in
             c.connection.connectTimeout = try DurationArg.parse("--connect-timeout", v)
         },
-        .value(["-X", "--property"], "key=value", "Any librdkafka property, repeatable, applied last.") { c, v throws(FlagError) in
-            c.connection.property.append(v)
+        .value(["-X", "--property"], "key=value", "Any librdkafka property, repeatable, applied last.", repeats: .accumulates) { c, v throws(FlagError) in
+            c.connection.property.append(try PropertyArg.parse(v, number: c.connection.property.count + 1))
         },
         .value(["-F", "--config-file"], "path", "librdkafka properties file (key=value, # comments).", completion: .file) { c, v throws(FlagError) in
             c.connection.configFile = v

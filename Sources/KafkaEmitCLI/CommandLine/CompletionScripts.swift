@@ -1,8 +1,8 @@
 /// `kafka-emit --generate-completion-script bash|zsh|fish`, from the option table: every
 /// spelling completes, and so do the values of typed options (`--acks`, `-z`, `-o`,
 /// `--input-format`) and file names where an option takes a file.
-enum CompletionScripts {
-    static func render(_ shell: Shell) -> String {
+package enum CompletionScripts {
+    package static func render(_ shell: Shell) -> String {
         let specs = EmitCommand.groups.flatMap(\.options)
         switch shell {
         case .bash: return bash(specs)
@@ -12,7 +12,7 @@ enum CompletionScripts {
     }
 
     private static func bash(_ specs: [OptionSpec]) -> String {
-        let all = (specs.flatMap(\.names) + MetaOptions.rows.flatMap(\.names)).joined(separator: " ")
+        let all = specs.flatMap(\.names).joined(separator: " ")
         var cases = ""
         for spec in specs where spec.takesValue {
             let pattern = spec.names.joined(separator: "|")
@@ -21,9 +21,6 @@ enum CompletionScripts {
             case .file: cases += "        \(pattern)) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
             case .none: cases += "        \(pattern)) return ;;\n"
             }
-        }
-        for row in MetaOptions.rows where !row.values.isEmpty {
-            cases += "        \(row.names.joined(separator: "|"))) COMPREPLY=($(compgen -W '\(row.values.joined(separator: " "))' -- \"$cur\")); return ;;\n"
         }
         return """
             # bash completion for kafka-emit (kafka-emit --generate-completion-script bash)
@@ -60,14 +57,8 @@ enum CompletionScripts {
                 case .none: action = ":\(quoted(v)): "
                 }
             }
-            let repeatable = spec.names.contains("-X") || spec.names.contains("-H") ? "*" : ""
-            let head = exclusive.isEmpty ? "" : "'\(exclusive)'"
-            lines.append("    \(repeatable.isEmpty ? head : "'*'")\(names)'[\(quoted(spec.help))]\(action)'")
-        }
-        for row in MetaOptions.rows {
-            let names = row.names.count > 1 ? "'(\(row.names.joined(separator: " ")))'{\(row.names.joined(separator: ","))}" : row.names[0]
-            let action = row.valueName.map { ":\($0):(\(row.values.joined(separator: " ")))" } ?? ""
-            lines.append("    \(names)'[\(quoted(row.help))]\(action)'")
+            let head = spec.isRepeatable ? "'*'" : exclusive.isEmpty ? "" : "'\(exclusive)'"
+            lines.append("    \(head)\(names)'[\(quoted(spec.help))]\(action)'")
         }
         lines.append("    '*:file:_files'")
         return """
@@ -95,13 +86,6 @@ enum CompletionScripts {
                 case .none: line += " -x"
                 }
             }
-            lines.append(line)
-        }
-        for row in MetaOptions.rows {
-            var line = "complete -c kafka-emit"
-            for name in row.names { line += name.hasPrefix("--") ? " -l \(name.dropFirst(2))" : " -s \(name.dropFirst())" }
-            line += " -d \(quoted(row.help))"
-            if !row.values.isEmpty { line += " -x -a \(quoted(row.values.joined(separator: " ")))" }
             lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n"

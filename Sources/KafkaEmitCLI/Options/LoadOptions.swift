@@ -1,11 +1,11 @@
 /// Load testing: payload size, warm-up, sharding, statistics files.
-struct LoadOptions {
+package struct LoadOptions {
     var recordSize: Int?
     var warmup: Int?
     var shard: Shard?
     var histogramLog: String?
     var statsFile: String?
-    var summaryFile: String?
+    package var summaryFile: String?
 
     static let specs: [OptionSpec] = [
         .value(["--record-size"], "n", "Values of exactly N random letters (as kafka-producer-perf-test), instead of --value.",

@@ -1,5 +1,5 @@
 /// How fast, and for how long.
-struct PacingOptions {
+package struct PacingOptions {
     var every: DurationArg?
     var rate: Double?
     var duration: DurationArg?

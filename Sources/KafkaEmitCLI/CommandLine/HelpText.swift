@@ -1,11 +1,11 @@
 /// `kafka-emit --help`, from the option table: an overview, the discussion, usage, then each
 /// group's options with their help wrapped at 80 columns.
-enum HelpText {
+package enum HelpText {
     static let width = 79
     /// Where help text starts; longer option spellings put it on the next line.
     static let column = 26
 
-    static func render() -> String {
+    package static func render() -> String {
         var out = "OVERVIEW: " + wrap(EmitCommand.abstract, width: width, indent: 0, first: "OVERVIEW: ".count) + "\n\n"
         out += EmitCommand.discussion + "\n\n"
         out += "USAGE: \(EmitCommand.name) [<options>] [<file> ...]\n"
@@ -16,10 +16,6 @@ enum HelpText {
                 out += entry(spec.shown, spec.help)
             }
             if group.title == file.group { out += entry("<\(file.valueName)>", file.help) }
-        }
-        out += "\nOPTIONS:\n"
-        for row in MetaOptions.rows {
-            out += entry(row.names.joined(separator: ", ") + (row.valueName.map { " <\($0)>" } ?? ""), row.help)
         }
         return out + "\n"
     }

@@ -3,18 +3,16 @@ import KafkaEmitEngine
 
 extension EmitCommand {
     /// Turns the typed options into a validated plan; every rule is worded around its flag.
-    func makePlan(environment: [String: String]) throws(EmitError) -> EmitPlan {
+    package func makePlan(environment: [String: String]) throws(EmitError) -> EmitPlan {
         let source: EmitPlan.Source
         if let path = input.effectiveInput {
-            let delim = try input.delimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--delimiter") } ?? [0x0A]
-            let keyDelimiter = try input.keyDelimiter.map { s throws(EmitError) in try EscapeParser.parse(s, flag: "--key-delimiter") }
             let format: EmitPlan.InputFormat
             switch input.inputFormat {
             case .json: format = .json
-            case .format(let f): format = .format(f)
+            case .format(_, let f): format = .format(f)
             case .lines, nil: format = .lines
             }
-            source = .lines(path: path, delimiter: delim, keyDelimiter: keyDelimiter, format: format)
+            source = .lines(path: path, delimiter: input.delimiter ?? [0x0A], keyDelimiter: input.keyDelimiter, format: format)
         } else if !input.files.isEmpty {
             source = .files(input.files)
         } else {
@@ -26,21 +24,11 @@ extension EmitCommand {
         if let rate = pacing.rate { plan.pacing = .rate(rate) }
         plan.durationNanos = pacing.duration?.nanos
 
-        if let key = record.key { plan.key = try Template.parse(key, flag: "--key") }
-        if let value = record.value { plan.value = try Template.parse(value, flag: "--value") }
-        plan.correlation = try Template.parse(record.correlation, flag: "--correlation")
-        for h in record.header {
-            guard let eq = h.firstIndex(of: "=") else {
-                // -H NAME: a header with a null value, as kcat.
-                guard !h.isEmpty else { throw .usage("--header: the header name must not be empty; write NAME=TEMPLATE or NAME") }
-                plan.headers.append(HeaderTemplate(name: h, value: nil))
-                continue
-            }
-            guard eq != h.startIndex else { throw .usage("--header '\(h)': the name is missing; write NAME=TEMPLATE, e.g. -H source=kafka-emit") }
-            let name = String(h[..<eq])
-            plan.headers.append(HeaderTemplate(name: name, value: try Template.parse(String(h[h.index(after: eq)...]), flag: "--header \(name)")))
-        }
-        if let t = record.timestamp { plan.timestamp = try Template.parse(t, flag: "--timestamp") }
+        if let key = record.key { plan.key = key }
+        if let value = record.value { plan.value = value }
+        if let correlation = record.correlation { plan.correlation = correlation }
+        plan.headers = record.header
+        plan.timestamp = record.timestamp
         if let p = record.partition, p >= 0 { plan.partition = p }
         plan.correlationHeader = record.correlationHeader
         plan.nullEmpty = record.nullEmpty
@@ -83,7 +71,7 @@ extension EmitCommand {
 
     /// librdkafka properties, lowest precedence first: defaults, environment, -F file, typed
     /// flags, -X.
-    func properties(environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
+    package func properties(environment: [String: String]) throws(EmitError) -> [ConfigProperty] {
         var props = [ConfigProperty("bootstrap.servers", "localhost:9092", origin: "default")]
         props += KafkaConfig.defaults(verbose: output.verbose)
         if let env = environment["KAFKA_BOOTSTRAP_SERVERS"], !env.isEmpty {
@@ -115,39 +103,20 @@ extension EmitCommand {
             props.append(ConfigProperty("debug", debug, origin: "--debug"))
             props.append(ConfigProperty("log_level", "7", origin: "--debug"))
         }
-        let x = connection.property.filter { $0 != "list" && $0 != "dump" }
-        for p in x {
-            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
-                // Never echoed: a mistyped `sasl.password:secret` is still a secret.
-                let n = (connection.property.firstIndex(of: p) ?? 0) + 1
-                throw .usage("-X argument \(n): write KEY=VALUE, e.g. -X linger.ms=5 (or -X list, -X dump)")
-            }
-            let key = String(p[..<eq]), value = String(p[p.index(after: eq)...])
+        let x = connection.property.compactMap { p -> (key: String, value: String)? in
+            if case .set(let key, let value) = p { (key, value) } else { nil }
+        }
+        for (key, value) in x {
             if key == "statistics.interval.ms" && load.statsFile == nil {
                 throw .usage("-X statistics.interval.ms: librdkafka's statistics would go nowhere; name a file with --stats-file FILE (and set the interval with --stats-interval)")
-            }
-            if let instead = Self.consoleProducerProperties[key] {
-                throw .usage("--property/-X \(key) is a kafka-console-producer reader property, not a librdkafka one; here use \(instead)")
             }
             props.append(ConfigProperty(key, value, origin: "-X"))
             // Like --acks: acks 0/1 turn the idempotent default off, unless asked for explicitly.
             if key == "acks" || key == "request.required.acks", !["all", "-1"].contains(value), producer.idempotent == nil,
-               !x.contains(where: { $0.hasPrefix("enable.idempotence=") }) {
+               !x.contains(where: { $0.key == "enable.idempotence" }) {
                 props.append(ConfigProperty("enable.idempotence", "false", origin: "-X \(key)=\(value)"))
             }
         }
         return props
     }
-
-    /// kafka-console-producer's `--property` names, and what does their job here.
-    static let consoleProducerProperties: [String: String] = [
-        "parse.key": "-K SEP to split a key off each line (console-producer's default separator is a tab: -K '\\t')",
-        "key.separator": "-K SEP",
-        "parse.headers": "an rpk input format with headers, e.g. --input-format '%H %h{%k:%v,}%v\\n', or --input-format json",
-        "headers.delimiter": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
-        "headers.separator": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
-        "headers.key.separator": "an rpk input format, e.g. --input-format '%H %h{%k:%v,}%v\\n'",
-        "null.marker": "-Z (an empty value is sent as NULL)",
-        "ignore.error": "--continue-on-error",
-    ]
 }

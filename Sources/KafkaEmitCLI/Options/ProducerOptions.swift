@@ -1,5 +1,5 @@
 /// The producer's guarantees and limits.
-struct ProducerOptions {
+package struct ProducerOptions {
     var acks: Acks?
     var compression: Compression?
     var linger: DurationArg?
@@ -19,20 +19,26 @@ struct ProducerOptions {
             c.producer.compression = try Compression.parse(v)
         },
         .value(["--linger"], "duration", "linger.ms as a duration (0ms for lowest latency).") { c, v throws(FlagError) in
-            c.producer.linger = v == "0" || v == "0ms" || v == "0s" ? DurationArg(nanos: 0, text: v) : try DurationArg.parse("--linger", v)
+            let l = v == "0" || v == "0ms" || v == "0s" ? DurationArg(nanos: 0, text: v) : try DurationArg.parse("--linger", v)
+            if l.nanos > 900_000_000_000 { throw FlagError("--linger: '\(l.text)' is too long; librdkafka allows up to 900s") }
+            c.producer.linger = l
         },
         .flag(["--idempotent"], "Idempotent producer: no duplicates, order kept across retries. Default on (off with --acks 0/1).",
               display: "--idempotent/--no-idempotent") { $0.producer.idempotent = true },
-        .flag(["--no-idempotent"], "Turn the idempotent producer off.", hidden: true) { $0.producer.idempotent = false },
+        .flag(["--no-idempotent"], "Turn the idempotent producer off.", hidden: true, contradicts: "--idempotent") { $0.producer.idempotent = false },
         .value(["--max-in-flight"], "n", "Most records sent but not yet reported; the source waits beyond it (default 50000).",
                dash: true) { c, v throws(FlagError) in
             c.producer.maxInFlight = try Numbers.inRange("--max-in-flight", v, 1...10_000_000)
         },
         .value(["--delivery-timeout"], "duration", "Give up on a record after DURATION (message.timeout.ms). Default 30s.") { c, v throws(FlagError) in
-            c.producer.deliveryTimeout = try DurationArg.parse("--delivery-timeout", v)
+            let d = try DurationArg.parse("--delivery-timeout", v)
+            if d.nanos > 2_147_483_647 * 1_000_000 {
+                throw FlagError("--delivery-timeout: '\(d.text)' is too long; librdkafka allows up to 2147483647ms (about 24 days)")
+            }
+            c.producer.deliveryTimeout = d
         },
         .flag(["--stop-on-error"], "Stop the source at the first failed delivery (default).") { $0.producer.stopOnError = true },
-        .flag(["--continue-on-error"], "Keep sending after failed deliveries.") { $0.producer.stopOnError = false },
+        .flag(["--continue-on-error"], "Keep sending after failed deliveries.", contradicts: "--stop-on-error") { $0.producer.stopOnError = false },
         .value(["--transactional-id"], "id",
                "Send in transactions with this transactional.id; a record's result line comes when its transaction committed (txn=K), or fails when it aborted.") { c, v throws(FlagError) in
             c.producer.transactionalID = v
@@ -59,10 +65,6 @@ struct ProducerOptions {
         }
         if let acks, acks == .one || acks == .zero, idempotent == true {
             throw FlagError("--acks \(acks.rawValue) conflicts with --idempotent (an idempotent producer needs acks=all); drop one of them")
-        }
-        if let l = linger, l.nanos > 900_000_000_000 { throw FlagError("--linger: '\(l.text)' is too long; librdkafka allows up to 900s") }
-        if let d = deliveryTimeout, d.nanos > 2_147_483_647 * 1_000_000 {
-            throw FlagError("--delivery-timeout: '\(d.text)' is too long; librdkafka allows up to 2147483647ms (about 24 days)")
         }
     }
 }

@@ -1,12 +1,12 @@
 /// What is printed: result lines, progress, summary, diagnostics.
-struct OutputOptions {
+package struct OutputOptions {
     var output: OutputChoice = .text
     var format: String?
     var statsInterval: DurationArg?
     var quiet = false
     var verbose = false
     var dryRun = false
-    var showVersion = false
+    package var showVersion = false
 
     static let specs: [OptionSpec] = [
         .value(["-o", "--output"], "format", "Result lines on stdout: text, json or none.",

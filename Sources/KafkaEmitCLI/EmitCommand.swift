@@ -4,7 +4,7 @@ import KafkaEmitEngine
 /// The command line: flags → a validated `EmitPlan`. No Kafka calls here. Options live in
 /// typed groups; each group's table (`specs`) is what the parser, `--help`, the completion
 /// scripts and the man page read.
-struct EmitCommand {
+package struct EmitCommand {
     static let version = "0.3.0"
     /// The man page's date (`.Dd`): the day this version's interface last changed.
     static let manualDate = "November 28, 2026"
@@ -86,15 +86,15 @@ struct EmitCommand {
           kcat -C -t src -e -J | kafka-emit -t copy -i - --input-format json
         """
 
-    var connection = ConnectionOptions()
-    var input = InputOptions()
-    var record = RecordOptions()
-    var pacing = PacingOptions()
-    var producer = ProducerOptions()
-    var load = LoadOptions()
-    var output = OutputOptions()
+    package var connection = ConnectionOptions()
+    package var input = InputOptions()
+    package var record = RecordOptions()
+    package var pacing = PacingOptions()
+    package var producer = ProducerOptions()
+    package var load = LoadOptions()
+    package var output = OutputOptions()
 
-    /// Every option, in the order `--help` lists them.
+    /// Every option, in the order `--help` lists them; the meta options (`--help`) last.
     static let groups: [OptionGroupSpec] = [
         OptionGroupSpec(title: "Connection", options: ConnectionOptions.specs),
         OptionGroupSpec(title: "Records", options: InputOptions.specs),
@@ -103,6 +103,7 @@ struct EmitCommand {
         OptionGroupSpec(title: "Producer", options: ProducerOptions.specs),
         OptionGroupSpec(title: "Load testing", options: LoadOptions.specs),
         OptionGroupSpec(title: "Output", options: OutputOptions.specs),
+        OptionGroupSpec(title: "Options", manTitle: "Other", options: MetaOptions.specs),
     ]
 
     /// Each group's rules, then flags from different groups that contradict each other.
@@ -123,7 +124,7 @@ struct EmitCommand {
         }
     }
 
-    static var versionText: String {
+    package static var versionText: String {
         "kafka-emit \(version)\nlibrdkafka \(LibrdkafkaInfo.version) (builtin features: \(LibrdkafkaInfo.builtinFeatures))"
     }
 }

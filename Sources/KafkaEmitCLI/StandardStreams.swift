@@ -8,11 +8,11 @@ import Glibc
 /// at once, so no pipe or socket opened later (ours or librdkafka's) can take its number and
 /// receive result lines; whether stdout was closed is remembered, since result lines then
 /// have nowhere to go.
-enum StandardStreams {
-    nonisolated(unsafe) private(set) static var stdoutWasClosed = false
+package enum StandardStreams {
+    nonisolated(unsafe) package private(set) static var stdoutWasClosed = false
 
     /// Call first thing, on the main thread.
-    static func prepare() {
+    package static func prepare() {
         for fd: Int32 in [0, 1, 2] where fcntl(fd, F_GETFD) < 0 && errno == EBADF {
             if fd == 1 { stdoutWasClosed = true }
             let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
@@ -24,7 +24,7 @@ enum StandardStreams {
     }
 
     /// Whether stdin is a pipe or a file someone meant to send (not a terminal, not /dev/null).
-    static var stdinHasData: Bool {
+    package static var stdinHasData: Bool {
         var st = stat()
         guard fstat(0, &st) == 0 else { return false }
         let kind = st.st_mode & S_IFMT

@@ -2,25 +2,25 @@ import KafkaEmit
 import KafkaEmitEngine
 
 /// Every exit code of SPEC §5, in one table: what ended the run → the process's status.
-enum ExitStatus {
-    static let ok: Int32 = 0
-    static let someFailed: Int32 = 1
-    static let usage: Int32 = 64
-    static let dataError: Int32 = 65
-    static let cannotOpen: Int32 = 66
-    static let unavailable: Int32 = 69
-    static let internalError: Int32 = 70
+package enum ExitStatus {
+    package static let ok: Int32 = 0
+    package static let someFailed: Int32 = 1
+    package static let usage: Int32 = 64
+    package static let dataError: Int32 = 65
+    package static let cannotOpen: Int32 = 66
+    package static let unavailable: Int32 = 69
+    package static let internalError: Int32 = 70
     /// The operating system refused a thread, a file descriptor or memory.
-    static let resourceExhausted: Int32 = 71
-    static let ioError: Int32 = 74
-    static let hangup: Int32 = 129
-    static let interrupted: Int32 = 130
+    package static let resourceExhausted: Int32 = 71
+    package static let ioError: Int32 = 74
+    package static let hangup: Int32 = 129
+    package static let interrupted: Int32 = 130
     /// What a shell reports for a process ended by SIGPIPE: stdout closed before every record
     /// the run was asked for was delivered.
-    static let outputClosed: Int32 = 141
-    static let terminated: Int32 = 143
+    package static let outputClosed: Int32 = 141
+    package static let terminated: Int32 = 143
 
-    static func code(for error: EmitError) -> Int32 {
+    package static func code(for error: EmitError) -> Int32 {
         switch error {
         case .usage: usage
         case .dataError: dataError
@@ -31,7 +31,7 @@ enum ExitStatus {
         }
     }
 
-    static func code(for result: RunResult) -> Int32 {
+    package static func code(for result: RunResult) -> Int32 {
         switch result.ending {
         case .finished: result.failed > 0 || result.unknown > 0 ? someFailed : ok
         case .interrupted: interrupted
@@ -51,13 +51,13 @@ enum ExitStatus {
 
     /// A run's code, with an output file (`--histogram-log`, `--stats-file`, `--summary-file`)
     /// that could not be written: 74 where the run would otherwise have ended 0 or 1.
-    static func code(for result: RunResult, outputFileFailed: Bool) -> Int32 {
+    package static func code(for result: RunResult, outputFileFailed: Bool) -> Int32 {
         let c = code(for: result)
         return outputFileFailed && (c == ok || c == someFailed) ? ioError : c
     }
 
     /// The code for the stop reason a signal recorded.
-    static func code(forSignal reason: StopReason) -> Int32 {
+    package static func code(forSignal reason: StopReason) -> Int32 {
         switch reason {
         case .terminated: terminated
         case .hangup: hangup

@@ -1,7 +1,7 @@
 /// `kafka-emit --generate-manual`: the man page (mdoc) from the option table and the help
 /// discussion; `make man` writes it to kafka-emit.1.
-enum ManPage {
-    static func render() -> String {
+package enum ManPage {
+    package static func render() -> String {
         var out = """
             .Dd \(EmitCommand.manualDate)
             .Dt KAFKA-EMIT 1
@@ -40,7 +40,7 @@ enum ManPage {
         out += ".Sh OPTIONS\n"
         let file = InputOptions.filesArgument
         for group in EmitCommand.groups {
-            out += ".Ss \(text(group.title))\n.Bl -tag -width 6n\n"
+            out += ".Ss \(text(group.manTitle ?? group.title))\n.Bl -tag -width 6n\n"
             for spec in group.options where !spec.hiddenInHelp {
                 let names = (spec.display.map { $0.split(separator: "/").map(String.init) } ?? spec.names)
                 out += ".It " + names.map { "Fl \($0.dropFirst())" }.joined(separator: " , ")
@@ -50,14 +50,7 @@ enum ManPage {
             if group.title == file.group { out += ".It Ar \(file.valueName) ...\n\(text(file.help))\n" }
             out += ".El\n"
         }
-        out += ".Ss Other\n.Bl -tag -width 6n\n"
-        for row in MetaOptions.rows {
-            out += ".It " + row.names.map { "Fl \($0.dropFirst())" }.joined(separator: " , ")
-            if let v = row.valueName { out += " Ar \(text(v))" }
-            out += "\n\(text(row.help))\n"
-        }
         out += """
-            .El
             .Sh ENVIRONMENT
             .Bl -tag -width 6n
             .It Ev KAFKA_BOOTSTRAP_SERVERS
