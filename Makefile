@@ -7,7 +7,7 @@ STRICT = -Xswiftc -warnings-as-errors
 BIN_RELEASE = .build/release
 PREFIX ?= /usr/local
 
-.PHONY: all deps build release demo test unit smoke matrix smoke-release bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
+.PHONY: all deps build release demo docs test unit smoke matrix smoke-release bench clean man completions install install-files uninstall fuzz fuzz-build sanitize
 
 all: build
 
@@ -98,6 +98,12 @@ smoke-release: release
 bench: deps release
 	scripts/ensure-deps.sh gnuplot
 	bench/run.sh $(BIN_RELEASE)
+	bench/sender.sh $(BIN_RELEASE)
+
+## The library's documentation (DocC, every public symbol) in .build/docs; warnings fail it.
+docs: deps
+	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target KafkaEmit \
+	  --warnings-as-errors --output-path .build/docs --transform-for-static-hosting
 
 SHARE = .build/share
 ## Man page from the option table (kafka-emit --generate-manual writes mdoc).

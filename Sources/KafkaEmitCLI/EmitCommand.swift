@@ -5,7 +5,7 @@ import KafkaEmitEngine
 /// typed groups; each group's table (`specs`) is what the parser, `--help`, the completion
 /// scripts and the man page read.
 package struct EmitCommand {
-    static let version = "0.3.0"
+    static let version = "0.4.0"
     /// The man page's date (`.Dd`): the day this version's interface last changed.
     static let manualDate = "November 28, 2026"
     static let name = "kafka-emit"

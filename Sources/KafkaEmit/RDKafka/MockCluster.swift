@@ -8,6 +8,7 @@ import Crdkafka
 public final class MockCluster: @unchecked Sendable {
     private let host: OpaquePointer
     private let cluster: OpaquePointer
+    /// How many brokers it runs (ids 1...brokerCount).
     public let brokerCount: Int
     /// Comma-separated `host:port` list for `bootstrap.servers`.
     public let bootstrapServers: String
@@ -58,13 +59,17 @@ public final class MockCluster: @unchecked Sendable {
     /// Broker ids are 1...brokerCount.
     public var brokerIDs: ClosedRange<Int32> { 1...Int32(brokerCount) }
 
+    /// Creates a topic (replication factor: up to 3, at most the broker count); false if
+    /// the mock refused it.
     @discardableResult
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int? = nil) -> Bool {
         let rf = replicationFactor ?? min(3, brokerCount)
         return rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(rf)) == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
+    /// Takes a broker down: its connections close and it accepts none until `setBrokerUp`.
     public func setBrokerDown(_ id: Int32) { rd_kafka_mock_broker_set_down(cluster, id) }
+    /// Brings a broker taken down back.
     public func setBrokerUp(_ id: Int32) { rd_kafka_mock_broker_set_up(cluster, id) }
 
     /// Adds `ms` of round-trip time to every request the broker serves.
@@ -72,6 +77,7 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_mock_broker_set_rtt(cluster, id, Int32(ms))
     }
 
+    /// Moves a partition's leadership to another broker.
     public func setPartitionLeader(topic: String, partition: Int32, broker: Int32) {
         rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
     }
@@ -86,9 +92,13 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, apiKey, codes.count, &codes)
     }
 
+    /// Kafka API keys for `pushRequestErrors`: Produce.
     public static let apiProduce: Int16 = 0
+    /// InitProducerId (idempotent and transactional producers start with it).
     public static let apiInitProducerId: Int16 = 22
+    /// AddPartitionsToTxn.
     public static let apiAddPartitionsToTxn: Int16 = 24
+    /// EndTxn (a transaction's commit or abort).
     public static let apiEndTxn: Int16 = 26
 
     /// Makes a topic report an error in Metadata/Produce responses.
@@ -96,11 +106,18 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_mock_topic_set_error(cluster, topic, rd_kafka_resp_err_t(code))
     }
 
+    /// Kafka error codes for `pushRequestErrors` and `setTopicError`: NOT_LEADER_FOR_PARTITION (retriable).
     public static let errNotLeaderForPartition: Int32 = RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue
+    /// REQUEST_TIMED_OUT (retriable).
     public static let errRequestTimedOut: Int32 = RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue
+    /// UNKNOWN_TOPIC_OR_PART.
     public static let errUnknownTopic: Int32 = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue
+    /// COORDINATOR_NOT_AVAILABLE (retriable).
     public static let errCoordinatorNotAvailable: Int32 = RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE.rawValue
+    /// NOT_COORDINATOR (retriable).
     public static let errNotCoordinator: Int32 = RD_KAFKA_RESP_ERR_NOT_COORDINATOR.rawValue
+    /// PRODUCER_FENCED (fatal for a transactional producer).
     public static let errProducerFenced: Int32 = RD_KAFKA_RESP_ERR_PRODUCER_FENCED.rawValue
+    /// INVALID_MSG_SIZE.
     public static let errInvalidMessageSize: Int32 = RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE.rawValue
 }

@@ -24,7 +24,7 @@ package final class ReportServer: @unchecked Sendable {
     private let serveLock = Lock()
     /// Held around every call into the handler but `statistics`; others take it through
     /// `withSink`. (Not private only while `KafkaSender` still takes it directly.)
-    let sinkLock = Lock()
+    private let sinkLock = Lock()
     private var handler: (any DeliveryHandler)?
     private var thread: WorkerThread?
     private let stopping = Atomic<Bool>(false)

@@ -6,7 +6,7 @@ import Synchronization
 /// One sender is one librdkafka producer, shared by every caller: any number of tasks may
 /// call ``send(_:)-(SenderRecord<C>)`` at once, and their records travel together in
 /// librdkafka's batches, each caller suspended only until its own record's result is back.
-/// Streams of records go through ``send(_:bufferSize:)-(AsyncSequence,_)``: a stream of
+/// Streams of records go through ``send(_:bufferSize:)-1n9k0``: a stream of
 /// records in, a stream of ``SenderResult``s out, with bounded buffering.
 ///
 /// ```swift
@@ -31,6 +31,11 @@ public final class KafkaSender: Sendable {
     private let engine: SenderEngine
     private let options: SenderOptions
 
+    /// Creates the producer. Nothing connects until the first record is sent.
+    ///
+    /// - Throws: ``KafkaSenderError`` with ``KafkaSenderError/Cause/invalidConfiguration``
+    ///   when librdkafka refuses a property, ``KafkaSenderError/Cause/resourceExhausted`` when
+    ///   the system refuses a thread.
     public init(options: SenderOptions) throws(KafkaSenderError) {
         self.options = options
         var props = [ConfigProperty("bootstrap.servers", options.bootstrapServers, origin: "SenderOptions.bootstrapServers")]
@@ -97,7 +102,7 @@ public final class KafkaSender: Sendable {
         return SenderResults(stream: stream)
     }
 
-    /// ``send(_:bufferSize:)-(AsyncSequence,_)`` for records already at hand (an array, a lazy sequence).
+    /// ``send(_:bufferSize:)-1n9k0`` for records already at hand (an array, a lazy sequence).
     public func send<C: Sendable, Records: Sequence & SendableMetatype>(
         _ records: sending Records, bufferSize: Int? = nil
     ) -> SenderResults<C> where Records.Element == SenderRecord<C>, Records.Iterator: SendableMetatype {
@@ -107,16 +112,17 @@ public final class KafkaSender: Sendable {
             // A plain sequence never waits for its next record: records go over in chunks,
             // one admission and one mailbox lock per chunk instead of per record.
             var iterator = records.makeIterator()
+            let size = min(Self.chunk, max(1, stream.capacity / 4))
             var chunk: [SenderRecord<C>] = []
-            chunk.reserveCapacity(Self.chunk)
+            chunk.reserveCapacity(size)
             while true {
                 chunk.removeAll(keepingCapacity: true)
-                while chunk.count < Self.chunk, let r = iterator.next() { chunk.append(r) }
+                while chunk.count < size, let r = iterator.next() { chunk.append(r) }
                 if chunk.isEmpty { break }
                 var correlations: [C] = []
                 correlations.reserveCapacity(chunk.count)
                 for k in chunk.indices { correlations.append(chunk[k].correlationMetadata) }
-                guard let tokens = await stream.admit(correlations) else { break }
+                guard let tokens = await stream.admit(correlations, whole: true) else { break }
                 var items: [Submission] = []
                 items.reserveCapacity(chunk.count)
                 for k in chunk.indices { items.append(.record(OutgoingRecord(chunk[k]), .receiver(stream, token: tokens[k]))) }

@@ -52,16 +52,19 @@ public struct KafkaSenderError: Error, Sendable, Equatable, CustomStringConverti
         case invalidUsage
     }
 
+    /// What went wrong.
     public var cause: Cause
     /// librdkafka's error code (`rd_kafka_resp_err_t`); 0 when the error is the sender's own.
     public var code: Int32
     /// librdkafka's name for ``code`` (`MSG_SIZE_TOO_LARGE`, `_MSG_TIMED_OUT`, ...).
     public var name: String
+    /// What went wrong, for a person (librdkafka's words, or the sender's).
     public var message: String
     /// The record may have been stored all the same: it was in flight when it timed out or
     /// was purged, or its broker went away with the request out. Re-sending it may duplicate it.
     public var possiblyPersisted: Bool
 
+    /// An error (for your own tests and fakes); `name` defaults to librdkafka's name for `code`.
     public init(cause: Cause, code: Int32 = 0, name: String? = nil, message: String, possiblyPersisted: Bool = false) {
         self.cause = cause
         self.code = code
@@ -70,6 +73,7 @@ public struct KafkaSenderError: Error, Sendable, Equatable, CustomStringConverti
         self.possiblyPersisted = possiblyPersisted
     }
 
+    /// The cause, librdkafka's error name and the message, on one line.
     public var description: String { name.isEmpty ? "\(cause): \(message)" : "\(cause) (\(name)): \(message)" }
 
     /// The cause librdkafka's error code alone tells; purges and transaction endings get

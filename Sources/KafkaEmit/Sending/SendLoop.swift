@@ -5,10 +5,11 @@ import Glibc
 
 // Threads (DESIGN.md "Threads"), and the only lock order.
 //
-// - The producing thread runs `SendLoop.run` (the CLI's main thread; `KafkaSender.send`'s
-//   caller, or the thread `results(for:)` starts): it takes records from the source, paces
+// - The producing thread runs `SendLoop.run` (the CLI's main thread; a `KafkaSender`'s own
+//   "kafka-sender" thread, `SenderEngine.run`): it takes records from the source, paces
 //   them, takes an in-flight slot, produces, and serves delivery reports itself while it sends
 //   in bulk; then it drains. In the CLI signals land on it (every other thread blocks them).
+//   A sender's callers (tasks, threads) only put records in its engine's mailbox.
 // - The reporter thread (`ReportServer`) serves reports otherwise, woken by the report
 //   queue's IO event, and flushes the sink when idle.
 // - The watch thread (`SendLoop.startWatch`) proves a broker answers within the connect
@@ -19,10 +20,6 @@ import Glibc
 // - librdkafka's own threads talk to brokers.
 //
 // Locks, always taken in this order and never the other way round:
-//   0. `KafkaSender.sendLock`: held by a `send` for the whole run, so one send at a time uses
-//      the producer's producing-thread state; every lock below is taken inside it, never
-//      the other way round. (`KafkaSender.currentStop`'s mutex only guards which stop signal
-//      `requestStop` reaches: nothing is locked while holding it.)
 //   1. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
 //      stop, purge), so the run's end (`finish`) cannot pass it half-way.
 //   2. `ReportServer.serveLock`: whoever holds it pops and handles report events, so results
@@ -37,7 +34,14 @@ import Glibc
 //      `TopicNames` mutex (the producing thread adds a topic; the serving thread, holding the
 //      sink lock, copies the list); the CLI's `TerminalBar` lock (taken holding the sink lock
 //      by the writer's flush, or alone by the progress thread); the stats file's first-failure
-//      mutex; `KeptUntilExit`'s list.
+//      mutex; `KeptUntilExit`'s list; the library's `SenderEngine` mailbox mutex (callers
+//      put records, the producing thread takes them; its `wake` waiter's mutex is taken
+//      first, inside a wait), and each results stream's and blocking send's state mutex
+//      (taken by `receive` holding the sink lock, by the feeder and by the consumer; every
+//      continuation is resumed after it is released). A blocking send's `onResult` runs
+//      holding the sink lock: it may hand the sender more records, never wait for results.
+//   (So the order is 1 → 2 → 3 → 4, and the old `KafkaSender.sendLock` is gone: callers of
+//   one sender never wait for each other, only for room in the in-flight window.)
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
 /// stop-on-error, signals, the connectivity check and the drain. The CLI and `KafkaSender`

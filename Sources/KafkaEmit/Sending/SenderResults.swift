@@ -1,27 +1,32 @@
 import Synchronization
 
-/// The results of a stream of records sent with ``KafkaSender/send(_:bufferSize:)-(AsyncSequence,_)``
+/// The results of a stream of records sent with ``KafkaSender/send(_:bufferSize:)-1n9k0``
 /// or ``KafkaSender/sendTransactionally(_:bufferSize:)``: one ``SenderResult`` per record
 /// taken from the stream, in completion order, each carrying its correlation metadata
 /// (Reactor Kafka's `Flux<SenderResult<T>>`).
 ///
 /// Buffering is bounded: at most `bufferSize` records of the stream are in flight or
 /// waiting here for the consumer, so a slow consumer slows the sending down instead of
-/// piling results up. Iteration ends once every record taken has its result; it throws the
+/// piling results up. (The iterator takes waiting results a batch at a time, so up to twice
+/// `bufferSize` are held at once; a plain sequence is read a chunk — a quarter of the
+/// buffer, at most 64 records — ahead.) Iteration ends once every record taken has its result; it throws the
 /// error of the records' own sequence, if that threw (after the results of what it yielded).
 /// Leaving the loop early (or cancelling its task) stops taking records; records already
 /// handed over still complete — the sender is shared, so they are not purged.
 public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
+    /// One record's result.
     public typealias Element = SenderResult<Correlation>
     @usableFromInline let stream: ResultStream<Correlation>
 
     /// Counts of the results so far; final once iteration has ended.
     public var summary: SendSummary { stream.summary }
 
+    /// The iterator; one per stream (a second one shares the same results).
     public func makeAsyncIterator() -> Iterator { Iterator(consumer: Consumer(stream)) }
 
     // Inlinable, so the caller's compiler specializes the per-result step for its own
     // correlation type (unspecialized generic code cost ~1 µs a result).
+    /// Hands out the results in completion order.
     public struct Iterator: AsyncIteratorProtocol {
         @usableFromInline let consumer: Consumer
         /// Results taken from the stream in one go (one lock per batch, not per result).
@@ -30,6 +35,8 @@ public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
 
         init(consumer: Consumer) { self.consumer = consumer }
 
+        /// The next result; nil once every record taken has its result. Throws what the
+        /// records' own sequence threw.
         @inlinable
         public mutating func next() async throws -> SenderResult<Correlation>? { try await next(isolation: nil) }
 
@@ -72,7 +79,7 @@ public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
         var summary = SendSummary()
     }
     private let state: Mutex<State>
-    private let capacity: Int
+    let capacity: Int
     private let stopOnError: Bool
     /// The task reading the caller's sequence.
     let feederTask = Mutex<Task<Void, Never>?>(nil)
@@ -87,14 +94,15 @@ public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
 
     // MARK: feeder
 
-    /// Waits for room for `count` more records (a whole transaction window is let in at once
-    /// when any room is left) and keeps their correlations; their tokens, or nil when the
-    /// stream takes no more.
-    func admit(_ correlations: [C]) async -> [Int]? {
+    /// Waits for room and keeps the correlations; their tokens, or nil when the stream takes
+    /// no more. `whole`: waits for room for all of them (a chunk of a plain sequence);
+    /// otherwise any room lets them all in (a transaction window cannot be split).
+    func admit(_ correlations: [C], whole: Bool = false) async -> [Int]? {
+        let needed = whole ? min(correlations.count, capacity) : 1
         while true {
             let tokens: [Int]?? = state.withLock { st in
                 if st.stopTaking { return .some(nil) }
-                guard st.admitted - st.consumed < capacity else { return nil }
+                guard st.admitted - st.consumed + needed <= capacity else { return nil }
                 st.admitted += correlations.count
                 var tokens: [Int] = []
                 tokens.reserveCapacity(correlations.count)
@@ -104,7 +112,7 @@ public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
             if let tokens { return tokens }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { st -> Bool in
-                    if st.stopTaking || st.admitted - st.consumed < capacity { return true }
+                    if st.stopTaking || st.admitted - st.consumed + needed <= capacity { return true }
                     st.feeder = c
                     return false
                 }
