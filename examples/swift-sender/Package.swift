@@ -10,7 +10,7 @@ let kafkaEmit = ProcessInfo.processInfo.environment["KAFKA_EMIT_PACKAGE_URL"] ??
 
 let package = Package(
     name: "swift-sender",
-    dependencies: [.package(url: kafkaEmit, from: "0.3.0")],
+    dependencies: [.package(url: kafkaEmit, from: "0.4.0")],
     targets: [
         .executableTarget(name: "OrderSender", dependencies: [.product(name: "KafkaEmit", package: "kafka-emit")]),
     ],

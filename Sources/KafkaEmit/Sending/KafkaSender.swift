@@ -83,16 +83,23 @@ public final class KafkaSender: Sendable {
     ) -> SenderResults<C> where Records.Element == SenderRecord<C>, Records.AsyncIterator: SendableMetatype {
         let stream = ResultStream<C>(capacity: bufferSize ?? options.streamBufferSize, stopOnError: options.stopOnError)
         let engine = self.engine
-        let task = Task {
+        return feed(stream) {
             var iterator = records.makeAsyncIterator()
-            do {
-                while let r = try await iterator.next() {
-                    guard let token = await stream.admit(r.correlationMetadata) else { break }
-                    if let refused = engine.submit(.record(OutgoingRecord(r), .receiver(stream, token: token))) {
-                        stream.refuse([token], refused)
-                        break
-                    }
+            while let r = try await iterator.next() {
+                guard let token = await stream.admit(r.correlationMetadata) else { return }
+                if let refused = engine.submit(.record(OutgoingRecord(r), .receiver(stream, token: token))) {
+                    return stream.refuse([token], refused)
                 }
+            }
+        }
+    }
+
+    /// Reads the caller's sequence on a task of its own (`body`), ending the stream when it
+    /// returns or throws; cancelling the stream cancels the task.
+    private func feed<C>(_ stream: ResultStream<C>, _ body: sending @escaping () async throws -> Void) -> SenderResults<C> {
+        let task = Task {
+            do {
+                try await body()
                 stream.inputEnded(nil)
             } catch {
                 stream.inputEnded(error)
@@ -108,7 +115,7 @@ public final class KafkaSender: Sendable {
     ) -> SenderResults<C> where Records.Element == SenderRecord<C>, Records.Iterator: SendableMetatype {
         let stream = ResultStream<C>(capacity: bufferSize ?? options.streamBufferSize, stopOnError: options.stopOnError)
         let engine = self.engine
-        let task = Task {
+        return feed(stream) {
             // A plain sequence never waits for its next record: records go over in chunks,
             // one admission and one mailbox lock per chunk instead of per record.
             var iterator = records.makeIterator()
@@ -118,23 +125,17 @@ public final class KafkaSender: Sendable {
             while true {
                 chunk.removeAll(keepingCapacity: true)
                 while chunk.count < size, let r = iterator.next() { chunk.append(r) }
-                if chunk.isEmpty { break }
+                if chunk.isEmpty { return }
                 var correlations: [C] = []
                 correlations.reserveCapacity(chunk.count)
                 for k in chunk.indices { correlations.append(chunk[k].correlationMetadata) }
-                guard let tokens = await stream.admit(correlations, whole: true) else { break }
+                guard let tokens = await stream.admit(correlations, whole: true) else { return }
                 var items: [Submission] = []
                 items.reserveCapacity(chunk.count)
                 for k in chunk.indices { items.append(.record(OutgoingRecord(chunk[k]), .receiver(stream, token: tokens[k]))) }
-                if let refused = engine.submit(items) {
-                    stream.refuse(tokens, refused)
-                    break
-                }
+                if let refused = engine.submit(items) { return stream.refuse(tokens, refused) }
             }
-            stream.inputEnded(nil)
         }
-        stream.feederTask.withLock { $0 = task }
-        return SenderResults(stream: stream)
     }
 
     /// Records a plain sequence hands over at a time (its results still come one by one).
@@ -152,24 +153,16 @@ public final class KafkaSender: Sendable {
         try requireTransactions()
         let stream = ResultStream<C>(capacity: bufferSize ?? options.streamBufferSize, stopOnError: options.stopOnError)
         let engine = self.engine
-        let task = Task {
+        return feed(stream) {
             var iterator = windows.makeAsyncIterator()
-            do {
-                while let window = try await iterator.next() {
-                    let records = Array(window)
-                    guard let tokens = await stream.admit(records.map(\.correlationMetadata)) else { break }
-                    if let refused = engine.submit(Self.submissions(records, tokens, stream)) {
-                        stream.refuse(tokens, refused)
-                        break
-                    }
+            while let window = try await iterator.next() {
+                let records = Array(window)
+                guard let tokens = await stream.admit(records.map(\.correlationMetadata)) else { return }
+                if let refused = engine.submit(Self.submissions(records, tokens, stream)) {
+                    return stream.refuse(tokens, refused)
                 }
-                stream.inputEnded(nil)
-            } catch {
-                stream.inputEnded(error)
             }
         }
-        stream.feederTask.withLock { $0 = task }
-        return SenderResults(stream: stream)
     }
 
     /// Sends what was handed over, waits for every result, and ends the sender: later sends

@@ -34,7 +34,9 @@ let placed = try await withThrowingTaskGroup(of: (String, RecordMetadata).self) 
             return (order.id, meta)
         }
     }
-    return try await group.reduce(into: [String: RecordMetadata]()) { $0[$1.0] = $1.1 }
+    var placed: [String: RecordMetadata] = [:]
+    for try await (id, meta) in group { placed[id] = meta }
+    return placed
 }
 for order in orders { if let m = placed[order.id] { print("\(order.id) (\(order.amountCents)c) -> \(m.topic)[\(m.partition)]@\(m.offset)") } }
 
