@@ -10,7 +10,7 @@ final class CallbackReceiver<C: Sendable>: ResultReceiver, Sendable {
         var stopTaking = false
         var summary = SendSummary()
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let room = Waiter()
     private let capacity: Int
     private let stopOnError: Bool
@@ -20,7 +20,7 @@ final class CallbackReceiver<C: Sendable>: ResultReceiver, Sendable {
         self.capacity = max(1, capacity)
         self.stopOnError = stopOnError
         self.onResult = onResult
-        state = Mutex(State(ring: CorrelationSlots(capacity: self.capacity)))
+        state = Locked(State(ring: CorrelationSlots(capacity: self.capacity)))
     }
 
     func receive(_ batch: [ReceivedResult]) {

@@ -15,7 +15,7 @@ import Glibc
 final class SenderEngine: Sendable {
     let producer: ProducerHandle
     private let options: SenderOptions
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Wakes the producing thread when records arrive or the sender closes.
     private let wake = Waiter()
 

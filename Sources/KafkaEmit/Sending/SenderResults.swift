@@ -64,7 +64,7 @@ public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
 /// The state behind a `SenderResults`: admission (the feeder waits for room), results in
 /// completion order, and the consumer's wait.
 @usableFromInline final class ResultStream<C: Sendable>: ResultReceiver, Sendable {
-    private struct State: ~Copyable {
+    private struct State {
         var ring: CorrelationSlots<C>
         var results: [SenderResult<C>] = []
         var admitted = 0
@@ -78,16 +78,16 @@ public struct SenderResults<Correlation: Sendable>: AsyncSequence, Sendable {
         var feeder: CheckedContinuation<Void, Never>?
         var summary = SendSummary()
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     let capacity: Int
     private let stopOnError: Bool
     /// The task reading the caller's sequence.
-    let feederTask = Mutex<Task<Void, Never>?>(nil)
+    let feederTask = Locked<Task<Void, Never>?>(nil)
 
     init(capacity: Int, stopOnError: Bool) {
         self.capacity = max(1, capacity)
         self.stopOnError = stopOnError
-        state = Mutex(State(ring: CorrelationSlots(capacity: self.capacity)))
+        state = Locked(State(ring: CorrelationSlots(capacity: self.capacity)))
     }
 
     var summary: SendSummary { state.withLock { $0.summary } }
