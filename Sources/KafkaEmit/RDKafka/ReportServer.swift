@@ -13,12 +13,17 @@ import Glibc
 /// `@unchecked Sendable` — invariant: `handler` is set before the reporter starts and
 /// cleared after it is joined; the scratch buffers belong to one thread each; every call
 /// into the handler but `statistics` is made holding `sinkLock`.
+///
+/// A local-only server (`init(localOnly:)`, for `NowhereProducer`) has no queue, no pipe and
+/// no reporter thread: every report comes from the producing thread through the local paths
+/// (`reportLocalDelivery`, `reportLocalFailure`), still holding the sink lock.
 package final class ReportServer: @unchecked Sendable {
-    private let queue: OpaquePointer
+    /// librdkafka's report queue; nil for a local-only server.
+    private let queue: OpaquePointer?
     private let slots: InFlightSlots
     /// Kept so the queue outlives this server: whichever owner lets go last, the deinit below
     /// still talks to a live queue (a crash at exit when the producer went first).
-    private let producer: ProducerHandle
+    private let producer: ProducerHandle?
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let serveLock = Lock()
@@ -54,7 +59,17 @@ package final class ReportServer: @unchecked Sendable {
         rd_kafka_queue_io_event_enable(queue, wakeWrite, &one, 1)
     }
 
+    /// A server for a producer that reports every record itself, at once, on the producing
+    /// thread: nothing to poll, nobody to wake.
+    init(localOnly slots: InFlightSlots) {
+        producer = nil
+        queue = nil
+        self.slots = slots
+        (wakeRead, wakeWrite) = (-1, -1)
+    }
+
     deinit {
+        guard let queue else { return }
         rd_kafka_queue_io_event_enable(queue, -1, nil, 0)
         close(wakeRead)
         close(wakeWrite)
@@ -66,6 +81,7 @@ package final class ReportServer: @unchecked Sendable {
     func start(_ handler: any DeliveryHandler) throws(EmitError) {
         stopping.store(false, ordering: .releasing)
         self.handler = handler
+        guard queue != nil else { return }
         do {
             thread = try WorkerThread(name: "kafka-emit-dr") { [self] in reportLoop(handler) }
         } catch {
@@ -84,11 +100,13 @@ package final class ReportServer: @unchecked Sendable {
     }
 
     private func wake() {
+        guard wakeWrite >= 0 else { return }
         var b: UInt8 = 1
         _ = write(wakeWrite, &b, 1)
     }
 
     private func reportLoop(_ handler: any DeliveryHandler) {
+        guard let queue else { return }
         var pfd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
         var sink = [UInt8](repeating: 0, count: 256)
         while true {
@@ -123,7 +141,7 @@ package final class ReportServer: @unchecked Sendable {
     /// while the reporter serves, or holds the sink (it may be stuck writing to a stalled
     /// stdout, and the producing thread must stay free to notice signals).
     @inline(__always) func serveOnProducer() {
-        guard let handler, serveLock.tryLock() else { return }
+        guard let queue, let handler, serveLock.tryLock() else { return }
         guard sinkLock.tryLock() else { serveLock.unlock(); return }
         while let ev = rd_kafka_queue_poll(queue, 0) {
             process(ev, handler, producerScratch, onProducer: true)
@@ -166,6 +184,22 @@ package final class ReportServer: @unchecked Sendable {
             }
         }
         if !holdsSlots { slots.releaseLocally(slot, completed: 0) }
+    }
+
+    /// A record the producer delivered itself, at once (`NowhereProducer`): reported through
+    /// the same handler, on the producing thread, before `produce` returns; the slot is freed.
+    func reportLocalDelivery(slot: Int, record: borrowing RecordView) {
+        if !delivered.load(ordering: .relaxed) { delivered.store(true, ordering: .releasing) }
+        let sent = slots.sentAt[slot]
+        var report = DeliveryReport(slot: slot, errorCode: 0, partition: record.partition, offset: -1,
+                                    timestampMillis: record.timestampMillis, key: record.key, value: record.value,
+                                    sentNanos: sent, detail: nil)
+        sinkLock.locked {
+            withUnsafeMutablePointer(to: &report) { p in
+                handler?.deliveries(UnsafeMutableBufferPointer(start: p, count: 1), nowNanos: sent)
+            }
+        }
+        if !holdsSlots { slots.releaseLocally(slot, completed: 1) }
     }
 
     /// Per-thread scratch for turning one DR event into reports.

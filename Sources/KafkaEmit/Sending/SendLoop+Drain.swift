@@ -193,7 +193,9 @@ extension SendLoop: DeliveryHandler {
         if bad > 0 {
             if bad > possiblyStored { failed.add(bad - possiblyStored, ordering: .releasing) }
             if possiblyStored > 0 { unknown.add(possiblyStored, ordering: .releasing) }
-            if options.stopOnError { stop.request(.deliveryFailed) }
+            // A dry run delivers every record it hands over: its only failures are records
+            // refused before that (too large), shown and skipped under stop-on-error too.
+            if options.stopOnError && !sendsNowhere { stop.request(.deliveryFailed) }
         }
         if bad < reports.count { delivered.add(reports.count - bad, ordering: .releasing) }
     }

@@ -18,6 +18,9 @@ import Glibc
 // - The progress thread (CLI: `--stats-interval`, SIGUSR1) reads the atomic counters without
 //   a lock, and takes the latency window out of the sink's statistics under the sink lock.
 // - librdkafka's own threads talk to brokers.
+// - A dry run (`SendLoop(sendingNowhere:)`) has the producing thread alone: its producer
+//   reports each record itself before `produce` returns (a local-only `ReportServer`, no
+//   reporter, no watch), still holding the sink lock.
 //
 // Locks, always taken in this order and never the other way round:
 //   1. `reachability`'s mutex: the watch holds it while acting on its verdict (purge reason,
@@ -44,15 +47,18 @@ import Glibc
 //   one sender never wait for each other, only for room in the in-flight window.)
 
 /// The one loop that sends records: source → pacer → slot → produce, with backpressure,
-/// stop-on-error, signals, the connectivity check and the drain. The CLI and `KafkaSender`
-/// both run it.
+/// stop-on-error, signals, the connectivity check and the drain. The CLI (a send and a
+/// `--dry-run`, whose producer sends nowhere) and `KafkaSender` all run it.
 ///
 /// `@unchecked Sendable` — invariant: `attempted`, `clusterReady`, `lastTopic` and the source
 /// are touched by the producing thread only; what the other threads touch is atomic, behind a
 /// `Mutex`, or read and written holding the report server's sink lock (`purgeReason`,
 /// `lastClientError`, `fatalError`, `resourceError`, `incompatibleBroker`, the sink).
 package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
-    let producer: ProducerHandle
+    let producer: any RecordProducer
+    /// The producer delivers every record itself, at once (`NowhereProducer`): no broker to
+    /// watch for, no transactions.
+    let sendsNowhere: Bool
     package let slots: InFlightSlots
     package let reports: ReportServer
     package let sink: Sink
@@ -99,10 +105,24 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// How long a commit or abort may keep failing before the run gives up on it (transactions).
     let transactionGiveUpNanos: UInt64
 
-    package init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
+    package convenience init(producer: ProducerHandle, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
+        try self.init(using: producer, slots: slots, sink: sink, stop: stop, options: options)
+    }
+
+    /// A loop whose producer sends nowhere (`--dry-run`): each record goes through the same
+    /// source handling, shard filter, pacer, stop-on-error and signals, then is delivered at
+    /// once to `sink`, without librdkafka. One slot: it is free again before `send` returns.
+    package convenience init(sendingNowhere sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
+        var options = options
+        options.transactions = nil
+        try self.init(using: NowhereProducer(), slots: 1, sink: sink, stop: stop, options: options)
+    }
+
+    private init(using producer: any RecordProducer, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
+        sendsNowhere = producer is NowhereProducer
         self.slots = InFlightSlots(count: slots)
-        reports = try ReportServer(producer: producer, slots: self.slots)
+        reports = try producer.makeReportServer(slots: self.slots)
         self.sink = sink
         self.stop = stop
         self.options = options
@@ -119,7 +139,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         reports.holdsSlots = options.transactions != nil
         do {
             try reports.start(self)
-            try startWatch()
+            if !sendsNowhere { try startWatch() }
         } catch {
             // Nothing was sent: the run ends here, with the reason (exit 71).
             withSink { resourceError = error.message }
