@@ -143,7 +143,7 @@ struct Parsed: Equatable {
             let record = RecordView(index: 0, key: key == nil ? nil : k.bytes, value: value == nil ? nil : v.bytes,
                                     headers: list.headers, partition: partition, timestampMillis: timestamp,
                                     correlation: RecordView.noBytes)
-            Array("topic".utf8).withUnsafeBytes { DryRun.appendJSON(record, topic: $0, to: out) }
+            Array("topic".utf8).withUnsafeBytes { DryRunSink.appendJSON(record, topic: $0, to: out) }
             let line = Array(out.bytes.dropLast())   // the newline
             let back = try EnvelopeTests().parse(bytes: line)
             #expect(back.key == key && back.value == value, "\(String(decoding: line, as: UTF8.self))")

@@ -1,6 +1,7 @@
 import KafkaEmit
 
-/// `--dry-run`: renders the records the plan would send, in order, and contacts no broker.
+/// `--dry-run`: the plan's records go through the one send loop, with a producer that sends
+/// nowhere: each is delivered at once, and rendered on stdout in order. No broker is contacted.
 final class DryRun {
     private let plan: EmitPlan
     private let stop: StopSignal
@@ -14,20 +15,27 @@ final class DryRun {
         self.stderrFD = stderrFD
     }
 
-    private lazy var topicBytes: ByteBuffer = { let b = ByteBuffer(); b.append(plan.topic ?? ""); return b }()
-    private lazy var customFormatter = ResultFormatter(format: plan.output)
-
-    func run(_ input: InputStream?) -> RunResult {
+    func run(_ input: InputStream?) throws(EmitError) -> RunResult {
         let writer = OutputWriter(fd: stdoutFD, abandonFD: stop.abandonFD)
+        let sink = DryRunSink(plan: plan, writer: writer, stop: stop, stderrFD: stderrFD)
+        var options = SendOptions()
+        options.defaultTopic = plan.topic
+        options.stopOnError = plan.stopOnError
+        options.shard = plan.shard
+        let loop = try SendLoop(sendingNowhere: sink, stop: stop, options: options)
         let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true)
-        var result = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(plan.properties),
-                                     stop: stop, Rendering(dry: self, writer: writer))
+        let outcome = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(plan.properties),
+                                      stop: stop, Rendering(loop: loop, plan: plan))
         writer.flush()
+        var result = RunResult()
         result.dryRun = true
+        result.attempted = outcome.delivered
         result.droppedLines = writer.droppedLines
-        // stdout, then a signal; else the run finished, or ended on the input error it met.
-        let reason: StopReason = writer.closed ? .outputClosed : writer.failure != nil ? .outputError : stop.reason
-        if reason != .none {
+        // stdout, then a signal or the input error the run met; else it finished.
+        let reason: StopReason = writer.closed ? .outputClosed : writer.failure != nil ? .outputError : outcome.stopReason
+        if reason == .inputError, let error = outcome.inputError {
+            (result.ending, result.message) = (.inputError(error), error.message)
+        } else if reason != .none {
             (result.ending, result.message) = EmitRun.ending(reason, outcome: nil, plan: plan, stdoutFailure: writer.failure)
         }
         if !plan.quiet {
@@ -38,46 +46,68 @@ final class DryRun {
     }
 
     private struct Rendering: SourceConsumer {
-        let dry: DryRun
-        let writer: OutputWriter
-        func consume<Source: RecordSource>(_ source: Source) -> RunResult {
-            var result = RunResult()
-            var pacer = Pacer(.unpaced, durationNanos: dry.plan.durationNanos, clock: SystemClock())
-            pacer.begin()
-            source.begin(inputDeadlineNanos: pacer.durationEnd)
-            do throws(EmitError) {
-                while !dry.stop.isStopped && !writer.closed && !pacer.expired {
-                    let event = try source.advance()
-                    if let s = dry.plan.shard, event != .end, event != .endOfWindow, source.index % s.count != s.index { continue }
-                    switch event {
-                    case .end: return result
-                    case .endOfWindow: continue
-                    case .malformed(let message):
-                        if dry.plan.stopOnError { throw .dataError("\(message); fix the input, or pass --continue-on-error") }
-                        writeAll(dry.stderrFD, "kafka-emit: \(message)\n")
-                    case .failed(_, let message):
-                        writeAll(dry.stderrFD, "kafka-emit: \(message)\n")
-                    case .ready:
-                        let record = source.record()
-                        if let why = record.buildError {
-                            if dry.plan.stopOnError { throw .dataError("\(why); fix the input, or pass --continue-on-error") }
-                            writeAll(dry.stderrFD, "kafka-emit: \(why)\n")
-                            continue
-                        }
-                        dry.write(record, to: writer)
-                        result.attempted += 1
-                    }
-                }
-            } catch {
-                result.ending = .inputError(error)
-                result.message = error.message
-            }
-            return result
+        let loop: SendLoop<DryRunSink>
+        let plan: EmitPlan
+        func consume<Source: RecordSource>(_ source: Source) -> SendOutcome {
+            // As fast as stdout takes them (--every and --rate do not slow a dry run down);
+            // --duration still ends it.
+            var pacer = Pacer(.unpaced, durationNanos: plan.durationNanos, clock: SystemClock())
+            return loop.run(source, pacer: &pacer)
         }
     }
+}
 
-    private func write(_ r: RecordView, to w: OutputWriter) {
-        let out = w.buffer
+/// The dry run's sink: a delivered record's rendering goes to stdout; a record refused before
+/// that (malformed input under --continue-on-error, too large) is one line on stderr.
+///
+/// `@unchecked Sendable` — invariant: the producing thread alone calls it (the producer that
+/// sends nowhere reports each record at once, on that thread, before the next `willSend`), so
+/// `pending` holds the rendering of the one record whose report comes next.
+final class DryRunSink: ResultSink, @unchecked Sendable {
+    private let plan: EmitPlan
+    private let writer: OutputWriter
+    private let stop: StopSignal
+    private let stderrFD: Int32
+    private let pending = ByteBuffer(capacity: 256)
+    private lazy var topicBytes: ByteBuffer = { let b = ByteBuffer(); b.append(plan.topic ?? ""); return b }()
+    private lazy var customFormatter = ResultFormatter(format: plan.output)
+
+    init(plan: EmitPlan, writer: OutputWriter, stop: StopSignal, stderrFD: Int32) {
+        self.plan = plan
+        self.writer = writer
+        self.stop = stop
+        self.stderrFD = stderrFD
+    }
+
+    /// The record is rendered now: its bytes are lent for this call only.
+    func willSend(slot: Int, record: RecordView, topic: TopicID) {
+        pending.removeAll()
+        write(record, to: pending)
+    }
+
+    func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
+        for r in reports {
+            if r.errorCode == 0 {
+                guard plan.output != .none else { continue }
+                writer.buffer.append(pending.bytes)
+                writer.lineDone()
+            } else {
+                writeAll(stderrFD, "kafka-emit: \(r.detail.map { String(decoding: $0, as: UTF8.self) } ?? "")\n")
+            }
+        }
+        checkWriter()
+    }
+
+    func idle() {
+        writer.flush()
+        checkWriter()
+    }
+
+    private func checkWriter() {
+        if writer.closed { stop.request(.outputClosed) } else if writer.failure != nil { stop.request(.outputError) }
+    }
+
+    private func write(_ r: RecordView, to out: ByteBuffer) {
         switch plan.output {
         case .none: return
         case .json:
@@ -99,7 +129,6 @@ final class DryRun {
                                   latencyMicros: 0, key: r.key, value: r.value, correlation: r.correlation)
             customFormatter.append(view, to: out)
         }
-        w.lineDone()
     }
 
     /// One record as `--input-format json` reads it back: topic, partition, timestamp, key,

@@ -20,7 +20,7 @@ package final class EmitRun {
     package func run() throws(EmitError) -> RunResult {
         let input = try plan.openInput(stop: stop)
         if plan.dryRun {
-            return DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input)
+            return try DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input)
         }
         let (properties, mock) = try clusterProperties()
         // The process exits right after the run: let exit reclaim the embedded cluster.
