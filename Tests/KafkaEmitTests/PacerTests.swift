@@ -19,7 +19,7 @@ final class FakeClock: PacerClock, @unchecked Sendable {
 
 @Suite struct PacerTests {
     /// Sends records 0..<n through the pacer; returns each one's send time.
-    func sendTimes(_ pacer: inout Pacer<FakeClock>, _ n: UInt64, clock: FakeClock, work: UInt64 = 0) -> [UInt64] {
+    func sendTimes(_ pacer: inout Pacer, _ n: UInt64, clock: FakeClock, work: UInt64 = 0) -> [UInt64] {
         var times: [UInt64] = []
         for i in 0..<n {
             guard pacer.waitTurn(i, shouldStop: { false }, willSleep: {}) else { break }

@@ -27,13 +27,15 @@ package struct RecordView {
     /// The correlation id; empty when it is the record number (`{i}`), which the sink keeps
     /// as a number instead.
     package var correlation: UnsafeRawBufferPointer
-    /// Why this record could not be built (a `--timestamp` that rendered no timestamp): it
-    /// is reported like a malformed input unit instead of being sent.
-    package var buildError: String? = nil
+    /// Why this record could not be built (a `--timestamp` that rendered no timestamp), as
+    /// UTF-8 lent like the rest: it is reported like a malformed input unit instead of being
+    /// sent. (Bytes, not a `String`: a view with no reference in it is copied bitwise — the
+    /// send loop, in another module than the sources, copies it through value witnesses.)
+    package var buildError: UnsafeRawBufferPointer? = nil
 
     package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                  headers: UnsafeBufferPointer<RecordHeaderView>, partition: Int32 = -1, timestampMillis: Int64 = 0,
-                 topic: UnsafeRawBufferPointer? = nil, correlation: UnsafeRawBufferPointer, buildError: String? = nil) {
+                 topic: UnsafeRawBufferPointer? = nil, correlation: UnsafeRawBufferPointer, buildError: UnsafeRawBufferPointer? = nil) {
         (self.index, self.key, self.value, self.headers, self.partition) = (index, key, value, headers, partition)
         (self.timestampMillis, self.topic, self.correlation, self.buildError) = (timestampMillis, topic, correlation, buildError)
     }

@@ -135,7 +135,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     /// Sends every record of `source` (until it ends, `--duration` is over, or a stop), then
     /// drains: every record handed over gets its result. Never throws: an input error ends
     /// the stream and is returned with the outcome.
-    package func run<Source: RecordSource, C: PacerClock>(_ source: Source, pacer: inout Pacer<C>) -> SendOutcome {
+    package func run<Source: RecordSource>(_ source: Source, pacer: inout Pacer) -> SendOutcome {
         reports.holdsSlots = options.transactions != nil
         do {
             try reports.start(self)
@@ -166,7 +166,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         return outcome
     }
 
-    private func produceAll<Source: RecordSource, C: PacerClock>(_ source: Source, _ pacer: inout Pacer<C>) throws(EmitError) {
+    private func produceAll<Source: RecordSource>(_ source: Source, _ pacer: inout Pacer) throws(EmitError) {
         let stop = self.stop
         var epoch = source.inputEpoch
         while !stop.isStopped {
@@ -193,7 +193,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             }
             let record = source.record()
             if let why = record.buildError {
-                try reportMalformed(source, why)
+                try reportMalformed(source, String(decoding: why, as: UTF8.self))
                 continue
             }
             if !send(record, &pacer) { return }
@@ -201,7 +201,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     }
 
     /// Hands one record to librdkafka: false when the run must stop.
-    @inline(__always) private func send<C: PacerClock>(_ record: RecordView, _ pacer: inout Pacer<C>) -> Bool {
+    @inline(__always) private func send(_ record: RecordView, _ pacer: inout Pacer) -> Bool {
         var held = false
         if let t = options.transactions {
             // Committing one window and beginning the next can block: resume the cadence after.
@@ -297,7 +297,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
 
     /// Waits for the first sign that the cluster answers (a delivery report, or the watch
     /// thread's metadata answer); false when the run stops first.
-    @inline(never) private func waitForCluster<C: PacerClock>(_ pacer: Pacer<C>) -> Bool {
+    @inline(never) private func waitForCluster(_ pacer: Pacer) -> Bool {
         while !reports.anyDelivered && reachability.withLock({ $0 }) == nil {
             if stop.isStopped || pacer.expired { return false }
             reports.serveOnProducer()   // the first delivery report is what we wait for

@@ -86,6 +86,7 @@ final class RecordTemplates {
     private let constantTimestamp: Int64?
     private let timestampTemplate: CompiledTemplate?
     private let timestampBuffer = ByteBuffer(capacity: 32)
+    private let buildErrorBuffer = ByteBuffer(capacity: 128)
 
     /// Which `-H` headers have no template (`-H NAME`: a null value).
     private let nullHeader: [Bool]
@@ -147,7 +148,9 @@ final class RecordTemplates {
             record.timestampMillis = ms
         } else {
             let shown = String(decoding: timestampBuffer.bytes.prefix(60), as: UTF8.self)
-            record.buildError = "record \(record.index + 1): --timestamp rendered '\(shown)', which is not milliseconds since the epoch or RFC 3339"
+            buildErrorBuffer.removeAll()
+            buildErrorBuffer.append("record \(record.index + 1): --timestamp rendered '\(shown)', which is not milliseconds since the epoch or RFC 3339")
+            record.buildError = buildErrorBuffer.bytes
         }
     }
 
