@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import KafkaEmitEngine
 
 /// The command line: flags → a validated `EmitPlan`. No Kafka calls here. Options live in

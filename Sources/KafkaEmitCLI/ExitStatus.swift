@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import KafkaEmitEngine
 
 /// Every exit code of SPEC §5, in one table: what ended the run → the process's status.

@@ -1,7 +1,7 @@
 // libFuzzer's entry point (`make fuzz`): builds only with `--sanitize=fuzzer`, which supplies
 // `main`; in a normal build this target is an empty program. The parser under test is named
 // by $KAFKA_EMIT_FUZZ_TARGET (see FuzzTargets.names, and ArgvFuzz for the command line).
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import KafkaEmitEngine
 import KafkaEmitCLI
 #if canImport(Glibc)

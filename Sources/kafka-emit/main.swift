@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import KafkaEmitEngine
 import KafkaEmitCLI
 #if canImport(Glibc)

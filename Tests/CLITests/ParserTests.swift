@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitCLI
 
 /// The option table driven in process: every rule read from the rows (repeats, opposites,

@@ -1,5 +1,5 @@
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 
 @Suite struct ByteBufferTests {
     @Test func appendsEverySizeExactly() {

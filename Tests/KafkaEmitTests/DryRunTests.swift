@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// `--dry-run` in process: the send loop with a producer that sends nowhere (no broker at

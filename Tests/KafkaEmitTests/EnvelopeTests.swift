@@ -1,5 +1,5 @@
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// What one envelope parsed into, as plain values.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// A librdkafka-style detail string with quotes to escape (NUL-terminated, static).

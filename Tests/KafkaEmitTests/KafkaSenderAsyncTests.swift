@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 
 /// The library's async face: many tasks on one sender, streams with bounded buffering,
 /// typed errors, transactions over an async sequence of windows, stop and close.

@@ -1,7 +1,7 @@
 import Synchronization
 import Foundation
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 
 @Suite(.serialized) struct KafkaSenderTests {
     @Test func correlationMetadataComesBackWithEachResult() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 @Suite struct LineReaderTests {

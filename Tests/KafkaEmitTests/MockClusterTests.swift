@@ -1,7 +1,7 @@
 import Synchronization
 import Foundation
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// The library against librdkafka's mock cluster, in process: real protocol over loopback TCP.

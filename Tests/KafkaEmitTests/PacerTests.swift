@@ -1,5 +1,5 @@
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// A clock that only moves when the pacer sleeps (plus a fixed oversleep, like a real

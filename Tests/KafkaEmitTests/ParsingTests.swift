@@ -1,5 +1,5 @@
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 @Suite struct DurationTests {

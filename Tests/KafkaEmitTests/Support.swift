@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// One run of the CLI's emitter in this process, with stdout/stderr captured in temp files.

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import KafkaEmit
+@_spi(Engine) @testable import KafkaEmit
 @testable import KafkaEmitEngine
 
 /// Transactional sending against librdkafka 2.0.2's mock cluster. That mock writes no

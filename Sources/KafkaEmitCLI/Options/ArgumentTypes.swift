@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import KafkaEmitEngine
 
 /// A flag value the parser refused, with our own message (which names the flag and the fix).

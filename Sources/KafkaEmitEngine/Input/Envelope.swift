@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// One JSON envelope (SPEC §2a), parsed into reused buffers: kcat `-J` lines (`topic`,
 /// `partition`, `offset`, `tstype`, `ts`, `broker`, `headers` as `[name, value, ...]`, `key`,

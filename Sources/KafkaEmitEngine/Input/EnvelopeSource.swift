@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Lines mode with `--input-format json`: one JSON envelope per line (kcat `-J`, or
 /// kafka-emit's own `--dry-run -o json`), giving each record its own key, value, headers,

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Reads one record of an `InputLayout` from an input stream. Positions are relative to the
 /// stream's unconsumed start, which stays put while more input is read.

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Lines mode with `--input-format FORMAT`: records read from the input as an rpk layout says
 /// (`%t %k %v`, sizes, `%h{...}` headers, `%p`, `%d`). Fields point into the input buffer or,

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Generate mode: records made from templates alone, numbered 0, 1, 2, ... up to `--count`
 /// (unbounded without it: the pacer's `--duration` or a signal ends the run).

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// rpk's `--format` input layout (`rpk topic produce --format`), e.g. `'%k %v\n'`,
 /// `'%t %p %k %v\n'`, `'%H %h{%k=%v;}%v\n'`, `'%K{big16}%k%V{big16}%v'`.

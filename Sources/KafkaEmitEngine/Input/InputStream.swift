@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Synchronization
 #if canImport(Glibc)
 import Glibc

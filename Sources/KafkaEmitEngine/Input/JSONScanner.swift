@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// A small JSON reader over bytes, for envelopes: strings decode their escapes to UTF-8 while
 /// raw bytes pass through untouched; nesting is limited, so no input can exhaust the stack.

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Lines mode with `--input-format lines`: one record per delimited unit of the input; with
 /// `-K` the unit is split at the first key delimiter into key and value.

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// The record-building half that every source shares: key, value, header and correlation
 /// templates compiled once and rendered into reused buffers (no allocation per record).

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Per-slot correlation of in-flight records: written by the producing thread before the
 /// record is handed to librdkafka, read by the serving thread when its report arrives.

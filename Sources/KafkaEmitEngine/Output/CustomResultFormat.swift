@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// `--output-format FMT`: tokens `%t %p %o %c %k %v %h %T %l %e %s`, escapes `\n \t \\`, and `%%`.
 final class CustomResultFormat {

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// `--dry-run`: the plan's records go through the one send loop, with a producer that sends
 /// nowhere: each is delivered at once, and rendered on stdout in order. No broker is contacted.

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Czlib
 import Histogram
 #if canImport(Glibc)

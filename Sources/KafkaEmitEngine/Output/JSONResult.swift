@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// `-o json`: one object per result, `{"status":"delivered","topic":…,"partition":…,
 /// "offset":…,"correlation":…,"key":…,"timestamp":…,"latency_ms":…}`; failed records carry

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// JSON string literals for arbitrary bytes, written straight into a byte buffer.
 enum JSONString {

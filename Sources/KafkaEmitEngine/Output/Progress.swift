@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Histogram
 import Synchronization
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// The CLI's result sink: one line per record on stdout (through the one buffered writer)
 /// and the latency statistics of the summary. Runs under the report server's sink lock.

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Histogram
 
 /// Delivered bytes and the delivery-latency distributions of a run (counts live in the send

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// `delivered topic=T partition=P offset=O correlation=C` and
 /// `failed topic=T correlation=C error="NAME: message"` (`unknown …` when the record may have

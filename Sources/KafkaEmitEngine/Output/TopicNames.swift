@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Synchronization
 
 /// The topics results name, numbered in the order the producing thread first sends to them;

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// `-F`: a librdkafka properties file — `key=value` lines, `#` comments, blank lines, spaces
 /// around keys and values trimmed. A file that cannot be opened or read is exit 66; a bad

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 extension EmitPlan {
     /// Whether each record names its topic (a `topic` field in JSON envelopes, `%t`), so `-t`

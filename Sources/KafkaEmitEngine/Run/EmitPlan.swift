@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// A header of generated records: a name and a template for its value (nil: a null value,
 /// as `-H NAME`).

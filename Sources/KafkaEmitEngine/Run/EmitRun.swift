@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// One run of the CLI: the plan's source, paced, through the send loop, into result lines
 /// on stdout and the statistics of the summary.

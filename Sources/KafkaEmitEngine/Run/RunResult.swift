@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Histogram
 
 /// How a run of the CLI ended; the executable's `ExitStatus` table turns it into the exit

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 import Histogram
 
 /// The end-of-run summary on stderr, as a line of text or (with `-o json`) one JSON object.

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// `{hex}` and `{base64}` field decoding for rpk input formats.
 enum Decoding {

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Parses delimiter strings with C-like escapes: `\n`, `\t`, `\r`, `\0`, `\\`, `\xNN`.
 package enum EscapeParser {

@@ -1,4 +1,4 @@
-import KafkaEmit
+@_spi(Engine) import KafkaEmit
 
 /// Every parser of outside input, callable on arbitrary bytes: the libFuzzer entry
 /// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
