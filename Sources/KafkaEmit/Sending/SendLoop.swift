@@ -68,7 +68,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
 
     /// Records handed over or reported as failed (producing thread).
     @exclusivity(unchecked) var attempted = 0
-    @exclusivity(unchecked) private var clusterReady = false
+    @exclusivity(unchecked) var clusterReady = false
     @exclusivity(unchecked) var lastTopic: (name: [UInt8], id: TopicID)?
     /// Before the cluster has answered, queue only this many records: otherwise the whole
     /// in-flight window piles up in librdkafka's queue (memory) before the first send.
@@ -275,15 +275,6 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         }
     }
 
-    @inline(never) func waitForSlot(expired: () -> Bool) -> Int? {
-        reports.producerWillWait()
-        while true {
-            if let s = slots.tryAcquire() { return s }
-            if stop.isStopped || expired() { return nil }
-            slots.waitForFree(nanos: 5_000_000)
-        }
-    }
-
     /// Runs `body` holding the sink lock (lock 3 above): the sink's state and this loop's fields
     /// written under it, one thread at a time.
     @inline(__always) package func withSink<T>(_ body: () throws -> T) rethrows -> T { try reports.withSink(body) }
@@ -293,17 +284,5 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     @discardableResult
     package func withSink<T>(unless giveUp: () -> Bool, _ body: () throws -> T) rethrows -> T? {
         try reports.withSink(unless: giveUp, body)
-    }
-
-    /// Waits for the first sign that the cluster answers (a delivery report, or the watch
-    /// thread's metadata answer); false when the run stops first.
-    @inline(never) private func waitForCluster(_ pacer: Pacer) -> Bool {
-        while !reports.anyDelivered && reachability.withLock({ $0 }) == nil {
-            if stop.isStopped || pacer.expired { return false }
-            reports.serveOnProducer()   // the first delivery report is what we wait for
-            Clock.sleep(nanos: 200_000)
-        }
-        clusterReady = true
-        return true
     }
 }
