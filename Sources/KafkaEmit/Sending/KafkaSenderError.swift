@@ -1,7 +1,7 @@
 /// Why a record was not delivered, or why a `KafkaSender` could not do what was asked.
 ///
 /// Switch on ``cause`` to decide what to do; ``code`` and ``name`` are librdkafka's
-/// (`rd_kafka_resp_err_t`, e.g. `-192` / `_MSG_TIMED_OUT`) for logs and for the rare case
+/// (its error enum, e.g. `-192` / `_MSG_TIMED_OUT`) for logs and for the rare case
 /// the cause does not settle, and ``message`` says it for a person.
 ///
 /// ```swift
@@ -52,7 +52,7 @@ public struct KafkaSenderError: Error, Sendable, Equatable, CustomStringConverti
 
     /// What went wrong.
     public var cause: Cause
-    /// librdkafka's error code (`rd_kafka_resp_err_t`); 0 when the error is the sender's own.
+    /// librdkafka's error code (a value of its error enum); 0 when the error is the sender's own.
     public var code: Int32
     /// librdkafka's name for ``code`` (`MSG_SIZE_TOO_LARGE`, `_MSG_TIMED_OUT`, ...).
     public var name: String

@@ -1,7 +1,3 @@
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The producing side of a `KafkaSender`: one mailbox that any number of callers fill at
 /// once, and one send loop (`SendLoop`, the CLI's) that empties it on a thread of its own,
@@ -72,25 +68,15 @@ final class SenderEngine: Sendable {
     /// the run is to end (the sender closes with nothing left, or the loop was stopped).
     func take(into batch: inout [Submission], stop: StopSignal, willWait: () -> Void) -> Bool {
         var waited = false
-        var spins = 0
         while true {
             if stop.isStopped { return false }
-            let spinning = spins < Self.spinsBeforeParking
             let got: Bool? = state.withLock { st in
                 if !st.queue.isEmpty { swap(&st.queue, &batch); return true }
                 if st.closing { return false }
-                if !spinning { st.producerWaiting = true }
+                st.producerWaiting = true
                 return nil
             }
             if let got { return got }
-            if spinning {
-                // A caller feeding records one by one is usually a few microseconds behind:
-                // parking and being woken per record would cost more than that (a stream
-                // of records ran at 3 % of the command's speed so).
-                spins += 1
-                sched_yield()
-                continue
-            }
             if !waited { willWait(); waited = true }
             // Short waits: a stop request (the connectivity check) does not signal this waiter.
             wake.wait(nanos: 50_000_000) { state.withLock { !$0.queue.isEmpty || $0.closing } }
@@ -134,9 +120,6 @@ final class SenderEngine: Sendable {
 
     static let stoppedError = KafkaSenderError(cause: .stopped, code: LibrdkafkaInfo.purgeQueueCode,
                                                message: "not sent: the sender was stopped (requestStop)")
-
-    /// How often the producing thread yields before it parks for want of records.
-    static var spinsBeforeParking: Int { 64 }
 
     static let closedError = KafkaSenderError(cause: .closed, message: "the sender is closed")
 
