@@ -4,10 +4,15 @@
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || "$(dirname "$0")/../../scripts/ensure-deps.sh" tmux
 start_mock --topic prog:3
+# A tmux server of our own (its own socket): the matrix's cells run this test at the same time,
+# and on the shared default server one cell's last kill-session ended the server under the
+# other cell's new-session ("no server running").
+tmux() { command tmux -S "$WORK/tmux.sock" "$@"; }
 S="kafka-emit-smoke-$$"
 tmux new-session -d -s "$S" -x 160 -y 20 \
-  "'$EMIT' -b '$BOOTSTRAP' -t prog -n 40 --every 100ms --stats-interval 200ms -o none; echo EXIT=\$?; sleep 60"
-trap 'tmux kill-session -t "$S" 2>/dev/null; cleanup' EXIT
+  "'$EMIT' -b '$BOOTSTRAP' -t prog -n 40 --every 100ms --stats-interval 200ms -o none; echo EXIT=\$?; sleep 60" \
+  || fail "tmux new-session failed"
+trap 'tmux kill-server 2>/dev/null; cleanup' EXIT
 sleep 2
 tmux capture-pane -p -t "$S" > "$WORK/mid.txt"
 grep -Eq '^\[#+-+\] [0-9]+% [0-9]+/40 .*rec/s in-flight [0-9]+ p99 .*ms ETA [0-9]+s' "$WORK/mid.txt" || fail "no progress bar mid-run: $(cat "$WORK/mid.txt")"
@@ -19,11 +24,14 @@ done
 grep -q 'EXIT=0' "$WORK/end.txt" || fail "run did not end with 0: $(cat "$WORK/end.txt")"
 grep -q '^kafka-emit: 40 delivered, 0 failed' "$WORK/end.txt" || fail "no summary: $(cat "$WORK/end.txt")"
 grep -q 'ETA' "$WORK/end.txt" && fail "the bar was not cleared: $(cat "$WORK/end.txt")"
-tmux kill-session -t "$S"
+# (the first session stays until kill-server: killing the server's last session would end it
+# while the next new-session may already be connecting)
+S="$S-2"
 
 # stdout and stderr on one terminal: result lines and the bar share the screen
 tmux new-session -d -s "$S" -x 200 -y 60 \
-  "'$EMIT' -b '$BOOTSTRAP' -t prog -n 40 --every 50ms --stats-interval 100ms; echo EXIT=\$?; sleep 60"
+  "'$EMIT' -b '$BOOTSTRAP' -t prog -n 40 --every 50ms --stats-interval 100ms; echo EXIT=\$?; sleep 60" \
+  || fail "tmux new-session (shared terminal) failed"
 for _ in $(seq 1 60); do
   tmux capture-pane -p -S -100 -t "$S" > "$WORK/both.txt"
   grep -q 'EXIT=' "$WORK/both.txt" && break
