@@ -1,0 +1,468 @@
+@_spi(Engine) import KafkaEmit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a record's JSON does not fit its schema: the JSON path (`$.items[2].price`) and the
+/// reason, put together as the error unwinds (no work on the path of a record that fits).
+struct EncodeError: Error {
+    var reason: String
+    /// Path parts, innermost first.
+    var path: [String] = []
+    init(_ reason: String) { self.reason = reason }
+    var message: String { "$" + path.reversed().joined() + ": " + reason }
+}
+
+/// Avro binary from JSON (SPEC §2b): Avro's JSON encoding (unions wrapped as `{"type": value}`)
+/// and natural JSON (a bare value takes the first union branch it fits), defaults for missing
+/// fields, logical types from their natural JSON forms. One encoder per schema, reused record
+/// after record: the tape, the scratch buffers and the output keep their storage.
+final class AvroEncoder {
+    let root: AvroNode
+    private let tape = JSONTape()
+    private let scratch = ByteBuffer(capacity: 64)
+    private var out: ByteBuffer
+
+    init(_ root: AvroNode) {
+        self.root = root
+        out = ByteBuffer(capacity: 16)
+    }
+
+    /// Appends the Avro binary of `json` to `output`.
+    func encode(_ json: UnsafeRawBufferPointer, into output: ByteBuffer) throws(EncodeError) {
+        do { try tape.parse(json) } catch { throw EncodeError("not JSON: \(error.message)") }
+        out = output
+        try encode(root, 0)
+    }
+
+    /// A default value (or any JSONValue) encoded for `node`; for a union, the first branch as
+    /// the specification requires of defaults.
+    static func encodeDefault(_ value: JSONValue, _ node: AvroNode) throws(EncodeError) -> [UInt8] {
+        let e = AvroEncoder(node)
+        let buffer = ByteBuffer()
+        let text = Array(value.text.utf8)
+        var failure: EncodeError?
+        text.withUnsafeBytes { b in
+            do throws(JSONTapeError) { try e.tape.parse(b) } catch { failure = EncodeError(error.message); return }
+            e.out = buffer
+            do throws(EncodeError) {
+                if node.kind == .union {
+                    buffer.append(0)
+                    try e.encode(node.branches[0], 0)
+                } else {
+                    try e.encode(node, 0)
+                }
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return Array(buffer.bytes)
+    }
+
+    // MARK: writing
+
+    @inline(__always) private func writeLong(_ v: Int64) {
+        var z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
+        out.reserve(10)
+        while z >= 0x80 {
+            out.base[out.count] = UInt8(truncatingIfNeeded: z) | 0x80
+            out.count += 1
+            z >>= 7
+        }
+        out.base[out.count] = UInt8(truncatingIfNeeded: z)
+        out.count += 1
+    }
+
+    @inline(__always) private func writeBytes(_ b: UnsafeRawBufferPointer) {
+        writeLong(Int64(b.count))
+        out.append(b)
+    }
+
+    // MARK: reading the tape
+
+    private func got(_ i: Int) -> String {
+        let t = tape[i]
+        switch t.kind {
+        case .null: return "null"
+        case .bool: return t.flag ? "true" : "false"
+        case .number: return String(decoding: tape.text(t).prefix(40), as: UTF8.self)
+        case .string:
+            let s = tape.string(i)
+            return "\"" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "\""
+        case .object: return "an object"
+        case .array: return "an array"
+        }
+    }
+
+    private func mismatch(_ expected: String, _ i: Int) -> EncodeError {
+        EncodeError("expected \(expected), got \(got(i))")
+    }
+
+    /// An integer's text as Int64, or nil (a fraction, an exponent, out of range).
+    @inline(__always) private func integer(_ t: JSONToken) -> Int64? {
+        let s = tape.text(t)
+        var i = 0
+        let negative = s[0] == 0x2D
+        if negative { i = 1 }
+        guard s.count - i <= 18 else { return bigInteger(s) ?? integralFloat(s) }
+        var v: UInt64 = 0
+        while i < s.count {
+            let c = s[i]
+            guard c >= 0x30 && c <= 0x39 else { return integralFloat(s) }
+            v = v &* 10 &+ UInt64(c - 0x30)
+            i += 1
+        }
+        if negative { return v <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- v) : nil }
+        return v <= UInt64(Int64.max) ? Int64(v) : nil
+    }
+
+    /// 19 or more digits: exactly, through the standard library's parser.
+    @inline(never) private func bigInteger(_ s: UnsafeRawBufferPointer) -> Int64? {
+        Int64(String(decoding: s, as: UTF8.self))
+    }
+
+    /// `1.0` or `1e3`: an integer written as a float is accepted when it has no fraction.
+    @inline(never) private func integralFloat(_ s: UnsafeRawBufferPointer) -> Int64? {
+        guard let d = parseDouble(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
+        return Int64(d)
+    }
+
+    @inline(__always) private func parseDouble(_ s: UnsafeRawBufferPointer) -> Double? {
+        guard s.count < 64 else { return Double(String(decoding: s, as: UTF8.self)) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buf -> Double? in
+            s.withMemoryRebound(to: CChar.self) { src in _ = buf.initialize(from: src) }
+            buf[s.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let d = strtod(buf.baseAddress!, &end)
+            return end == buf.baseAddress! + s.count ? d : nil
+        }
+    }
+
+    /// A string token's UTF-8 bytes: the tape's bytes when unescaped, else decoded to scratch.
+    @inline(__always) private func stringBytes(_ t: JSONToken) throws(EncodeError) -> UnsafeRawBufferPointer {
+        if !t.flag { return tape.text(t) }
+        scratch.removeAll()
+        do { try JSONTape.unescapeChecked(tape.text(t), into: scratch) } catch { throw EncodeError(error.message) }
+        return scratch.bytes
+    }
+
+    // MARK: encoding
+
+    private func encode(_ n: AvroNode, _ i: Int) throws(EncodeError) {
+        let t = tape[i]
+        switch n.kind {
+        case .null:
+            guard t.kind == .null else { throw mismatch("null", i) }
+        case .boolean:
+            guard t.kind == .bool else { throw mismatch("boolean", i) }
+            out.append(t.flag ? 1 : 0)
+        case .int:
+            let v: Int64
+            if t.kind == .number, let x = integer(t) {
+                v = x
+            } else if t.kind == .string, n.logical != .none {
+                v = try logicalFromString(n, i)
+            } else {
+                throw mismatch(n.logical == .none ? "int" : n.shownName + " (int)", i)
+            }
+            guard v >= Int64(Int32.min) && v <= Int64(Int32.max) else { throw EncodeError("\(v) does not fit an int (32 bits)") }
+            writeLong(v)
+        case .long:
+            if t.kind == .number, let x = integer(t) {
+                writeLong(x)
+            } else if t.kind == .string, n.logical != .none {
+                writeLong(try logicalFromString(n, i))
+            } else {
+                throw mismatch(n.logical == .none ? "long" : n.shownName + " (long)", i)
+            }
+        case .float, .double:
+            let d: Double
+            if t.kind == .number, let x = parseDouble(tape.text(t)) {
+                d = x
+            } else if t.kind == .string, let x = specialDouble(tape.text(t)) {
+                d = x
+            } else {
+                throw mismatch(n.name, i)
+            }
+            if n.kind == .float {
+                out.reserve(4)
+                var bits = Float(d).bitPattern.littleEndian
+                withUnsafeBytes(of: &bits) { out.append($0) }
+            } else {
+                var bits = d.bitPattern.littleEndian
+                withUnsafeBytes(of: &bits) { out.append($0) }
+            }
+        case .string:
+            guard t.kind == .string else { throw mismatch(n.logical == .uuid ? "uuid (string)" : "string", i) }
+            let s = try stringBytes(t)
+            if n.logical == .uuid, !AvroEncoder.isUUID(s) {
+                throw EncodeError("expected a uuid (8-4-4-4-12 hex digits), got \(got(i))")
+            }
+            writeBytes(s)
+        case .bytes:
+            if case .decimal(_, let scale) = n.logical, t.kind == .number || (t.kind == .string && AvroEncoder.looksDecimal(tape.text(t))) {
+                try writeDecimal(n, i, scale: scale, fixedSize: nil)
+                return
+            }
+            guard t.kind == .string else { throw mismatch("bytes (a string of code points 0-255)", i) }
+            scratch.removeAll()
+            try latin1(t, i)
+            writeBytes(scratch.bytes)
+        case .fixed:
+            if case .decimal(_, let scale) = n.logical, t.kind == .number || (t.kind == .string && AvroEncoder.looksDecimal(tape.text(t))) {
+                try writeDecimal(n, i, scale: scale, fixedSize: n.size)
+                return
+            }
+            guard t.kind == .string else { throw mismatch("\(n.name) (fixed, \(n.size) bytes)", i) }
+            scratch.removeAll()
+            try latin1(t, i)
+            guard scratch.count == n.size else { throw EncodeError("expected \(n.size) bytes for fixed \(n.name), got \(scratch.count)") }
+            out.append(scratch.bytes)
+        case .enumeration:
+            guard t.kind == .string else { throw mismatch("a symbol of enum \(n.name)", i) }
+            let s = try stringBytes(t)
+            guard let k = n.symbols.firstIndex(where: { $0.elementsEqual(s) }) else {
+                let list = n.symbols.prefix(10).map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
+                throw EncodeError("\(got(i)) is not a symbol of enum \(n.name) (\(list)\(n.symbols.count > 10 ? ", …" : ""))")
+            }
+            writeLong(Int64(k))
+        case .array:
+            guard t.kind == .array else { throw mismatch("an array", i) }
+            if t.count > 0 {
+                writeLong(Int64(t.count))
+                var k = i + 1
+                var index = 0
+                let items = n.items!
+                while k < Int(t.next) {
+                    do { try encode(items, k) } catch { var e = error; e.path.append("[\(index)]"); throw e }
+                    k = Int(tape[k].next)
+                    index += 1
+                }
+            }
+            out.append(0)
+        case .map:
+            guard t.kind == .object else { throw mismatch("an object (map)", i) }
+            if t.count > 0 {
+                writeLong(Int64(t.count))
+                var k = i + 1
+                let values = n.items!
+                while k < Int(t.next) {
+                    writeBytes(try stringBytes(tape[k]))
+                    do { try encode(values, k + 1) } catch { var e = error; e.path.append(AvroEncoder.pathKey(tape.string(k))); throw e }
+                    k = Int(tape[k + 1].next)
+                }
+            }
+            out.append(0)
+        case .record:
+            guard t.kind == .object else { throw mismatch("an object (record \(n.name))", i) }
+            try encodeRecord(n, i, t)
+        case .union:
+            try encodeUnion(n, i, t)
+        }
+    }
+
+    private func encodeRecord(_ n: AvroNode, _ i: Int, _ t: JSONToken) throws(EncodeError) {
+        // Members usually come in the schema's order: look at the next one first.
+        var cursor = i + 1
+        let end = Int(t.next)
+        var found = 0
+        for f in n.fields {
+            var v: Int? = nil
+            if cursor < end, keyIs(cursor, f.nameBytes) {
+                v = cursor + 1
+                cursor = Int(tape[cursor + 1].next)
+            } else {
+                v = findMember(i, f)
+            }
+            if let v {
+                found += 1
+                do { try encode(f.node, v) } catch { var e = error; e.path.append(AvroEncoder.pathKey(f.name)); throw e }
+            } else if let d = f.defaultBytes {
+                d.withUnsafeBytes { out.append($0) }
+            } else {
+                throw EncodeError("the field \"\(f.name)\" is missing (record \(n.name) has no default for it)")
+            }
+        }
+        if found < Int(t.count) { throw unknownField(n, i) }
+    }
+
+    @inline(__always) private func keyIs(_ k: Int, _ name: [UInt8]) -> Bool {
+        let key = tape[k]
+        if key.flag { return tape.string(k).utf8.elementsEqual(name) }
+        guard Int(key.count) == name.count else { return false }
+        return name.withUnsafeBytes { memcmp(tape.bytes.baseAddress! + Int(key.start), $0.baseAddress!, name.count) == 0 }
+    }
+
+    private func findMember(_ object: Int, _ f: AvroField) -> Int? {
+        var k = object + 1
+        let end = Int(tape[object].next)
+        while k < end {
+            if keyIs(k, f.nameBytes) || f.aliases.contains(where: { keyIs(k, $0) }) { return k + 1 }
+            k = Int(tape[k + 1].next)
+        }
+        return nil
+    }
+
+    @inline(never) private func unknownField(_ n: AvroNode, _ i: Int) -> EncodeError {
+        var k = i + 1
+        while k < Int(tape[i].next) {
+            let name = tape.string(k)
+            if !n.fields.contains(where: { $0.name == name || $0.aliases.contains(where: { $0.elementsEqual(name.utf8) }) }) {
+                return EncodeError("record \(n.name) has no field \"\(name)\" (fields: \(n.fields.map(\.name).joined(separator: ", ")))")
+            }
+            k = Int(tape[k + 1].next)
+        }
+        return EncodeError("record \(n.name): a field is given twice")
+    }
+
+    static func pathKey(_ name: String) -> String {
+        let plain = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F }
+        return plain ? "." + name : "[\"" + name + "\"]"
+    }
+
+    // MARK: unions
+
+    private func encodeUnion(_ n: AvroNode, _ i: Int, _ t: JSONToken) throws(EncodeError) {
+        if t.kind == .null {
+            guard let k = n.branches.firstIndex(where: { $0.kind == .null }) else {
+                throw EncodeError("null is not allowed (the union has no null branch: \(unionList(n)))")
+            }
+            writeLong(Int64(k))
+            return
+        }
+        // Avro's JSON encoding: {"branch name": value}.
+        if t.kind == .object, t.count == 1, let k = wrappedBranch(n, i + 1) {
+            writeLong(Int64(k))
+            do { try encode(n.branches[k], i + 2) } catch { var e = error; e.path.append(AvroEncoder.pathKey(tape.string(i + 1))); throw e }
+            return
+        }
+        // Natural JSON: the first branch the value fits.
+        let mark = out.count
+        var firstError: EncodeError? = nil
+        for (k, b) in n.branches.enumerated() where AvroEncoder.mayFit(b, t.kind) {
+            writeLong(Int64(k))
+            do {
+                try encode(b, i)
+                return
+            } catch {
+                out.count = mark
+                if firstError == nil { firstError = error }
+            }
+        }
+        if let firstError, n.branches.filter({ AvroEncoder.mayFit($0, t.kind) }).count == 1 { throw firstError }
+        throw EncodeError("\(got(i)) fits no branch of the union \(unionList(n))")
+    }
+
+    private func unionList(_ n: AvroNode) -> String {
+        "[" + n.branches.map(\.shownName).joined(separator: ", ") + "]"
+    }
+
+    /// The branch a one-member object's key names (full name, short name, alias, a primitive's
+    /// name or a logical type's), or nil.
+    private func wrappedBranch(_ n: AvroNode, _ key: Int) -> Int? {
+        for (k, b) in n.branches.enumerated() {
+            if b.unionNames.isEmpty {
+                if keyIs(key, Array(b.name.utf8)) || (b.logical != .none && keyIs(key, Array(b.shownName.utf8))) { return k }
+            } else if b.unionNames.contains(where: { keyIs(key, $0) }) {
+                return k
+            }
+        }
+        return nil
+    }
+
+    private static func mayFit(_ b: AvroNode, _ kind: JSONToken.Kind) -> Bool {
+        switch b.kind {
+        case .null: return kind == .null
+        case .boolean: return kind == .bool
+        case .int, .long: return kind == .number || (kind == .string && b.logical != .none)
+        case .float, .double: return kind == .number
+        case .string, .enumeration: return kind == .string
+        case .bytes, .fixed: return kind == .string || (kind == .number && b.logical != .none)
+        case .record, .map: return kind == .object
+        case .array: return kind == .array
+        case .union: return false
+        }
+    }
+
+    // MARK: logical types and special forms
+
+    private func specialDouble(_ s: UnsafeRawBufferPointer) -> Double? {
+        switch String(decoding: s, as: UTF8.self) {
+        case "NaN": return .nan
+        case "Infinity", "+Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: return nil
+        }
+    }
+
+    private func latin1(_ t: JSONToken, _ i: Int) throws(EncodeError) {
+        let ok: Bool
+        do { ok = try JSONTape.latin1Bytes(tape.text(t), escaped: t.flag, into: scratch) } catch { throw EncodeError(error.message) }
+        guard ok else { throw EncodeError("bytes are written as a string of code points 0-255 (\\u0000-\\u00ff); \(got(i)) has a larger one") }
+    }
+
+    static func isUUID(_ s: UnsafeRawBufferPointer) -> Bool {
+        guard s.count == 36 else { return false }
+        for (k, c) in s.enumerated() {
+            if k == 8 || k == 13 || k == 18 || k == 23 { if c != 0x2D { return false }; continue }
+            guard (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) else { return false }
+        }
+        return true
+    }
+
+    /// A date, time or timestamp given as a string.
+    private func logicalFromString(_ n: AvroNode, _ i: Int) throws(EncodeError) -> Int64 {
+        let s = String(decoding: try stringBytes(tape[i]), as: UTF8.self)
+        let v: Int64?
+        switch n.logical {
+        case .date: v = AvroTime.days(s)
+        case .timeMillis: v = AvroTime.timeOfDayMicros(s).map { $0 / 1000 }
+        case .timeMicros: v = AvroTime.timeOfDayMicros(s)
+        case .timestampMillis, .localTimestampMillis: v = AvroTime.epochMicros(s, local: n.logical == .localTimestampMillis).map { AvroTime.floorDiv($0, 1000) }
+        case .timestampMicros, .localTimestampMicros: v = AvroTime.epochMicros(s, local: n.logical == .localTimestampMicros)
+        default: v = nil
+        }
+        guard let v else {
+            let form: String
+            switch n.logical {
+            case .date: form = "a date like \"2026-12-02\" or days since 1970-01-01"
+            case .timeMillis, .timeMicros: form = "a time like \"10:00:00.123\" or a number"
+            default: form = "an RFC 3339 time like \"2026-12-02T10:00:00.123Z\" or a number since the epoch"
+            }
+            throw EncodeError("expected \(n.shownName): \(form), got \(got(i))")
+        }
+        return v
+    }
+
+    static func looksDecimal(_ s: UnsafeRawBufferPointer) -> Bool {
+        guard s.count > 0 else { return false }
+        var digits = 0
+        for (k, c) in s.enumerated() {
+            if c >= 0x30 && c <= 0x39 { digits += 1; continue }
+            if (c == 0x2D || c == 0x2B) && k == 0 { continue }
+            if c == 0x2E { continue }
+            return false
+        }
+        return digits > 0
+    }
+
+    /// A decimal from a JSON number or a string: the unscaled integer in big-endian two's
+    /// complement, as few bytes as hold it (bytes) or sign-extended to the fixed size.
+    private func writeDecimal(_ n: AvroNode, _ i: Int, scale: Int, fixedSize: Int?) throws(EncodeError) {
+        let text = Array(tape.text(tape[i]))
+        guard let unscaled = AvroDecimal.unscaled(text, scale: scale) else {
+            throw EncodeError("expected a decimal with at most \(scale) digits after the point, got \(got(i))")
+        }
+        if case .decimal(let precision, _) = n.logical, unscaled.digits > precision {
+            throw EncodeError("\(got(i)) has \(unscaled.digits) digits, more than the decimal's precision \(precision)")
+        }
+        let bytes = AvroDecimal.twosComplement(unscaled.magnitude, negative: unscaled.negative)
+        if let size = fixedSize {
+            guard bytes.count <= size else { throw EncodeError("\(got(i)) does not fit \(size) bytes") }
+            let pad: UInt8 = unscaled.negative ? 0xFF : 0x00
+            for _ in 0..<(size - bytes.count) { out.append(pad) }
+            bytes.withUnsafeBytes { out.append($0) }
+        } else {
+            bytes.withUnsafeBytes { writeBytes($0) }
+        }
+    }
+}
