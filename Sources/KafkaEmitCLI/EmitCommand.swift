@@ -93,6 +93,7 @@ package struct EmitCommand {
     package var producer = ProducerOptions()
     package var load = LoadOptions()
     package var output = OutputOptions()
+    package var schema = SchemaOptions()
 
     /// Every option, in the order `--help` lists them; the meta options (`--help`) last.
     static let groups: [OptionGroupSpec] = [
@@ -103,6 +104,7 @@ package struct EmitCommand {
         OptionGroupSpec(title: "Producer", options: ProducerOptions.specs),
         OptionGroupSpec(title: "Load testing", options: LoadOptions.specs),
         OptionGroupSpec(title: "Output", options: OutputOptions.specs),
+        OptionGroupSpec(title: "Schema Registry", options: SchemaOptions.specs),
         OptionGroupSpec(title: "Options", manTitle: "Other", options: MetaOptions.specs),
     ]
 
@@ -113,6 +115,7 @@ package struct EmitCommand {
         try pacing.validate()
         try producer.validate()
         try output.validate()
+        try schema.validate()
         if record.key != nil && input.keyDelimiter != nil {
             throw FlagError("--key sets every key and --key-delimiter (-K) splits keys off lines; use one of them")
         }

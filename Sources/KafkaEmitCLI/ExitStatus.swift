@@ -13,6 +13,8 @@ package enum ExitStatus {
     /// The operating system refused a thread, a file descriptor or memory.
     package static let resourceExhausted: Int32 = 71
     package static let ioError: Int32 = 74
+    /// The schema registry refused the credentials.
+    package static let noPermission: Int32 = 77
     package static let hangup: Int32 = 129
     package static let interrupted: Int32 = 130
     /// What a shell reports for a process ended by SIGPIPE: stdout closed before every record
@@ -28,6 +30,8 @@ package enum ExitStatus {
         case .io: ioError
         case .internalError: internalError
         case .resource: resourceExhausted
+        case .unavailable: unavailable
+        case .noPermission: noPermission
         }
     }
 

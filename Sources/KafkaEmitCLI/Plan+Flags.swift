@@ -60,12 +60,53 @@ extension EmitCommand {
             plan.mockPartitions = connection.mockPartitions
         }
         plan.properties = try properties(environment: environment)
+        plan.schemas = try schemaPlan(environment: environment, properties: &plan.properties)
         // kcat habit: -X transactional.id=... turns transactions on as well.
         if let id = plan.properties.last(where: { $0.key == "transactional.id" })?.value, !id.isEmpty {
             plan.transactionalID = id
         }
         if let b = plan.properties.last(where: { $0.key == "bootstrap.servers" }) { plan.bootstrapServers = b.value }
         try plan.validate()
+        return plan
+    }
+
+    /// The Schema Registry settings: the typed flags, with the Confluent console producers'
+    /// keys taken out of `properties` (they came through `-X`/`--property` or `-F`), the
+    /// typed flags winning.
+    func schemaPlan(environment: [String: String], properties: inout [ConfigProperty]) throws(EmitError) -> SchemaPlan {
+        var fromProperties = SchemaOptions()
+        var kept: [ConfigProperty] = []
+        for p in properties {
+            if SchemaOptions.isSchemaProperty(p.key) {
+                do { try fromProperties.applyConsoleProperty(p.key, p.value) } catch { throw .usage(error.description) }
+            } else {
+                kept.append(p)
+            }
+        }
+        properties = kept
+        var plan = fromProperties.plan
+        let typed = schema.plan
+        if let u = typed.urls { plan.urls = u }
+        if plan.urls == nil, let env = environment["SCHEMA_REGISTRY_URL"], !env.isEmpty { plan.urls = env }
+        plan.properties += typed.properties
+        if typed.strategy != .topic { plan.strategy = typed.strategy }
+        if !typed.autoRegister { plan.autoRegister = false }
+        func merge(_ base: SchemaPlan.Choice?, _ top: SchemaPlan.Choice?) -> SchemaPlan.Choice? {
+            guard var m = base else { return top }
+            guard let t = top else { return m }
+            if let v = t.file { m.file = v; m.text = nil }
+            if let v = t.format { m.format = v }
+            if let v = t.id { m.id = v }
+            if let v = t.subject { m.subject = v }
+            if let v = t.version { m.version = v }
+            if let v = t.message { m.message = v }
+            return m
+        }
+        plan.value = merge(plan.value, typed.value)
+        plan.key = merge(plan.key, typed.key)
+        var check = SchemaOptions()
+        check.plan = plan
+        do { try check.validate() } catch { throw .usage(error.description) }
         return plan
     }
 

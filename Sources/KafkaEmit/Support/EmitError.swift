@@ -14,10 +14,15 @@ package enum EmitError: Error, Equatable, Sendable, CustomStringConvertible {
     case internalError(String)
     /// The operating system refused a resource: a thread, a file descriptor, memory.
     case resource(String)
+    /// A service the run needs (the schema registry) cannot be reached or answers 5xx.
+    case unavailable(String)
+    /// A service refused the credentials (the schema registry's 401/403).
+    case noPermission(String)
 
     package var message: String {
         switch self {
-        case .usage(let m), .dataError(let m), .cannotOpen(let m), .io(let m), .internalError(let m), .resource(let m): m
+        case .usage(let m), .dataError(let m), .cannotOpen(let m), .io(let m), .internalError(let m), .resource(let m),
+             .unavailable(let m), .noPermission(let m): m
         }
     }
 

@@ -27,8 +27,14 @@ final class RecordTemplates {
     private let partition: Int32
     @exclusivity(unchecked) private var ctx: RenderContext
 
+    /// Schema Registry serialization of the key and the value (nil: their bytes as rendered).
+    let keyEncoder: FramedEncoder?
+    let valueEncoder: FramedEncoder?
+
     /// `alwaysRenderCorrelation`: render `{i}` correlations too (a dry run prints them).
-    init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false) {
+    init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false, encoders: SchemaEncoders = SchemaEncoders()) {
+        keyEncoder = encoders.key
+        valueEncoder = encoders.value
         let topic = plan.topic ?? ""
         if let k = plan.key {
             keyField = k.isLine ? .input : (k.isKey ? .keyPart : .template)
@@ -138,7 +144,25 @@ final class RecordTemplates {
                                 partition: partition, timestampMillis: timestamp, correlation: correlation)
         if let constantTimestamp { record.timestampMillis = constantTimestamp }
         if let timestampTemplate { renderTimestamp(timestampTemplate, into: &record) }
+        if keyEncoder != nil || valueEncoder != nil { serialize(&record) }
         return record
+    }
+
+    /// The key and the value through their schemas; JSON that does not fit is a build error,
+    /// reported as a malformed input is (exit 65, or a failed line with --continue-on-error).
+    @inline(never) private func serialize(_ record: inout RecordView) {
+        if let e = keyEncoder, let key = record.key, record.buildError == nil {
+            do { record.key = try e.encode(key) } catch { schemaError(error, e, &record) }
+        }
+        if let e = valueEncoder, let value = record.value, record.buildError == nil {
+            do { record.value = try e.encode(value) } catch { schemaError(error, e, &record) }
+        }
+    }
+
+    private func schemaError(_ error: EncodeError, _ encoder: FramedEncoder, _ record: inout RecordView) {
+        buildErrorBuffer.removeAll()
+        buildErrorBuffer.append("record \(record.index + 1): the \(encoder.side) does not fit its schema (id \(encoder.schemaID)): \(error.message)")
+        record.buildError = buildErrorBuffer.bytes
     }
 
     @inline(never) private func renderTimestamp(_ t: CompiledTemplate, into record: inout RecordView) {

@@ -15,15 +15,15 @@ final class DryRun {
         self.stderrFD = stderrFD
     }
 
-    func run(_ input: InputStream?) throws(EmitError) -> RunResult {
+    func run(_ input: InputStream?, encoders: SchemaEncoders = SchemaEncoders()) throws(EmitError) -> RunResult {
         let writer = OutputWriter(fd: stdoutFD, abandonFD: stop.abandonFD)
-        let sink = DryRunSink(plan: plan, writer: writer, stop: stop, stderrFD: stderrFD)
+        let sink = DryRunSink(plan: plan, writer: writer, stop: stop, stderrFD: stderrFD, encoders: encoders)
         var options = SendOptions()
         options.defaultTopic = plan.topic
         options.stopOnError = plan.stopOnError
         options.shard = plan.shard
         let loop = try SendLoop(sendingNowhere: sink, stop: stop, options: options)
-        let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true)
+        let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true, encoders: encoders)
         let outcome = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(plan.properties),
                                       stop: stop, Rendering(loop: loop, plan: plan))
         writer.flush()
@@ -72,8 +72,13 @@ final class DryRunSink: ResultSink, @unchecked Sendable {
     private lazy var topicBytes: ByteBuffer = { let b = ByteBuffer(); b.append(plan.topic ?? ""); return b }()
     private lazy var customFormatter = ResultFormatter(format: plan.output)
 
-    init(plan: EmitPlan, writer: OutputWriter, stop: StopSignal, stderrFD: Int32) {
+    /// With schemas, a record shows its JSON, its schema id and its encoded size (text), or
+    /// the encoded bytes in base64 beside the JSON (`-o json`).
+    private let encoders: SchemaEncoders
+
+    init(plan: EmitPlan, writer: OutputWriter, stop: StopSignal, stderrFD: Int32, encoders: SchemaEncoders = SchemaEncoders()) {
         self.plan = plan
+        self.encoders = encoders
         self.writer = writer
         self.stop = stop
         self.stderrFD = stderrFD
@@ -111,13 +116,13 @@ final class DryRunSink: ResultSink, @unchecked Sendable {
         switch plan.output {
         case .none: return
         case .json:
-            Self.appendJSON(r, topic: r.topic ?? topicBytes.bytes, to: out)
+            Self.appendJSON(r, topic: r.topic ?? topicBytes.bytes, to: out, encoders: encoders)
         case .text:
             // Quoted as result lines are (SPEC §4), so one record is one line whatever its bytes.
             out.appendLiteral("record topic="); TextResult.appendValue(r.topic ?? topicBytes.bytes, out)
             out.appendLiteral(" partition="); out.appendDecimal(Int64(r.partition))
-            out.appendLiteral(" key="); if let key = r.key { TextResult.appendValue(key, out) } else { out.appendLiteral("(null)") }
-            out.appendLiteral(" value="); if let value = r.value { TextResult.appendValue(value, out) } else { out.appendLiteral("(null)") }
+            out.appendLiteral(" key="); appendField(r.key, encoders.key, out)
+            out.appendLiteral(" value="); appendField(r.value, encoders.value, out)
             for h in r.headers {
                 out.appendLiteral(" header:"); TextResult.appendValue(h.name, out); out.append(0x3D)
                 if let v = h.value { TextResult.appendValue(v, out) }
@@ -131,17 +136,34 @@ final class DryRunSink: ResultSink, @unchecked Sendable {
         }
     }
 
+    /// A key or value in a text line: with a schema, its JSON, then `(schema id N, M bytes)`.
+    private func appendField(_ b: UnsafeRawBufferPointer?, _ encoder: FramedEncoder?, _ out: ByteBuffer) {
+        guard let b else { out.appendLiteral("(null)"); return }
+        guard let encoder else { TextResult.appendValue(b, out); return }
+        TextResult.appendValue(encoder.lastJSON, out)
+        out.appendLiteral(" (schema-id="); out.appendDecimal(Int64(encoder.schemaID))
+        out.appendLiteral(" encoded-bytes="); out.appendDecimal(Int64(b.count)); out.append(0x29)
+    }
+
     /// One record as `--input-format json` reads it back: topic, partition, timestamp, key,
-    /// value, headers (an object; null values kept) and the correlation.
-    static func appendJSON(_ r: RecordView, topic: UnsafeRawBufferPointer, to out: ByteBuffer) {
+    /// value, headers (an object; null values kept) and the correlation. With schemas, the
+    /// key's or value's JSON, and `value_schema_id` and `value_encoded` (base64) beside it.
+    static func appendJSON(_ r: RecordView, topic: UnsafeRawBufferPointer, to out: ByteBuffer, encoders: SchemaEncoders = SchemaEncoders()) {
         func bytes(_ b: UnsafeRawBufferPointer?) {
             if let b { JSONString.append(out, b) } else { out.appendLiteral("null") }
+        }
+        func encoded(_ name: StaticString, _ b: UnsafeRawBufferPointer?, _ e: FramedEncoder?) {
+            guard let e, let b else { return }
+            out.appendLiteral(","); out.appendLiteral(name); out.appendLiteral("_schema_id\":"); out.appendDecimal(Int64(e.schemaID))
+            out.appendLiteral(","); out.appendLiteral(name); out.appendLiteral("_encoded\":\""); Base64.append(b, to: out); out.append(0x22)
         }
         out.appendLiteral("{\"topic\":"); JSONString.append(out, topic)
         out.appendLiteral(",\"partition\":"); out.appendDecimal(Int64(r.partition))
         if r.timestampMillis > 0 { out.appendLiteral(",\"timestamp\":"); out.appendDecimal(r.timestampMillis) }
-        out.appendLiteral(",\"key\":"); bytes(r.key)
-        out.appendLiteral(",\"value\":"); bytes(r.value)
+        out.appendLiteral(",\"key\":"); bytes(encoders.key != nil && r.key != nil ? encoders.key!.lastJSON : r.key)
+        encoded("\"key", r.key, encoders.key)
+        out.appendLiteral(",\"value\":"); bytes(encoders.value != nil && r.value != nil ? encoders.value!.lastJSON : r.value)
+        encoded("\"value", r.value, encoders.value)
         out.appendLiteral(",\"headers\":{")
         for (i, h) in r.headers.enumerated() {
             if i > 0 { out.append(0x2C) }

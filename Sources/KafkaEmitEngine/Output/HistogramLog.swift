@@ -164,4 +164,9 @@ enum Base64 {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends the base64 of `bytes` (a dry run's encoded records).
+    static func append(_ bytes: UnsafeRawBufferPointer, to out: ByteBuffer) {
+        out.append(encode(Array(bytes)))
+    }
 }

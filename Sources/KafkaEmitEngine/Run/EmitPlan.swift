@@ -80,6 +80,8 @@ package struct EmitPlan: Sendable {
     /// began, whichever comes first.
     package var transactionRecords = 1000
     package var transactionEveryNanos: UInt64?
+    /// Schema Registry serialization of keys and values (SPEC §2b).
+    package var schemas = SchemaPlan()
 
     package init(topic: String?, source: Source = .generate) {
         self.topic = topic

@@ -19,8 +19,10 @@ package final class EmitRun {
     /// that cannot be opened). The plan was validated when it was made: not again here.
     package func run() throws(EmitError) -> RunResult {
         let input = try plan.openInput(stop: stop)
+        // Schemas before anything else: a registry or schema problem ends the run at once.
+        let encoders = try SchemaResolver.resolve(plan)
         if plan.dryRun {
-            return try DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input)
+            return try DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input, encoders: encoders)
         }
         let (properties, mock) = try clusterProperties()
         // The process exits right after the run: let exit reclaim the embedded cluster.
@@ -47,7 +49,7 @@ package final class EmitRun {
         let ticker = try ProgressReporter(intervalNanos: tick, total: plan.requestedCount, stderrFD: stderrFD, loop: loop,
                                          printsProgress: plan.statsIntervalNanos != nil, histogramLog: histogramLog)
         if let bar = ticker.bar, TerminalBar.sameTerminal(stdoutFD, stderrFD) { writer.sharedBar = bar }
-        let templates = RecordTemplates(plan: plan)
+        let templates = RecordTemplates(plan: plan, encoders: encoders)
         let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
                                                 stop: stop, Sending(loop: loop, plan: plan, timings: timings))
         ticker.finish(abandoned: outcome.abandoned != nil)

@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The key's and the value's serializers for a run (nil: bytes as rendered).
+package struct SchemaEncoders {
+    var key: FramedEncoder?
+    var value: FramedEncoder?
+    package init() {}
+}
+
+/// Turns the plan's schema choices into encoders before the first record (SPEC §2b): reads
+/// schema files, registers or looks them up, fetches schemas by id or subject, follows their
+/// references, and compiles each once. The registry is never contacted after this.
+enum SchemaResolver {
+    static func resolve(_ plan: EmitPlan) throws(EmitError) -> SchemaEncoders {
+        let schemas = plan.schemas
+        var encoders = SchemaEncoders()
+        guard schemas.isUsed else { return encoders }
+        var registry: SchemaRegistry?
+        func client(_ why: String) throws(EmitError) -> SchemaRegistry {
+            if let registry { return registry }
+            guard let urls = schemas.urls else {
+                throw .usage("\(why) needs the schema registry: --schema-registry URL (or $SCHEMA_REGISTRY_URL, or --property schema.registry.url=URL)")
+            }
+            do {
+                let settings = try SchemaRegistry.settings(from: schemas.properties.map { ($0.key, $0.value) }, urls: urls)
+                let r = SchemaRegistry(settings: settings)
+                registry = r
+                return r
+            } catch { throw emitError(error) }
+        }
+        if let v = schemas.value { encoders.value = try encoder(v, isKey: false, plan: plan, client) }
+        if let k = schemas.key { encoders.key = try encoder(k, isKey: true, plan: plan, client) }
+        return encoders
+    }
+
+    static func emitError(_ e: RegistryError) -> EmitError {
+        switch e.exitCode {
+        case 64: return .usage(e.message)
+        case 65: return .dataError(e.message)
+        case 66: return .cannotOpen(e.message)
+        case 71: return .resource(e.message)
+        case 77: return .noPermission(e.message)
+        default: return .unavailable(e.message)
+        }
+    }
+
+    private static func readFile(_ path: String, flag: String) throws(EmitError) -> String {
+        guard let f = fopen(path, "rb") else {
+            throw .cannotOpen("\(flag) '\(path)': \(String(cString: strerror(errno))); check the path")
+        }
+        defer { fclose(f) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, f)
+            if n > 0 { bytes += chunk[0..<n] }
+            if n < chunk.count {
+                if ferror(f) != 0 { throw .cannotOpen("\(flag) '\(path)': cannot be read (is it a directory?)") }
+                break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func format(of c: SchemaPlan.Choice) -> SchemaPlan.Format? {
+        if let f = c.format { return f }
+        guard let file = c.file else { return nil }
+        if file.hasSuffix(".avsc") { return .avro }
+        if file.hasSuffix(".proto") { return .protobuf }
+        if file.hasSuffix(".json") { return .json }
+        return nil
+    }
+
+    private static func encoder(_ c: SchemaPlan.Choice, isKey: Bool, plan: EmitPlan,
+                                _ client: (String) throws(EmitError) -> SchemaRegistry) throws(EmitError) -> FramedEncoder {
+        let side = isKey ? "key" : "value"
+        let flag = c.file != nil ? "--\(side)-schema" : c.text != nil ? "\(side).schema" : c.id != nil ? "--\(side)-schema-id" : "--\(side)-subject"
+        let local: String? = try c.file.map { path throws(EmitError) in try readFile(path, flag: "--\(side)-schema") } ?? c.text
+        var format = format(of: c)
+
+        // The schema text, its id, and what it references.
+        var text: String
+        var id: Int
+        var references: [SchemaReference] = []
+        var registry: SchemaRegistry?
+        do {
+            if let local, !c.useLatest {
+                text = local
+                if let given = c.id {
+                    id = given
+                    if !plan.dryRun {
+                        // The registry's copy is what readers will fetch: encode with it.
+                        let r = try client(flag)
+                        registry = r
+                        let found = try r.schema(id: given)
+                        (text, references) = (found.schema, found.references)
+                        format = format ?? SchemaResolver.format(of: found.type)
+                    }
+                } else {
+                    let r = try client(flag)
+                    registry = r
+                    let type = registryType(format ?? .avro)
+                    let subject = try c.subject ?? subjectName(plan: plan, isKey: isKey, schema: local, format: format ?? .avro)
+                    if plan.schemas.autoRegister {
+                        id = try r.register(subject: subject, schema: local, type: type)
+                    } else {
+                        guard let found = try r.lookup(subject: subject, schema: local, type: type) else {
+                            throw EmitError.cannotOpen("the registry at \(r.settings.endpoints.map(\.url).joined(separator: ",")) has no such schema under subject '\(subject)' (\(flag)); register it, or drop --no-auto-register")
+                        }
+                        id = found.id
+                    }
+                }
+            } else if let given = c.id {
+                let r = try client(flag)
+                registry = r
+                let found = try r.schema(id: given)
+                (text, id, references) = (found.schema, found.id, found.references)
+                format = format ?? SchemaResolver.format(of: found.type)
+            } else {
+                let r = try client(flag)
+                registry = r
+                let subject = try c.subject ?? subjectName(plan: plan, isKey: isKey, schema: local ?? "", format: format ?? .avro)
+                let found = try r.version(subject: subject, version: c.version)
+                (text, id, references) = (found.schema, found.id, found.references)
+                format = format ?? SchemaResolver.format(of: found.type)
+            }
+        } catch let e as RegistryError {
+            throw emitError(e)
+        } catch let e as EmitError {
+            throw e
+        } catch {
+            throw .internalError("\(error)")
+        }
+
+        switch format ?? .avro {
+        case .avro: break
+        case .protobuf, .json:
+            throw .usage("\(flag): \((format ?? .avro) == .protobuf ? "Protobuf" : "JSON Schema") serialization is not built yet in this version; Avro schemas (.avsc) work")
+        }
+        let parser = AvroSchemaParser()
+        do {
+            if let registry { try parseReferences(references, registry, parser, seen: []) }
+            let root = try parser.parse(text)
+            return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, avro: AvroEncoder(root))
+        } catch let e as AvroSchemaError {
+            throw .dataError("\(flag): the Avro schema (id \(id)) is not valid: \(e.message)")
+        } catch let e as RegistryError {
+            throw emitError(e)
+        } catch {
+            throw .internalError("\(error)")
+        }
+    }
+
+    /// Referenced schemas first (depth first), so their named types are known to the schema
+    /// that uses them.
+    private static func parseReferences(_ refs: [SchemaReference], _ registry: SchemaRegistry, _ parser: AvroSchemaParser,
+                                        seen: Set<String>) throws {
+        for ref in refs {
+            let key = "\(ref.subject)/\(ref.version)"
+            guard !seen.contains(key) else { continue }
+            let found = try registry.version(subject: ref.subject, version: ref.version)
+            try parseReferences(found.references, registry, parser, seen: seen.union([key]))
+            try parser.parse(found.schema)
+        }
+    }
+
+    private static func registryType(_ f: SchemaPlan.Format) -> SchemaType {
+        switch f {
+        case .avro: .avro
+        case .protobuf: .protobuf
+        case .json: .json
+        }
+    }
+
+    private static func format(of t: SchemaType) -> SchemaPlan.Format {
+        switch t {
+        case .avro: .avro
+        case .protobuf: .protobuf
+        case .json: .json
+        }
+    }
+
+    /// Confluent's subject name strategies.
+    private static func subjectName(plan: EmitPlan, isKey: Bool, schema: String, format: SchemaPlan.Format) throws(EmitError) -> String {
+        let suffix = isKey ? "key" : "value"
+        func recordName() throws(EmitError) -> String {
+            guard format == .avro, let json = try? JSONValue.parse(schema), let name = json["name"]?.string else {
+                throw .usage("--subject-name-strategy \(plan.schemas.strategy.rawValue) needs the schema's record name: give a schema file with a named record, or --\(suffix)-subject NAME")
+            }
+            if name.contains(".") { return name }
+            if let ns = json["namespace"]?.string, !ns.isEmpty { return ns + "." + name }
+            return name
+        }
+        switch plan.schemas.strategy {
+        case .topic:
+            guard let topic = plan.topic else { throw .usage("--\(suffix)-schema with records that name their own topics: say the subject with --\(suffix)-subject NAME") }
+            return "\(topic)-\(suffix)"
+        case .record: return try recordName()
+        case .topicRecord:
+            guard let topic = plan.topic else { throw .usage("--subject-name-strategy topic-record needs -t TOPIC, or --\(suffix)-subject NAME") }
+            return "\(topic)-\(try recordName())"
+        }
+    }
+}
