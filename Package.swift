@@ -25,6 +25,9 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libcurl for the Schema Registry client, loaded with dlopen on first use (no curl
+        // headers to build, no libcurl at start-up): one non-variadic request function.
+        .target(name: "CCurlShim"),
         // The library product: the sender face (KafkaSender) and the send path it runs on.
         .target(
             name: "KafkaEmit",
@@ -37,6 +40,7 @@ let package = Package(
             dependencies: [
                 "KafkaEmit",
                 "Czlib",
+                "CCurlShim",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
