@@ -72,7 +72,7 @@ printf '%s\n' '{"id":1,"amount":3000000000}' '{"id":2,"amount":1}' '{"id":3,"amo
   --continue-on-error > "$WORK/cont.out" 2>/dev/null; rc=$?
 assert_eq "$rc" 1 "continue-on-error exit"
 grep -q '^failed .*3000000000 does not fit an int' "$WORK/cont.out" || fail "int range: $(cat "$WORK/cont.out")"
-grep -q '^failed .*has no field .*extra' "$WORK/cont.out" || fail "unknown field: $(cat "$WORK/cont.out")"
+grep -q '^failed .*unknown field: record .*has no field .*extra' "$WORK/cont.out" || fail "unknown field: $(cat "$WORK/cont.out")"
 assert_eq "$(grep -c '^delivered' "$WORK/cont.out")" 1 "the record that fits"
 
 # 7. registry errors: not found 66, no registry 69, bad credentials 77, invalid schema 65, usage 64

@@ -1,3 +1,4 @@
+@_spi(Engine) import KafkaEmit
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -30,8 +30,17 @@ final class AvroEncoder {
 
     /// Appends the Avro binary of `json` to `output`.
     func encode(_ json: UnsafeRawBufferPointer, into output: ByteBuffer) throws(EncodeError) {
-        do { try tape.parse(json) } catch { throw EncodeError("not JSON: \(error.message)") }
+        do { try tape.parse(json) } catch { throw EncodeError("invalid JSON: \(error.message)") }
         out = output
+        if root.kind == .bytes && root.logical == .none {
+            // A top-level bytes schema is the raw bytes, no length (Confluent's serializers,
+            // Java and Python, write it so and their deserializers expect it).
+            guard tape[0].kind == .string else { throw mismatch("bytes (a string of code points 0-255)", 0) }
+            scratch.removeAll()
+            try latin1(tape[0], 0)
+            out.append(scratch.bytes)
+            return
+        }
         try encode(root, 0)
     }
 
@@ -279,7 +288,9 @@ final class AvroEncoder {
             } else if let d = f.defaultBytes {
                 d.withUnsafeBytes { out.append($0) }
             } else {
-                throw EncodeError("the field \"\(f.name)\" is missing (record \(n.name) has no default for it)")
+                var e = EncodeError("missing, and record \(n.name) has no default for it")
+                e.path.append(AvroEncoder.pathKey(f.name))
+                throw e
             }
         }
         if found < Int(t.count) { throw unknownField(n, i) }
@@ -307,7 +318,9 @@ final class AvroEncoder {
         while k < Int(tape[i].next) {
             let name = tape.string(k)
             if !n.fields.contains(where: { $0.name == name || $0.aliases.contains(where: { $0.elementsEqual(name.utf8) }) }) {
-                return EncodeError("record \(n.name) has no field \"\(name)\" (fields: \(n.fields.map(\.name).joined(separator: ", ")))")
+                var e = EncodeError("unknown field: record \(n.name) has no field \"\(name)\" (its fields: \(n.fields.map(\.name).joined(separator: ", ")))")
+                e.path.append(AvroEncoder.pathKey(name))
+                return e
             }
             k = Int(tape[k + 1].next)
         }
