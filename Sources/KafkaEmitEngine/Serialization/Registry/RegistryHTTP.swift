@@ -8,8 +8,8 @@ enum RegistryHTTP {
     enum Outcome {
         /// An answer arrived, whatever its status.
         case answer(status: Int, body: [UInt8])
-        /// No answer: connection refused, DNS, TLS, timeout — curl's own words.
-        case transport(String)
+        /// No answer: connection refused, DNS, TLS, timeout — curl's own words and CURLcode.
+        case transport(String, curlCode: Int32)
         /// libcurl could not be loaded: no URL can work.
         case noLibcurl(String)
         case noMemory
@@ -68,11 +68,15 @@ enum RegistryHTTP {
         case Int32(KE_HTTP_OK):
             let body = resp.body.map { Array(UnsafeRawBufferPointer(start: $0, count: resp.body_len)) } ?? []
             return .answer(status: resp.status, body: body)
-        case Int32(KE_HTTP_TRANSPORT): return .transport(error)
+        case Int32(KE_HTTP_TRANSPORT): return .transport(error, curlCode: resp.curl_code)
         case Int32(KE_HTTP_NO_LIBCURL): return .noLibcurl(error)
         default: return .noMemory
         }
     }
+
+    /// CURLE_PEER_FAILED_VERIFICATION (curl.h's frozen value): the server's certificate is not
+    /// trusted.
+    static let untrustedServer: Int32 = 60
 
     /// Whether this process has loaded libcurl (tests: a run without a registry must not).
     static var libcurlLoaded: Bool { ke_http_loaded() != 0 }

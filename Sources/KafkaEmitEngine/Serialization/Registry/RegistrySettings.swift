@@ -113,6 +113,13 @@ package struct RegistrySettings: Sendable, CustomStringConvertible {
         if values["bearer.auth.credentials.source"] != nil && bearerToken == nil {
             throw .usage("bearer.auth.credentials.source=STATIC_TOKEN needs bearer.auth.token")
         }
+        // Both go into HTTP headers: a line break would end the header (and start another).
+        if bearerToken?.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) == true {
+            throw .usage("bearer.auth.token: holds a control character (the token is not shown)")
+        }
+        if endpoints.contains(where: { $0.userInfo?.utf8.contains { $0 < 0x20 || $0 == 0x7F } == true }) {
+            throw .usage("basic auth user info: holds a control character (it is not shown)")
+        }
         if bearerToken != nil && endpoints.contains(where: { $0.userInfo != nil }) {
             throw .usage("schema registry: give basic auth (basic.auth.user.info or user info in the URL) or bearer.auth.token, not both")
         }

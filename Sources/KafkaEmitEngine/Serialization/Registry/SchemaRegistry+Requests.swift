@@ -23,8 +23,10 @@ extension SchemaRegistry {
                 throw failure("the schema registry needs libcurl: \(reason)", 69)
             case .noMemory:
                 throw failure("out of memory while asking the schema registry at \(endpoint.url)", 71)
-            case .transport(let reason):
-                failures.append("\(endpoint.url): \(reason)")
+            case .transport(let reason, let curlCode):
+                let hint = curlCode == RegistryHTTP.untrustedServer
+                    ? (settings.caFile == nil ? " (set ssl.ca.location to the CA that signed it)" : " (check ssl.ca.location)") : ""
+                failures.append("\(endpoint.url): \(reason)\(hint)")
             case .answer(let status, let bytes):
                 let json = bytes.withUnsafeBytes { try? JSONValue.parse($0) }
                 if (200..<300).contains(status) {
@@ -42,7 +44,8 @@ extension SchemaRegistry {
                 throw refusal(status, message, endpoint.url, notFound: notFound, invalid: invalid, method: method, path: path)
             }
         }
-        throw failure("the schema registry cannot be reached (every URL tried): " + failures.joined(separator: "; "), 69)
+        let tried = settings.endpoints.count > 1 ? " (tried each URL in turn)" : ""
+        throw failure("the schema registry cannot be reached\(tried): " + failures.joined(separator: "; "), 69)
     }
 
     /// A final 4xx answer.

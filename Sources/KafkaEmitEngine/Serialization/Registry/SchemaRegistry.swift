@@ -76,6 +76,8 @@ package final class SchemaRegistry {
         return result
     }
 
+    // (`call` answers nil only for `absentCodes`, which only `lookup` passes: hence the `!`s.)
+
     /// A subject's schema at `version`, or its latest when `version` is nil.
     package func version(subject: String, version: Int? = nil) throws(RegistryError) -> RegisteredSchema {
         if let version, version < 1 {
