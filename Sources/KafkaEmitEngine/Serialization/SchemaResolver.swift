@@ -135,20 +135,23 @@ enum SchemaResolver {
             throw .internalError("\(error)")
         }
 
-        switch format ?? .avro {
-        case .avro: break
-        case .protobuf, .json:
-            throw .usage("\(flag): \((format ?? .avro) == .protobuf ? "Protobuf" : "JSON Schema") serialization is not built yet in this version; Avro schemas (.avsc) work")
-        }
-        let parser = AvroSchemaParser()
+        let f = format ?? .avro
         do {
-            if let registry { try parseReferences(references, registry, parser, seen: []) }
-            let root = try parser.parse(text)
-            return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, avro: AvroEncoder(root))
+            switch f {
+            case .avro:
+                let parser = AvroSchemaParser()
+                if let registry { try parseReferences(references, registry, parser, seen: []) }
+                let root = try parser.parse(text)
+                return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .avro, body: AvroEncoder(root))
+            case .protobuf, .json:
+                throw EmitError.usage("\(flag): \(f == .protobuf ? "Protobuf" : "JSON Schema") serialization is not built yet in this version; Avro schemas (.avsc) work")
+            }
         } catch let e as AvroSchemaError {
             throw .dataError("\(flag): the Avro schema (id \(id)) is not valid: \(e.message)")
         } catch let e as RegistryError {
             throw emitError(e)
+        } catch let e as EmitError {
+            throw e
         } catch {
             throw .internalError("\(error)")
         }
