@@ -61,6 +61,10 @@ extension EmitCommand {
         }
         plan.properties = try properties(environment: environment)
         plan.schemas = try schemaPlan(environment: environment, properties: &plan.properties)
+        if case .generate = source {
+            plan.schemas.randomValue = plan.schemas.value != nil && record.value == nil && load.recordSize == nil
+            plan.schemas.randomKey = plan.schemas.key != nil && record.key == nil
+        }
         // kcat habit: -X transactional.id=... turns transactions on as well.
         if let id = plan.properties.last(where: { $0.key == "transactional.id" })?.value, !id.isEmpty {
             plan.transactionalID = id

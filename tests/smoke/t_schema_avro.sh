@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PY=$("$ROOT/scripts/test-python.sh") || fail "cannot set up the Python test helpers"
-start_mock --topic orders:3 --topic lines:2 --topic keyed:2 --topic tx:2 --topic env:1
+start_mock --topic orders:3 --topic random:2 --topic lines:2 --topic keyed:2 --topic tx:2 --topic env:1
 start_registry() { # [stand_in args...]: sets SR
   "$PY" "$ROOT/tests/registry/stand_in.py" --port 0 "$@" > "$WORK/sr.url" 2>> "$WORK/sr.log" &
   PIDS+=($!)
@@ -28,6 +28,25 @@ grep -q '^POST /subjects/orders-value/versions 200' "$WORK/sr.log" || fail "not 
 assert_eq "$(wc -l < "$WORK/gen.read")" 20 "records read back"
 grep -q '"currency": "EUR", "id": 7, .*"note": null, "placed_at": "2026-12-03 10:00:00.007000+00:00"' "$WORK/gen.read" \
   || fail "record 7 decoded wrong: $(grep '"id": 7,' "$WORK/gen.read")"
+
+# 1b. no --value: random records valid for the schema, repeatable with --seed (recursion, logical types)
+cat > "$WORK/node.avsc" <<'AVSC'
+{"type":"record","name":"Node","namespace":"t","fields":[
+ {"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":6,"scale":2}},
+ {"name":"id","type":{"type":"string","logicalType":"uuid"}},
+ {"name":"day","type":{"type":"int","logicalType":"date"}},
+ {"name":"tag","type":{"type":"fixed","name":"Tag","size":4}},
+ {"name":"scores","type":{"type":"map","values":"double"}},
+ {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["A","B"]}},
+ {"name":"next","type":["null","Node"]}]}
+AVSC
+"$EMIT" -b "$BOOTSTRAP" --schema-registry "$SR" -t random -n 25 --seed 42 --value-schema "$WORK/node.avsc" -q > /dev/null
+assert_eq "$?" 0 "random records exit"
+"$PY" "$ROOT/tests/smoke/consume_avro.py" "$BOOTSTRAP" random "$SR" > "$WORK/random.read" || fail "random read-back: $(tail -3 "$WORK/random.read")"
+assert_eq "$(wc -l < "$WORK/random.read")" 25 "random records read back"
+a=$("$EMIT" --dry-run --schema-registry "$SR" -t random -n 3 --seed 42 --value-schema "$WORK/node.avsc" 2>/dev/null)
+b=$("$EMIT" --dry-run --schema-registry "$SR" -t random -n 3 --seed 42 --value-schema "$WORK/node.avsc" 2>/dev/null)
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "--seed does not repeat the random records"
 
 # 2. lines mode as kafka-avro-console-producer reads it: --property lines, Avro's JSON encoding (wrapped unions)
 printf '%s\n' '{"id":1,"amount":5,"currency":"USD","placed_at":0,"note":{"string":"gift"}}' \

@@ -4,7 +4,7 @@
 /// templates compiled once and rendered into reused buffers (no allocation per record).
 final class RecordTemplates {
     /// Where the key and value come from for each record.
-    private enum Field { case null, input, keyPart, template, random }
+    private enum Field { case null, input, keyPart, template, random, schemaRandom }
     private let keyField: Field
     private let valueField: Field
     private let keyTemplate: CompiledTemplate?
@@ -30,20 +30,24 @@ final class RecordTemplates {
     /// Schema Registry serialization of the key and the value (nil: their bytes as rendered).
     let keyEncoder: FramedEncoder?
     let valueEncoder: FramedEncoder?
+    private let randomKey: AvroRandom?
+    private let randomValue: AvroRandom?
 
     /// `alwaysRenderCorrelation`: render `{i}` correlations too (a dry run prints them).
     init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false, encoders: SchemaEncoders = SchemaEncoders()) {
         keyEncoder = encoders.key
         valueEncoder = encoders.value
+        randomKey = encoders.randomKey
+        randomValue = encoders.randomValue
         let topic = plan.topic ?? ""
         if let k = plan.key {
-            keyField = k.isLine ? .input : (k.isKey ? .keyPart : .template)
+            keyField = encoders.randomKey != nil ? .schemaRandom : k.isLine ? .input : (k.isKey ? .keyPart : .template)
             keyTemplate = CompiledTemplate(k, topic: topic)
         } else {
             keyField = .null
             keyTemplate = nil
         }
-        valueField = plan.recordSize != nil ? .random : plan.value.isLine ? .input : .template
+        valueField = encoders.randomValue != nil ? .schemaRandom : plan.recordSize != nil ? .random : plan.value.isLine ? .input : .template
         randomLetters = plan.recordSize.map { RandomLetters(size: $0, seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)) }
         valueTemplate = CompiledTemplate(plan.value, topic: topic)
         correlationTemplate = CompiledTemplate(plan.correlation, topic: topic)
@@ -115,6 +119,10 @@ final class RecordTemplates {
         let key: UnsafeRawBufferPointer?
         switch keyField {
         case .null, .random: key = nil
+        case .schemaRandom:
+            keyBuffer.removeAll()
+            randomKey!.make(into: keyBuffer)
+            key = keyBuffer.bytes
         case .input: key = input
         case .keyPart: key = keyPart
         case .template:
@@ -127,6 +135,10 @@ final class RecordTemplates {
             value = inputIsNull ? nil : input
         } else if valueField == .random {
             value = randomLetters!.value(index)
+        } else if valueField == .schemaRandom {
+            valueBuffer.removeAll()
+            randomValue!.make(into: valueBuffer)
+            value = valueBuffer.bytes
         } else {
             valueBuffer.removeAll()
             valueTemplate.render(into: valueBuffer, &ctx)

@@ -18,7 +18,7 @@ final class FramedEncoder {
     /// "key" or "value", for messages.
     let side: String
     let format: SchemaPlan.Format
-    private let body: SchemaBodyEncoder
+    let body: SchemaBodyEncoder
     /// What follows the id: Protobuf's message-index list; empty for Avro and JSON Schema.
     private let prefix: [UInt8]
     let out = ByteBuffer()

@@ -43,6 +43,9 @@ package struct SchemaPlan: Sendable, Equatable {
     package var autoRegister = true
     package var key: Choice?
     package var value: Choice?
+    /// Generate mode with a schema and no `--value` (`--key`): random records valid for it.
+    package var randomValue = false
+    package var randomKey = false
 
     package struct KeyValue: Sendable, Equatable {
         package var key: String

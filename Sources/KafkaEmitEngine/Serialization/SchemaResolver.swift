@@ -7,6 +7,9 @@ import Glibc
 package struct SchemaEncoders {
     var key: FramedEncoder?
     var value: FramedEncoder?
+    /// Random records valid for the schema (generate mode without `--value` / `--key`).
+    var randomKey: AvroRandom?
+    var randomValue: AvroRandom?
     package init() {}
 }
 
@@ -31,9 +34,25 @@ enum SchemaResolver {
                 return r
             } catch { throw emitError(error) }
         }
-        if let v = schemas.value { encoders.value = try encoder(v, isKey: false, plan: plan, client) }
-        if let k = schemas.key { encoders.key = try encoder(k, isKey: true, plan: plan, client) }
+        let seed = plan.seed ?? UInt64.random(in: 0...UInt64.max)
+        if let v = schemas.value {
+            let e = try encoder(v, isKey: false, plan: plan, client)
+            encoders.value = e
+            if schemas.randomValue { encoders.randomValue = try random(e, "value", seed: seed &+ 1) }
+        }
+        if let k = schemas.key {
+            let e = try encoder(k, isKey: true, plan: plan, client)
+            encoders.key = e
+            if schemas.randomKey { encoders.randomKey = try random(e, "key", seed: seed &+ 2) }
+        }
         return encoders
+    }
+
+    private static func random(_ e: FramedEncoder, _ side: String, seed: UInt64) throws(EmitError) -> AvroRandom {
+        guard let avro = e.body as? AvroEncoder else {
+            throw .usage("random \(side)s are made for Avro schemas only; give --\(side) TEMPLATE with the JSON to encode")
+        }
+        return AvroRandom(avro.root, seed: seed)
     }
 
     static func emitError(_ e: RegistryError) -> EmitError {
