@@ -21,7 +21,7 @@ final class AvroEncoder {
     let root: AvroNode
     private let tape = JSONTape()
     private let scratch = ByteBuffer(capacity: 64)
-    private var out: ByteBuffer
+    @exclusivity(unchecked) private var out: ByteBuffer
 
     init(_ root: AvroNode) {
         self.root = root
@@ -274,29 +274,43 @@ final class AvroEncoder {
         var cursor = i + 1
         let end = Int(t.next)
         var found = 0
-        for f in n.fields {
+        let fields = n.plan
+        for k in 0..<fields.count {
+            let f = fields[k]
             var v: Int? = nil
-            if cursor < end, keyIs(cursor, f.nameBytes) {
+            if cursor < end, keyIs(cursor, f.name) {
                 v = cursor + 1
                 cursor = Int(tape[cursor + 1].next)
             } else {
-                v = findMember(i, f)
+                v = findMember(i, n.fields[k])
             }
             if let v {
                 found += 1
-                do { try encode(f.node, v) } catch { var e = error; e.path.append(AvroEncoder.pathKey(f.name)); throw e }
+                // The node without a retain: the schema owns it for the encoder's life.
+                var failure: EncodeError? = nil
+                f.node._withUnsafeGuaranteedRef { node in
+                    do throws(EncodeError) { try encode(node, v) } catch { failure = error }
+                }
+                if var e = failure { e.path.append(AvroEncoder.pathKey(n.fields[k].name)); throw e }
             } else if let d = f.defaultBytes {
-                d.withUnsafeBytes { out.append($0) }
+                out.append(d)
             } else {
                 var e = EncodeError("missing, and record \(n.name) has no default for it")
-                e.path.append(AvroEncoder.pathKey(f.name))
+                e.path.append(AvroEncoder.pathKey(n.fields[k].name))
                 throw e
             }
         }
         if found < Int(t.count) { throw unknownField(n, i) }
     }
 
-    @inline(__always) private func keyIs(_ k: Int, _ name: [UInt8]) -> Bool {
+    @inline(__always) private func keyIs(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {
+        let key = tape[k]
+        if key.flag { return tape.string(k).utf8.elementsEqual(name) }
+        guard Int(key.count) == name.count else { return false }
+        return name.count == 0 || memcmp(tape.bytes.baseAddress! + Int(key.start), name.baseAddress!, name.count) == 0
+    }
+
+    private func keyIs(_ k: Int, _ name: borrowing [UInt8]) -> Bool {
         let key = tape[k]
         if key.flag { return tape.string(k).utf8.elementsEqual(name) }
         guard Int(key.count) == name.count else { return false }
