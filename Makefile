@@ -56,7 +56,7 @@ matrix: build
 ## tests replay that corpus) and fix the parser.
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 4
-FUZZ_TARGETS = templates durations escapes config envelope format timestamps topics argv
+FUZZ_TARGETS = templates durations escapes config envelope format timestamps topics avro argv
 FUZZ_BIN = .build-fuzz/debug/kafka-emit-fuzz
 fuzz-build: deps
 	$(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address --product kafka-emit-fuzz --scratch-path .build-fuzz \
@@ -99,6 +99,7 @@ bench: deps release
 	scripts/ensure-deps.sh gnuplot
 	bench/run.sh $(BIN_RELEASE)
 	bench/sender.sh $(BIN_RELEASE)
+	bench/schema.sh $(BIN_RELEASE)
 
 ## The library's documentation (DocC, every public symbol) in .build/docs; warnings fail it.
 docs: deps

@@ -10,8 +10,9 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func encode(_ schema: String, _ json: String) throws -> [UInt8] {
-        let node = try AvroSchemaParser().parse(schema)
-        let e = AvroEncoder(node)
+        let parser = AvroSchemaParser()
+        let node = try parser.parse(schema)
+        let e = AvroEncoder(node, schema: parser)
         let out = ByteBuffer()
         let bytes = Array(json.utf8)
         try bytes.withUnsafeBytes { b in try e.encode(b, into: out) }

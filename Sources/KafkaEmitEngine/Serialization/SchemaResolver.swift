@@ -52,7 +52,11 @@ enum SchemaResolver {
         guard let avro = e.body as? AvroEncoder else {
             throw .usage("random \(side)s are made for Avro schemas only; give --\(side) TEMPLATE with the JSON to encode")
         }
-        return AvroRandom(avro.root, seed: seed)
+        let random = AvroRandom(avro, seed: seed)
+        guard random.canEnd else {
+            throw .usage("the \(side) schema has no finite value (a record requires itself): give --\(side) TEMPLATE with the JSON to encode")
+        }
+        return random
     }
 
     static func emitError(_ e: RegistryError) -> EmitError {
@@ -161,7 +165,7 @@ enum SchemaResolver {
                 let parser = AvroSchemaParser()
                 if let registry { try parseReferences(references, registry, parser, seen: []) }
                 let root = try parser.parse(text)
-                return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .avro, body: AvroEncoder(root))
+                return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .avro, body: AvroEncoder(root, schema: parser))
             case .protobuf, .json:
                 throw EmitError.usage("\(flag): \(f == .protobuf ? "Protobuf" : "JSON Schema") serialization is not built yet in this version; Avro schemas (.avsc) work")
             }

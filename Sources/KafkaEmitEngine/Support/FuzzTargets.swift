@@ -4,7 +4,7 @@
 /// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
 /// target may reject its input; it must never crash, hang or take unbounded memory.
 package enum FuzzTargets {
-    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics"]
+    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro"]
 
     package static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -16,11 +16,37 @@ package enum FuzzTargets {
         case "format": format(data)
         case "timestamps": _ = TimestampParser.parse(data)
         case "topics": _ = topicNameProblem(text(data))
+        case "avro": avro(data)
         default: break
         }
     }
 
     private static func text(_ data: UnsafeRawBufferPointer) -> String { String(decoding: data, as: UTF8.self) }
+
+    /// An Avro schema (the first line), then JSON records encoded with it (one per line after),
+    /// and random records made from it.
+    private static func avro(_ data: UnsafeRawBufferPointer) {
+        let lines = data.split(separator: 0x0A, maxSplits: 64, omittingEmptySubsequences: false)
+        guard let first = lines.first else { return }
+        let parser = AvroSchemaParser()
+        guard let root = try? parser.parse(String(decoding: first, as: UTF8.self)) else { return }
+        let encoder = AvroEncoder(root, schema: parser)
+        let out = ByteBuffer()
+        for line in lines.dropFirst() {
+            out.removeAll()
+            try? encoder.encode(UnsafeRawBufferPointer(rebasing: line), into: out)
+        }
+        let random = AvroRandom(encoder, seed: UInt64(data.count))
+        for _ in 0..<(random.canEnd ? 3 : 0) {
+            out.removeAll()
+            random.make(into: out)
+            let json = ByteBuffer()
+            json.append(out.bytes)
+            out.removeAll()
+            // What the generator makes always fits its schema.
+            do throws(EncodeError) { try encoder.encode(json.bytes, into: out) } catch { fatalError("random record does not fit: \(error.message)") }
+        }
+    }
 
     /// Parse, then render with every kind of input bytes the template can see.
     private static func templates(_ data: UnsafeRawBufferPointer) {

@@ -23,8 +23,13 @@ final class AvroEncoder {
     private let scratch = ByteBuffer(capacity: 64)
     @exclusivity(unchecked) private var out: ByteBuffer
 
-    init(_ root: AvroNode) {
+    /// The parser that owns the nodes (see `AvroSchemaParser.deinit`); nil while a default is
+    /// encoded during the parse itself.
+    let schema: AvroSchemaParser?
+
+    init(_ root: AvroNode, schema: AvroSchemaParser?) {
         self.root = root
+        self.schema = schema
         out = ByteBuffer(capacity: 16)
     }
 
@@ -47,7 +52,7 @@ final class AvroEncoder {
     /// A default value (or any JSONValue) encoded for `node`; for a union, the first branch as
     /// the specification requires of defaults.
     static func encodeDefault(_ value: JSONValue, _ node: AvroNode) throws(EncodeError) -> [UInt8] {
-        let e = AvroEncoder(node)
+        let e = AvroEncoder(node, schema: nil)
         let buffer = ByteBuffer()
         let text = Array(value.text.utf8)
         var failure: EncodeError?

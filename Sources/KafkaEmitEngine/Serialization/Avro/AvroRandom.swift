@@ -11,8 +11,17 @@ final class AvroRandom {
     private static let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
     private static let maxDepth = 6
 
-    init(_ root: AvroNode, seed: UInt64) {
-        self.root = root
+    /// Keeps the schema's nodes alive (the encoder keeps their parser).
+    private let owner: AvroEncoder
+
+    /// False for a schema with no finite value (a record that requires itself).
+    let canEnd: Bool
+
+    init(_ encoder: AvroEncoder, seed: UInt64) {
+        root = encoder.root
+        owner = encoder
+        var seen = Set<ObjectIdentifier>()
+        canEnd = AvroRandom.terminates(encoder.root, &seen)
         rng = SeededRandom(seed: seed)
     }
 
@@ -27,14 +36,20 @@ final class AvroRandom {
     }
 
     /// Whether a node can always end (a record whose required fields recurse cannot).
-    private func terminates(_ n: AvroNode, _ seen: inout Set<ObjectIdentifier>) -> Bool {
+    private func terminates(_ n: AvroNode, _ seen: inout Set<ObjectIdentifier>) -> Bool { AvroRandom.terminates(n, &seen) }
+
+    private static func terminates(_ n: AvroNode, _ seen: inout Set<ObjectIdentifier>) -> Bool {
         switch n.kind {
         case .record:
             if seen.contains(ObjectIdentifier(n)) { return false }
             seen.insert(ObjectIdentifier(n))
             defer { seen.remove(ObjectIdentifier(n)) }
-            return n.fields.allSatisfy { terminates($0.node, &seen) }
-        case .union: return n.branches.contains { terminates($0, &seen) }
+            for f in n.fields where !terminates(f.node, &seen) { return false }
+            return true
+        case .union:
+            for b in n.branches where terminates(b, &seen) { return true }
+            return false
+        case .array, .map: return true   // empty
         default: return true
         }
     }
@@ -82,8 +97,9 @@ final class AvroRandom {
                 // A number of up to `precision` digits (fewer than a fixed can hold).
                 let digits = max(1, min(precision, n.kind == .fixed ? precision : 18))
                 if rng.next() & 1 == 0 { out.append(UInt8(ascii: "-")) }
-                let whole = max(1, digits - scale)
-                for k in 0..<whole { out.append(UInt8(ascii: "0") + UInt8(k == 0 && whole > 1 ? 1 + rng.next(below: 9) : rng.next(below: 10))) }
+                let whole = digits - scale
+                if whole < 1 { out.append(UInt8(ascii: "0")) }
+                for k in 0..<max(0, whole) { out.append(UInt8(ascii: "0") + UInt8(k == 0 && whole > 1 ? 1 + rng.next(below: 9) : rng.next(below: 10))) }
                 if scale > 0 {
                     out.append(UInt8(ascii: "."))
                     for _ in 0..<min(scale, digits) { out.append(UInt8(ascii: "0") + UInt8(rng.next(below: 10))) }
@@ -118,7 +134,7 @@ final class AvroRandom {
             var choices = Array(n.branches.indices)
             if depth >= AvroRandom.maxDepth {
                 var seen = Set<ObjectIdentifier>()
-                let ending = choices.filter { n.branches[$0].kind == .null || (n.branches[$0].kind != .record && terminates(n.branches[$0], &seen)) }
+                let ending = choices.filter { terminates(n.branches[$0], &seen) }
                 if !ending.isEmpty { choices = ending }
             }
             let b = n.branches[choices[Int(rng.next(below: UInt64(choices.count)))]]

@@ -112,6 +112,13 @@ final class AvroSchemaParser {
 
     init() {}
 
+    /// Recursive types are reference cycles (a record whose field holds the record): every
+    /// cycle passes through a named type, so emptying their fields frees the graph. An encoder
+    /// keeps its parser (`AvroEncoder.schema`) for as long as it uses the nodes.
+    deinit {
+        for n in named.values { n.fields = []; n.finalize() }
+    }
+
     /// Parses a referenced schema (its named types become known) and returns its root.
     @discardableResult
     func parse(_ text: String) throws(AvroSchemaError) -> AvroNode {
