@@ -71,7 +71,9 @@ package struct EmitCommand {
 
         EXIT CODES
           0 all delivered      1 some failed/unknown  64 usage error
-          65 bad input record  66 cannot open file    69 no broker / topic
+          65 bad input record or schema misfit  66 cannot open file, or no
+          such schema/subject/id  69 no broker / topic / schema registry
+          77 the schema registry refused the credentials
           71 out of threads, file descriptors or memory (ulimit -u/-n/-v)
           74 I/O error         129/130/143 SIGHUP/SIGINT/SIGTERM (a second
           one ends the run within 1 s); SIGUSR1 prints a progress line
