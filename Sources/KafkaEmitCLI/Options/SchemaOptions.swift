@@ -142,11 +142,11 @@ package struct SchemaOptions {
             if c.file != nil && c.text != nil {
                 throw FlagError("--\(which)-schema and \(which).schema= both give the \(which)'s schema; use one of them")
             }
-            if c.isEmpty {
-                throw FlagError("--\(which)-schema-type/--\(which)-schema-version/--\(which)-message need the schema itself: --\(which)-schema FILE, --\(which)-schema-id N or --\(which)-subject NAME")
-            }
             if c.version != nil && c.subject == nil {
                 throw FlagError("--\(which)-schema-version needs --\(which)-subject NAME")
+            }
+            if c.isEmpty {
+                throw FlagError("--\(which)-schema-type/--\(which)-schema-version/--\(which)-message need the schema itself: --\(which)-schema FILE, --\(which)-schema-id N or --\(which)-subject NAME")
             }
             if c.id != nil && c.subject != nil && c.file == nil && c.text == nil {
                 throw FlagError("--\(which)-schema-id and --\(which)-subject both name a registered schema; use one of them")
