@@ -7,6 +7,8 @@ import Glibc
 package struct SchemaEncoders {
     var key: FramedEncoder?
     var value: FramedEncoder?
+    /// Said once on stderr before the run (unless -q): e.g. JSON Schema keywords not checked.
+    package var warnings: [String] = []
     package init() {}
 }
 
@@ -31,8 +33,8 @@ enum SchemaResolver {
                 return r
             } catch { throw emitError(error) }
         }
-        if let v = schemas.value { encoders.value = try encoder(v, isKey: false, plan: plan, client) }
-        if let k = schemas.key { encoders.key = try encoder(k, isKey: true, plan: plan, client) }
+        if let v = schemas.value { encoders.value = try encoder(v, isKey: false, plan: plan, &encoders.warnings, client) }
+        if let k = schemas.key { encoders.key = try encoder(k, isKey: true, plan: plan, &encoders.warnings, client) }
         return encoders
     }
 
@@ -74,7 +76,7 @@ enum SchemaResolver {
         return nil
     }
 
-    private static func encoder(_ c: SchemaPlan.Choice, isKey: Bool, plan: EmitPlan,
+    private static func encoder(_ c: SchemaPlan.Choice, isKey: Bool, plan: EmitPlan, _ warnings: inout [String],
                                 _ client: (String) throws(EmitError) -> SchemaRegistry) throws(EmitError) -> FramedEncoder {
         let side = isKey ? "key" : "value"
         let flag = c.file != nil ? "--\(side)-schema" : c.text != nil ? "\(side).schema" : c.id != nil ? "--\(side)-schema-id" : "--\(side)-subject"
@@ -143,11 +145,19 @@ enum SchemaResolver {
                 if let registry { try parseReferences(references, registry, parser, seen: []) }
                 let root = try parser.parse(text)
                 return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .avro, body: AvroEncoder(root))
-            case .protobuf, .json:
-                throw EmitError.usage("\(flag): \(f == .protobuf ? "Protobuf" : "JSON Schema") serialization is not built yet in this version; Avro schemas (.avsc) work")
+            case .json:
+                // References to other registered schemas are not followed: a $ref outside
+                // the document is refused by the compiler with its name.
+                let (root, notes) = try JSONSchemaCompiler.compile(text)
+                warnings += notes.map { "\(flag): \($0)" }
+                return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .json, body: JSONSchemaEncoder(root))
+            case .protobuf:
+                throw EmitError.usage("\(flag): Protobuf serialization is not built yet in this version; Avro (.avsc) and JSON Schema (.json) work")
             }
         } catch let e as AvroSchemaError {
             throw .dataError("\(flag): the Avro schema (id \(id)) is not valid: \(e.message)")
+        } catch let e as JSONSchemaError {
+            throw .dataError("\(flag): the JSON Schema (id \(id)) cannot be used: \(e.message)")
         } catch let e as RegistryError {
             throw emitError(e)
         } catch let e as EmitError {
@@ -190,6 +200,8 @@ enum SchemaResolver {
     private static func subjectName(plan: EmitPlan, isKey: Bool, schema: String, format: SchemaPlan.Format) throws(EmitError) -> String {
         let suffix = isKey ? "key" : "value"
         func recordName() throws(EmitError) -> String {
+            // JSON Schema: Confluent's serializers take the record name from "title".
+            if format == .json, let json = try? JSONValue.parse(schema), let title = json["title"]?.string, !title.isEmpty { return title }
             guard format == .avro, let json = try? JSONValue.parse(schema), let name = json["name"]?.string else {
                 throw .usage("--subject-name-strategy \(plan.schemas.strategy.rawValue) needs the schema's record name: give a schema file with a named record, or --\(suffix)-subject NAME")
             }
