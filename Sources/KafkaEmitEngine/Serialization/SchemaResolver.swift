@@ -69,7 +69,13 @@ enum SchemaResolver {
 
     private static func format(of c: SchemaPlan.Choice) -> SchemaPlan.Format? {
         if let f = c.format { return f }
-        guard let file = c.file else { return nil }
+        guard let file = c.file else {
+            // Inline text (`value.schema=`, as kafka-json-schema-console-producer takes it):
+            // JSON Schema says "$schema", "properties" or "type": "object", which no Avro
+            // schema has at its top; anything else stays Avro.
+            guard let text = c.text, let json = try? JSONValue.parse(text), json.object != nil else { return nil }
+            return json["$schema"] != nil || json["properties"] != nil || json["type"]?.string == "object" ? .json : nil
+        }
         if file.hasSuffix(".avsc") { return .avro }
         if file.hasSuffix(".proto") { return .protobuf }
         if file.hasSuffix(".json") { return .json }
