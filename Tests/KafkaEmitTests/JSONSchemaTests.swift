@@ -156,7 +156,9 @@ import Testing
         #expect(try run(all, "4") == "$: 4 is less than minimum 5")
         let any = ##"{"anyOf":[{"type":"string"},{"type":"null"}]}"##
         #expect(try fits(any, "null") && fits(any, #""a""#))
-        #expect(try run(any, "1") == "$: fits none of the 2 schemas of anyOf (the first says: expected string, got 1)")
+        #expect(try run(any, "1") == "$: fits none of the 2 schemas of anyOf (#1 says: expected string, got 1)")
+        let nullable = ##"{"properties":{"o":{"anyOf":[{"type":"null"},{"type":"object","required":["id"]}]}}}"##
+        #expect(try run(nullable, #"{"o":{}}"#) == "$.o: fits none of the 2 schemas of anyOf (#2 says: .id: required)")
         let one = ##"{"oneOf":[{"type":"integer"},{"minimum":2}]}"##
         #expect(try fits(one, "1") && fits(one, "2.5"))
         #expect(try run(one, "3") == "$: fits more than one schema of oneOf (#1 and #2); exactly one must fit")

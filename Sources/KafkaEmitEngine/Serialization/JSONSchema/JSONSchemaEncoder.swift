@@ -213,7 +213,7 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
         if !n.anyOf.isEmpty {
             var fits = false
             for s in n.anyOf { if try check(s, i, report: false) { fits = true; break } }
-            if !fits { return try fail(report) { "fits none of the \(n.anyOf.count) schemas of anyOf (the first says: \(reason(n.anyOf[0], i)))" } }
+            if !fits { return try fail(report) { "fits none of the \(n.anyOf.count) schemas of anyOf (\(closest(n.anyOf, i)))" } }
         }
         if !n.oneOf.isEmpty {
             // The first two schemas that fit (no array: this runs for records that fit).
@@ -222,7 +222,7 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
                 guard try check(s, i, report: false) else { continue }
                 if first < 0 { first = k } else { second = k; break }
             }
-            if first < 0 { return try fail(report) { "fits none of the \(n.oneOf.count) schemas of oneOf (the first says: \(reason(n.oneOf[0], i)))" } }
+            if first < 0 { return try fail(report) { "fits none of the \(n.oneOf.count) schemas of oneOf (\(closest(n.oneOf, i)))" } }
             if second >= 0 { return try fail(report) { "fits more than one schema of oneOf (#\(first + 1) and #\(second + 1)); exactly one must fit" } }
         }
         if let s = n.not, try check(s, i, report: false) {
@@ -236,6 +236,13 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
             }
         }
         return true
+    }
+
+    /// Why the first schema that admits the value's type (else the first) does not fit it:
+    /// for `anyOf: [null, {object…}]` and an object, the object schema's reason is the useful one.
+    private func closest(_ list: [JSONSchemaNode], _ i: Int) -> String {
+        let k = list.firstIndex { $0.types.isEmpty || !$0.types.isDisjoint(with: types(i)) } ?? 0
+        return "#\(k + 1) says: " + reason(list[k], i)
     }
 
     /// Why `n` does not fit the value at `i`, relative path first (for anyOf/oneOf messages).
