@@ -16,7 +16,7 @@ package struct SchemaOptions {
     private static func rows(_ which: String, isKey: Bool) -> [OptionSpec] {
         [
             .value(["--\(which)-schema"], "file",
-                   "The \(which)'s schema: .avsc Avro (.proto Protobuf and .json JSON Schema are coming); registered unless --no-auto-register.",
+                   "The \(which)'s schema: .avsc Avro or .json JSON Schema (.proto Protobuf is coming); registered unless --no-auto-register.",
                    completion: .file) { c, v throws(FlagError) in side(&c, isKey) { $0.file = v } },
             .value(["--\(which)-schema-type"], "type", "The \(which) schema's type when its file's extension does not say: avro, protobuf or json.",
                    completion: .list(SchemaPlan.Format.allCases.map(\.rawValue))) { c, v throws(FlagError) in

@@ -21,6 +21,7 @@ package final class EmitRun {
         let input = try plan.openInput(stop: stop)
         // Schemas before anything else: a registry or schema problem ends the run at once.
         let encoders = try SchemaResolver.resolve(plan)
+        if !plan.quiet { for w in encoders.warnings { writeAll(stderrFD, "kafka-emit: warning: \(w)\n") } }
         if plan.dryRun {
             return try DryRun(plan: plan, stop: stop, stdoutFD: stdoutFD, stderrFD: stderrFD).run(input, encoders: encoders)
         }

@@ -10,6 +10,8 @@ package struct SchemaEncoders {
     /// Random records valid for the schema (generate mode without `--value` / `--key`).
     var randomKey: AvroRandom?
     var randomValue: AvroRandom?
+    /// Said once on stderr before the run (unless -q): e.g. JSON Schema keywords not checked.
+    package var warnings: [String] = []
     package init() {}
 }
 
@@ -36,12 +38,12 @@ enum SchemaResolver {
         }
         let seed = plan.seed ?? UInt64.random(in: 0...UInt64.max)
         if let v = schemas.value {
-            let e = try encoder(v, isKey: false, plan: plan, client)
+            let e = try encoder(v, isKey: false, plan: plan, &encoders.warnings, client)
             encoders.value = e
             if schemas.randomValue { encoders.randomValue = try random(e, "value", seed: seed &+ 1) }
         }
         if let k = schemas.key {
-            let e = try encoder(k, isKey: true, plan: plan, client)
+            let e = try encoder(k, isKey: true, plan: plan, &encoders.warnings, client)
             encoders.key = e
             if schemas.randomKey { encoders.randomKey = try random(e, "key", seed: seed &+ 2) }
         }
@@ -90,14 +92,20 @@ enum SchemaResolver {
 
     private static func format(of c: SchemaPlan.Choice) -> SchemaPlan.Format? {
         if let f = c.format { return f }
-        guard let file = c.file else { return nil }
+        guard let file = c.file else {
+            // Inline text (`value.schema=`, as kafka-json-schema-console-producer takes it):
+            // JSON Schema says "$schema", "properties" or "type": "object", which no Avro
+            // schema has at its top; anything else stays Avro.
+            guard let text = c.text, let json = try? JSONValue.parse(text), json.object != nil else { return nil }
+            return json["$schema"] != nil || json["properties"] != nil || json["type"]?.string == "object" ? .json : nil
+        }
         if file.hasSuffix(".avsc") { return .avro }
         if file.hasSuffix(".proto") { return .protobuf }
         if file.hasSuffix(".json") { return .json }
         return nil
     }
 
-    private static func encoder(_ c: SchemaPlan.Choice, isKey: Bool, plan: EmitPlan,
+    private static func encoder(_ c: SchemaPlan.Choice, isKey: Bool, plan: EmitPlan, _ warnings: inout [String],
                                 _ client: (String) throws(EmitError) -> SchemaRegistry) throws(EmitError) -> FramedEncoder {
         let side = isKey ? "key" : "value"
         let flag = c.file != nil ? "--\(side)-schema" : c.text != nil ? "\(side).schema" : c.id != nil ? "--\(side)-schema-id" : "--\(side)-subject"
@@ -166,11 +174,19 @@ enum SchemaResolver {
                 if let registry { try parseReferences(references, registry, parser, seen: []) }
                 let root = try parser.parse(text)
                 return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .avro, body: AvroEncoder(root, schema: parser))
-            case .protobuf, .json:
-                throw EmitError.usage("\(flag): \(f == .protobuf ? "Protobuf" : "JSON Schema") serialization is not built yet in this version; Avro schemas (.avsc) work")
+            case .json:
+                // References to other registered schemas are not followed: a $ref outside
+                // the document is refused by the compiler with its name.
+                let (root, notes) = try JSONSchemaCompiler.compile(text)
+                warnings += notes.map { "\(flag): \($0)" }
+                return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .json, body: JSONSchemaEncoder(root))
+            case .protobuf:
+                throw EmitError.usage("\(flag): Protobuf serialization is not built yet in this version; Avro (.avsc) and JSON Schema (.json) work")
             }
         } catch let e as AvroSchemaError {
             throw .dataError("\(flag): the Avro schema (id \(id)) is not valid: \(e.message)")
+        } catch let e as JSONSchemaError {
+            throw .dataError("\(flag): the JSON Schema (id \(id)) cannot be used: \(e.message)")
         } catch let e as RegistryError {
             throw emitError(e)
         } catch let e as EmitError {
@@ -213,6 +229,8 @@ enum SchemaResolver {
     private static func subjectName(plan: EmitPlan, isKey: Bool, schema: String, format: SchemaPlan.Format) throws(EmitError) -> String {
         let suffix = isKey ? "key" : "value"
         func recordName() throws(EmitError) -> String {
+            // JSON Schema: Confluent's serializers take the record name from "title".
+            if format == .json, let json = try? JSONValue.parse(schema), let title = json["title"]?.string, !title.isEmpty { return title }
             guard format == .avro, let json = try? JSONValue.parse(schema), let name = json["name"]?.string else {
                 throw .usage("--subject-name-strategy \(plan.schemas.strategy.rawValue) needs the schema's record name: give a schema file with a named record, or --\(suffix)-subject NAME")
             }

@@ -4,7 +4,7 @@
 /// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
 /// target may reject its input; it must never crash, hang or take unbounded memory.
 package enum FuzzTargets {
-    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro"]
+    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "jsonschema"]
 
     package static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -17,6 +17,7 @@ package enum FuzzTargets {
         case "timestamps": _ = TimestampParser.parse(data)
         case "topics": _ = topicNameProblem(text(data))
         case "avro": avro(data)
+        case "jsonschema": jsonSchema(data)
         default: break
         }
     }
@@ -74,6 +75,22 @@ package enum FuzzTargets {
         while case .record(let line) = (try? reader.next()) ?? .end {
             try? e.parse(line)
             _ = e.headers.headers
+        }
+    }
+
+    /// The first line is a JSON Schema (its patterns through our regex compiler); every
+    /// other line a record checked against it and written compact. (Lines, not halves: a
+    /// mutation that changes the length then keeps the schema/record boundary.)
+    private static func jsonSchema(_ data: UnsafeRawBufferPointer) {
+        let nl = data.firstIndex(of: 0x0A) ?? data.count
+        guard let (root, _) = try? JSONSchemaCompiler.compile(text(UnsafeRawBufferPointer(rebasing: data[..<nl]))) else { return }
+        let encoder = JSONSchemaEncoder(root)
+        let out = ByteBuffer()
+        let reader = LineReader(stream: InputStream(bytes: UnsafeRawBufferPointer(rebasing: data[min(nl + 1, data.count)...])),
+                                delimiter: [0x0A], stripCR: false, maxRecordBytes: 1 << 16)
+        while case .record(let line) = (try? reader.next()) ?? .end {
+            out.removeAll()
+            try? encoder.encode(line, into: out)
         }
     }
 
