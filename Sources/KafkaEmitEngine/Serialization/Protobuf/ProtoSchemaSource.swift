@@ -110,7 +110,8 @@ enum ProtoSchemaSource {
         let exited = status & 0x7F == 0
         guard exited && (status >> 8) & 0xFF == 0 else {
             let err = (try? readBytes(errPath, flag: "protoc")).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let first = err.split(separator: "\n").prefix(3).joined(separator: "; ")
+            // protoc's own warnings ("[libprotobuf WARNING …]") are not the reason.
+            let first = err.split(separator: "\n").filter { !$0.hasPrefix("[libprotobuf WARNING") }.prefix(3).joined(separator: "; ")
             throw .dataError("\(flag): protoc refused the schema: \(first.isEmpty ? "exit status \(status)" : first)")
         }
         return try readBytes(setPath, flag: "protoc's output")
