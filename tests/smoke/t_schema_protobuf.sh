@@ -55,6 +55,11 @@ grep -q '^2 {"id": "2", "note": "by id"}$' "$WORK/byid.read" || fail "by id: $(c
 "$EMIT" --dry-run -o json --schema-registry "$SR" -t orders -n 1 --value-schema "$PROTO" --value '{"id":5,"amount":7}' 2>/dev/null \
   | grep -q '"value_schema_id":1,"value_encoded":"AAAAAAEACAUQBw=="' || fail "dry run json"
 
+# kafka-protobuf-console-producer's --property lines: inline .proto text is Protobuf
+"$EMIT" --dry-run -o json -t orders -n 1 --property "schema.registry.url=$SR" --property value.schema.id=9 \
+  --property 'value.schema=syntax = "proto3"; message M { string s = 1; }' --value '{"s":"x"}' 2>/dev/null \
+  | grep -q '"value_schema_id":9,"value_encoded":"AAAAAAkACgF4"' || fail "console producer properties"
+
 # 5. JSON that does not fit: 65 naming the path; --continue-on-error: failed lines
 "$EMIT" -b "$BOOTSTRAP" --schema-registry "$SR" -t bad -n 3 --value-schema "$PROTO" --value '{"id":{i},"placedAt":"yesterday"}' > "$WORK/bad.out" 2> "$WORK/bad.err"
 assert_eq "$?" 65 "misfit exit"

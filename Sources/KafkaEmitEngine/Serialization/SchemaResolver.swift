@@ -67,6 +67,11 @@ enum SchemaResolver {
 
     private static func format(of c: SchemaPlan.Choice) -> SchemaPlan.Format? {
         if let f = c.format { return f }
+        // Inline text (`value.schema=`): JSON is Avro (or JSON Schema, when typed so); anything
+        // else is .proto text, as kafka-protobuf-console-producer's `value.schema` is.
+        if c.file == nil, let text = c.text, let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+            return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") ? nil : .protobuf
+        }
         guard let file = c.file else { return nil }
         if file.hasSuffix(".avsc") { return .avro }
         if file.hasSuffix(".proto") || ProtoSchemaSource.isDescriptorSet(file) { return .protobuf }
