@@ -5,6 +5,7 @@
 # (the order rotates), every figure the median of ROUNDS runs:
 #   json     the template's JSON sent as bytes (the baseline the ratios use)
 #   avro     the same JSON encoded with an Avro schema (Confluent's framing)
+#   jsonschema  the same JSON validated against a JSON Schema and sent compact (framed)
 #   kcat     kcat -P sending the same JSON, pre-rendered, from a file (the anchor tool)
 #   python   what a user would write instead: confluent-kafka's Producer with AvroSerializer
 #            (N_PY records, its own rate)
@@ -40,6 +41,15 @@ cat > "$SCHEMA" <<'AVSC'
  {"name":"placed_at","type":{"type":"long","logicalType":"timestamp-millis"}},{"name":"express","type":"boolean"},
  {"name":"items","type":"int"},{"name":"note","type":["null","string"]},{"name":"region","type":"string"}]}
 AVSC
+JSCHEMA="$WORK/order10.json"
+cat > "$JSCHEMA" <<'JSON'
+{"$schema":"http://json-schema.org/draft-07/schema#","title":"Order","type":"object","additionalProperties":false,
+ "required":["id","customer","amount","price","currency","placed_at","express","items","region"],
+ "properties":{"id":{"type":"integer","minimum":0},"customer":{"type":"string","pattern":"^user-[0-9]+$"},
+  "amount":{"type":"integer","minimum":0,"maximum":999},"price":{"type":"number"},"currency":{"enum":["EUR","USD","GBP"]},
+  "placed_at":{"type":"integer"},"express":{"type":"boolean"},"items":{"type":"integer"},"note":{"type":["null","string"]},
+  "region":{"type":"string","maxLength":32}}}
+JSON
 VALUE='{"id":{i},"customer":"user-{rand:10000}","amount":{rand:1000},"price":12.5,"currency":"EUR","placed_at":1764000000000,"express":false,"items":3,"note":null,"region":"eu-west-1"}'
 # kcat's input: the same records, rendered once (not timed).
 "$BIN/kafka-emit" --dry-run -t bench -n "$N" --value "$VALUE" --seed 1 -o json -q \
@@ -52,6 +62,11 @@ run_json() { local t0 t1; t0=$(date +%s%N); "$BIN/kafka-emit" -b "$B" -t bench -
 run_avro() {
   local t0 t1; t0=$(date +%s%N)
   "$BIN/kafka-emit" -b "$B" -t bench -n "$N" --value "$VALUE" -o none -q --schema-registry "$SR" --value-schema "$SCHEMA"
+  t1=$(date +%s%N); rate "$N" "$t0" "$t1"
+}
+run_jsonschema() {
+  local t0 t1; t0=$(date +%s%N)
+  "$BIN/kafka-emit" -b "$B" -t bench -n "$N" --value "$VALUE" -o none -q --schema-registry "$SR" --value-schema "$JSCHEMA"
   t1=$(date +%s%N); rate "$N" "$t0" "$t1"
 }
 run_kcat() { local t0 t1; t0=$(date +%s%N); kcat -P -b "$B" -t bench -l "$WORK/lines.json"; t1=$(date +%s%N); rate "$N" "$t0" "$t1"; }
@@ -81,7 +96,7 @@ print(int(n / (time.perf_counter() - t0)))
 PY
 }
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ORDER=(json avro kcat python)
+ORDER=(json avro jsonschema kcat python)
 for r in $(seq 1 "$ROUNDS"); do
   echo "bench/schema.sh: round $r of $ROUNDS" >&2
   for k in $(seq 0 $((${#ORDER[@]} - 1))); do
@@ -89,7 +104,7 @@ for r in $(seq 1 "$ROUNDS"); do
     start; RATE[$name]+="$(run_$name) "; stop
   done
 done
-json=$(median "${RATE[json]}"); avro=$(median "${RATE[avro]}"); kc=$(median "${RATE[kcat]}"); py=$(median "${RATE[python]}")
+json=$(median "${RATE[json]}"); avro=$(median "${RATE[avro]}"); js=$(median "${RATE[jsonschema]}"); kc=$(median "${RATE[kcat]}"); py=$(median "${RATE[python]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "# Schema Registry serialization (bench/schema.sh)"
@@ -100,10 +115,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo "|---|---:|---:|---:|"
   echo "| kafka-emit, the JSON as bytes | $json | 1.00 | $(ratio "$json" "$kc") |"
   echo "| kafka-emit, Avro (registry, framing) | $avro | $(ratio "$avro" "$json") | $(ratio "$avro" "$kc") |"
+  echo "| kafka-emit, JSON Schema (validated, compact, framing) | $js | $(ratio "$js" "$json") | $(ratio "$js" "$kc") |"
   echo "| kcat -P, the same JSON from a file | $kc | $(ratio "$kc" "$json") | 1.00 |"
   echo "| confluent-kafka Producer + AvroSerializer (Python) | $py | $(ratio "$py" "$json") | $(ratio "$py" "$kc") |"
   echo
   echo "Targets (issue 20): Avro ≥ 0.8× raw JSON: $(ratio "$avro" "$json"); Avro ≥ 10× the Python producer: $(ratio "$avro" "$py")×."
-  echo "Runs: json ${RATE[json]}· avro ${RATE[avro]}· kcat ${RATE[kcat]}· python ${RATE[python]}"
+  echo "Runs: json ${RATE[json]}· avro ${RATE[avro]}· jsonschema ${RATE[jsonschema]}· kcat ${RATE[kcat]}· python ${RATE[python]}"
 } > "$OUT"
 cat "$OUT"

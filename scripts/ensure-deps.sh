@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing kafka-emit needs, when missing:
 # librdkafka-dev (headers + pkg-config), zlib1g-dev (histogram logs), kcat (the independent
-# consumer in tests), jq, bc and python3.
+# consumer in tests), jq, bc, python3 and protoc (Protobuf schemas given as .proto files are
+# compiled with it; Debian's protobuf-compiler brings the well-known types' .proto files too).
 set -euo pipefail
 need=()
 pkg-config --exists rdkafka 2>/dev/null || need+=(librdkafka-dev)
@@ -11,6 +12,7 @@ command -v kcat >/dev/null || need+=(kcat)
 command -v jq >/dev/null || need+=(jq)
 command -v python3 >/dev/null || need+=(python3)
 command -v bc >/dev/null || need+=(bc)
+command -v protoc >/dev/null || need+=(protobuf-compiler)
 for extra in "$@"; do
   case "$extra" in
     gnuplot) command -v gnuplot >/dev/null || need+=(gnuplot-nox) ;;

@@ -7,6 +7,7 @@ Prints `ok NAME` per check; exits 0 when all pass, 1 with a message at the first
 Run with the test venv: "$(scripts/test-python.sh)" tests/registry/pin_client.py
 Needs the openssl CLI (a throwaway CA, server and client certificates in a temp dir).
 """
+import base64
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
 
@@ -157,8 +159,11 @@ def get_schema_by_id(reg):
     sid = c.register_schema("proto-value", Schema(PROTO, "PROTOBUF"))
     s = client(reg.url).get_schema(sid)
     assert (s.schema_type, s.schema_str) == ("PROTOBUF", PROTO), s
-    s = client(reg.url).get_schema(sid, fmt="serialized")  # accepted; returned as stored for now
-    assert s.schema_str == PROTO
+    s = client(reg.url).get_schema(sid, fmt="serialized")  # the FileDescriptorProto, base64 (protoc)
+    from google.protobuf import descriptor_pb2
+    fd = descriptor_pb2.FileDescriptorProto.FromString(base64.b64decode(s.schema_str))
+    assert fd.package == "com.example" and [m.name for m in fd.message_type] == ["Order"], fd
+    assert [f.name for f in fd.message_type[0].field] == ["id", "sku"], fd
     a = client(reg.url).get_schema(c.register_schema("users-value", Schema(AVRO_USER, "AVRO")))
     assert a.schema_type == "AVRO" and json.loads(a.schema_str) == json.loads(AVRO_USER), a
     expect_error(lambda: client(reg.url).get_schema(9999), 404, 40403)
@@ -171,6 +176,7 @@ def invalid_schema_and_references(reg):
     c = client(reg.url)
     expect_error(lambda: c.register_schema("bad-value", Schema("{not json", "AVRO")), 422, 42201)
     expect_error(lambda: c.register_schema("bad-value", Schema("{not json", "JSON")), 422, 42201)
+    expect_error(lambda: c.register_schema("bad-value", Schema("message {", "PROTOBUF")), 422, 42201)
     ref = [SchemaReference("com.example.User", "users-value", 1)]
     outer = json.dumps({"type": "record", "name": "Envelope", "fields": [{"name": "user", "type": "com.example.User"}]})
     sid = c.register_schema("envelope-value", Schema(outer, "AVRO", ref))
@@ -290,6 +296,30 @@ def avro_serializer_round_trip(reg):
     log = reg.log()
     assert "POST /subjects/orders-value/versions?normalize=False 200" in log, log
     assert f"GET /schemas/ids/{sid}?subject=orders-value 200" in log, log
+
+
+@check
+def protobuf_serializer_round_trip(reg):
+    # A message class made at run time from protoc's descriptor of PROTO; ProtobufSerializer
+    # registers its FileDescriptorProto (base64) and ProtobufDeserializer reads it back through
+    # ?format=serialized.
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "order.proto").write_text(PROTO)
+        subprocess.run(["protoc", "-o", f"{d}/set.desc", "-I", d, "order.proto"], check=True)
+        fds = descriptor_pb2.FileDescriptorSet.FromString(Path(d, "set.desc").read_bytes())
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(fds.file[0])
+    Order = message_factory.GetMessageClass(pool.FindMessageTypeByName("com.example.Order"))
+    ctx = SerializationContext("porders", MessageField.VALUE)
+    data = ProtobufSerializer(Order, client(reg.url), {"auto.register.schemas": True})(Order(id=7, sku="x"), ctx)
+    sid = client(reg.url).get_latest_version("porders-value").schema_id
+    # magic, id, message indexes [0] as the single byte 0, then id=7 (08 07) and sku (12 01 78)
+    assert data.hex() == "00" + sid.to_bytes(4, "big").hex() + "00" + "0807" + "120178", data.hex()
+    back = ProtobufDeserializer(Order, {}, client(reg.url))(data, ctx)
+    assert (back.id, back.sku) == (7, "x"), back
+    assert f"GET /schemas/ids/{sid}?subject=porders-value&format=serialized 200" in reg.log() \
+        or f"GET /schemas/ids/{sid}?format=serialized&subject=porders-value 200" in reg.log(), reg.log()
 
 
 def main():

@@ -14,22 +14,31 @@ given: loaded at start, rewritten after every change). One global id per distinc
 (type + text after canonical JSON normalisation for AVRO/JSON, raw text for PROTOBUF +
 references), shared by every subject that registers it; a subject gets a new version only for a
 schema it does not have yet. Not modelled: compatibility checks, contexts, modes, metadata and
-rule sets, soft-deleted versions (DELETE removes a subject's versions; ids stay resolvable), and
-`?format=serialized` for PROTOBUF (the schema is returned as stored, not as a base64
-FileDescriptorProto: to be added with the Protobuf serializer's tests).
-Standard library only (Python 3.11).
+rule sets, soft-deleted versions (DELETE removes a subject's versions; ids stay resolvable).
+
+PROTOBUF as Confluent's registry serves it: `?format=serialized` (on /schemas/ids/N and
+/subjects/S/versions/V) answers the schema's FileDescriptorProto in base64. A schema registered
+as .proto text is compiled with `protoc` (when on PATH; its references written beside it under
+their import names) and refused with 422 when protoc refuses it; a schema registered as a base64
+FileDescriptorProto (what confluent-kafka's ProtobufSerializer sends) is returned as it is.
+Without protoc, .proto text is stored unchecked and `?format=serialized` answers 422.
+Standard library only (Python 3.11) and the protoc command.
 """
 import argparse
 import base64
 import json
+import binascii
 import os
+import shutil
 import signal
 import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
 TYPES = ("AVRO", "PROTOBUF", "JSON")
@@ -39,6 +48,43 @@ class RegistryError(Exception):
     def __init__(self, status, code, message):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+
+
+def _varint(data, pos):
+    value, shift = 0, 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        if b < 0x80:
+            return value, pos
+        shift += 7
+
+
+def first_file_of_set(data):
+    """The bytes of a FileDescriptorSet's first `file` (field 1, length-delimited)."""
+    pos = 0
+    while pos < len(data):
+        tag, pos = _varint(data, pos)
+        if tag & 7 == 2:
+            n, pos = _varint(data, pos)
+            if tag >> 3 == 1:
+                return data[pos:pos + n]
+            pos += n
+        elif tag & 7 == 0:
+            _, pos = _varint(data, pos)
+        else:
+            pos += 8 if tag & 7 == 1 else 4
+    raise ValueError("no file in protoc's descriptor set")
+
+
+def as_descriptor(text):
+    """The text itself when it is already a base64 FileDescriptorProto, else None."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return text if raw and raw[0] == 0x0A else None  # field 1 (name) comes first
 
 
 class Store:
@@ -62,7 +108,7 @@ class Store:
     def save(self):
         if not self.state_file:
             return
-        data = {"schemas": {str(k): {kk: vv for kk, vv in v.items() if kk != "key"}
+        data = {"schemas": {str(k): {kk: vv for kk, vv in v.items() if kk not in ("key", "serialized")}
                             for k, v in self.schemas.items()},
                 "subjects": self.subjects}
         tmp = self.state_file + ".tmp"
@@ -105,6 +151,48 @@ class Store:
             raise RegistryError(422, 42201, "Invalid schema: empty Protobuf schema")
         return schema_type, text, references
 
+    def compile_proto(self, text, references):
+        """A .proto text's FileDescriptorProto in base64, compiled by protoc with its references
+        (looked up in this store, recursively) beside it; None without protoc; RegistryError 422
+        when protoc refuses it."""
+        if shutil.which("protoc") is None:
+            return None
+        with tempfile.TemporaryDirectory() as d:
+            def place(refs, depth=0):
+                for r in refs:
+                    if depth > 20:
+                        raise RegistryError(422, 42201, "Invalid schema: references nest too deep")
+                    try:
+                        entry = self.schemas[self.subjects[r["subject"]][int(r["version"]) - 1]]
+                    except (KeyError, IndexError, TypeError, ValueError):
+                        raise RegistryError(422, 42201, f"Invalid schema: reference {r} not found")
+                    path = os.path.join(d, r["name"])
+                    os.makedirs(os.path.dirname(path), exist_ok=True)
+                    with open(path, "w") as f:
+                        f.write(entry["schema"])
+                    place(entry["references"], depth + 1)
+            place(references)
+            with open(os.path.join(d, "schema.proto"), "w") as f:
+                f.write(text)
+            out = os.path.join(d, "set.desc")
+            run = subprocess.run(["protoc", "--descriptor_set_out=" + out, "-I", d, "schema.proto"],
+                                 capture_output=True, text=True)
+            if run.returncode != 0:
+                raise RegistryError(422, 42201, "Invalid schema: " + " ".join(run.stderr.split()[:40]))
+            with open(out, "rb") as f:
+                return base64.b64encode(first_file_of_set(f.read())).decode()
+
+    def serialized(self, entry):
+        """`?format=serialized` of a PROTOBUF schema."""
+        if "serialized" not in entry:
+            text = as_descriptor(entry["schema"])
+            if text is None:
+                text = self.compile_proto(entry["schema"], entry["references"])
+            if text is None:
+                raise RegistryError(422, 42201, "format=serialized needs protoc on the stand-in's PATH")
+            entry["serialized"] = text
+        return entry["serialized"]
+
     def versions_of(self, subject):
         versions = self.subjects.get(subject)
         if not versions or all(v is None for v in versions):
@@ -116,6 +204,8 @@ class Store:
         key = self.key_of(schema_type, text, references)
         with self.lock:
             sid = self.by_key.get(key)
+            if sid is None and schema_type == "PROTOBUF" and as_descriptor(text) is None:
+                self.compile_proto(text, references)  # 422 when protoc refuses it
             if sid is None:
                 sid = max(self.schemas, default=0) + 1
                 self.schemas[sid] = {"schema": text, "schemaType": schema_type,
@@ -127,9 +217,10 @@ class Store:
             self.save()
         return {"id": sid}
 
-    def describe(self, subject, version, sid):
+    def describe(self, subject, version, sid, fmt=None):
         entry = self.schemas[sid]
-        out = {"subject": subject, "version": version, "id": sid, "schema": entry["schema"]}
+        text = self.serialized(entry) if fmt == "serialized" and entry["schemaType"] == "PROTOBUF" else entry["schema"]
+        out = {"subject": subject, "version": version, "id": sid, "schema": text}
         if entry["schemaType"] != "AVRO":
             out["schemaType"] = entry["schemaType"]
         if entry["references"]:
@@ -146,7 +237,7 @@ class Store:
                 raise RegistryError(404, 40403, "Schema not found")
             return self.describe(subject, versions.index(sid) + 1, sid)
 
-    def version(self, subject, version):
+    def version(self, subject, version, fmt=None):
         with self.lock:
             versions = self.versions_of(subject)
             if version in ("latest", "-1"):
@@ -161,14 +252,15 @@ class Store:
                                         "version id. Allowed values are between [1, 2^31-1] and the string \"latest\"")
                 if number > len(versions) or versions[number - 1] is None:
                     raise RegistryError(404, 40402, f"Version {version} not found.")
-            return self.describe(subject, number, versions[number - 1])
+            return self.describe(subject, number, versions[number - 1], fmt)
 
-    def by_id(self, sid):
+    def by_id(self, sid, fmt=None):
         with self.lock:
             entry = self.schemas.get(sid)
             if entry is None:
                 raise RegistryError(404, 40403, f"Schema {sid} not found")
-            out = {"schema": entry["schema"]}
+            text = self.serialized(entry) if fmt == "serialized" and entry["schemaType"] == "PROTOBUF" else entry["schema"]
+            out = {"schema": text}
             if entry["schemaType"] != "AVRO":
                 out["schemaType"] = entry["schemaType"]
             if entry["references"]:
@@ -260,7 +352,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def route(self, body):
         store = self.server.store
-        parts = [unquote(p) for p in urlsplit(self.path).path.split("/") if p]
+        url = urlsplit(self.path)
+        parts = [unquote(p) for p in url.path.split("/") if p]
+        fmt = (parse_qs(url.query).get("format") or [None])[0]
         m = self.command
         if m == "GET" and not parts:
             return 200, {}
@@ -281,7 +375,7 @@ class Handler(BaseHTTPRequestHandler):
                     return 200, [i + 1 for i, v in enumerate(store.versions_of(subject)) if v is not None]
             if len(parts) == 4 and parts[2] == "versions":
                 if m == "GET":
-                    return 200, store.version(subject, parts[3])
+                    return 200, store.version(subject, parts[3], fmt)
                 if m == "DELETE":
                     return 200, store.delete_version(subject, parts[3])
             if len(parts) == 5 and parts[2] == "versions" and parts[4] == "schema" and m == "GET":
@@ -295,7 +389,7 @@ class Handler(BaseHTTPRequestHandler):
                 except ValueError:
                     raise RegistryError(404, 40403, f"Schema {parts[2]} not found")
                 if len(parts) == 3:
-                    return 200, store.by_id(sid)
+                    return 200, store.by_id(sid, fmt)
                 if len(parts) == 4 and parts[3] == "versions":
                     return 200, store.id_versions(sid)
                 if len(parts) == 4 and parts[3] == "subjects":

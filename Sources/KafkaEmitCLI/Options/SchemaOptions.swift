@@ -16,7 +16,7 @@ package struct SchemaOptions {
     private static func rows(_ which: String, isKey: Bool) -> [OptionSpec] {
         [
             .value(["--\(which)-schema"], "file",
-                   "The \(which)'s schema: .avsc Avro or .json JSON Schema (.proto Protobuf is coming); registered unless --no-auto-register.",
+                   "The \(which)'s schema: .avsc Avro, .json JSON Schema, .proto Protobuf (compiled with protoc) or a protoc -o descriptor set (.desc, .pb). Registered unless --no-auto-register.",
                    completion: .file) { c, v throws(FlagError) in side(&c, isKey) { $0.file = v } },
             .value(["--\(which)-schema-type"], "type", "The \(which) schema's type when its file's extension does not say: avro, protobuf or json.",
                    completion: .list(SchemaPlan.Format.allCases.map(\.rawValue))) { c, v throws(FlagError) in
@@ -35,7 +35,7 @@ package struct SchemaOptions {
                 let n = try Numbers.inRange("--\(which)-schema-version", v, 1...Int(Int32.max))
                 side(&c, isKey) { $0.version = n }
             },
-            .value(["--\(which)-message"], "name", "Protobuf: the message type of the \(which) (default: the file's first).") { c, v throws(FlagError) in
+            .value(["--\(which)-message"], "name", "Protobuf: the message type of the \(which), full or short name (Order, Order.Line; default: the file's first).") { c, v throws(FlagError) in
                 side(&c, isKey) { $0.message = v }
             },
         ]

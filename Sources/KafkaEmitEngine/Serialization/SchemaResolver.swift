@@ -92,15 +92,19 @@ enum SchemaResolver {
 
     private static func format(of c: SchemaPlan.Choice) -> SchemaPlan.Format? {
         if let f = c.format { return f }
-        guard let file = c.file else {
-            // Inline text (`value.schema=`, as kafka-json-schema-console-producer takes it):
-            // JSON Schema says "$schema", "properties" or "type": "object", which no Avro
-            // schema has at its top; anything else stays Avro.
-            guard let text = c.text, let json = try? JSONValue.parse(text), json.object != nil else { return nil }
+        if c.file == nil, let text = c.text {
+            // Inline text (`value.schema=`): not JSON is .proto text (as
+            // kafka-protobuf-console-producer's `value.schema`); JSON with "$schema",
+            // "properties" or "type": "object" at its top is JSON Schema (as
+            // kafka-json-schema-console-producer's), which no Avro schema has; else Avro.
+            guard let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
+            guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"") else { return .protobuf }
+            guard let json = try? JSONValue.parse(text), json.object != nil else { return nil }
             return json["$schema"] != nil || json["properties"] != nil || json["type"]?.string == "object" ? .json : nil
         }
+        guard let file = c.file else { return nil }
         if file.hasSuffix(".avsc") { return .avro }
-        if file.hasSuffix(".proto") { return .protobuf }
+        if file.hasSuffix(".proto") || ProtoSchemaSource.isDescriptorSet(file) { return .protobuf }
         if file.hasSuffix(".json") { return .json }
         return nil
     }
@@ -109,8 +113,17 @@ enum SchemaResolver {
                                 _ client: (String) throws(EmitError) -> SchemaRegistry) throws(EmitError) -> FramedEncoder {
         let side = isKey ? "key" : "value"
         let flag = c.file != nil ? "--\(side)-schema" : c.text != nil ? "\(side).schema" : c.id != nil ? "--\(side)-schema-id" : "--\(side)-subject"
-        let local: String? = try c.file.map { path throws(EmitError) in try readFile(path, flag: "--\(side)-schema") } ?? c.text
         var format = format(of: c)
+        // Protobuf: a local schema is compiled first (descriptors, and the text to register).
+        var protoLocal: ProtoSchemaSource.Local?
+        var protoSchema: ProtoSchema?
+        if format == .protobuf, c.file != nil || c.text != nil {
+            let l = try ProtoSchemaSource.local(path: c.file, text: c.text, flag: flag)
+            protoLocal = l
+            protoSchema = try compileProto(l, c, flag: flag, id: nil)
+        }
+        let local: String?
+        if let protoLocal { local = protoLocal.registryText } else if let path = c.file { local = try readFile(path, flag: "--\(side)-schema") } else { local = c.text }
 
         // The schema text, its id, and what it references.
         var text: String
@@ -126,15 +139,17 @@ enum SchemaResolver {
                         // The registry's copy is what readers will fetch: encode with it.
                         let r = try client(flag)
                         registry = r
-                        let found = try r.schema(id: given)
+                        let found = try r.schema(id: given, format: format == .protobuf ? "serialized" : nil)
                         (text, references) = (found.schema, found.references)
                         format = format ?? SchemaResolver.format(of: found.type)
+                        protoSchema = nil
                     }
                 } else {
                     let r = try client(flag)
                     registry = r
                     let type = registryType(format ?? .avro)
-                    let subject = try c.subject ?? subjectName(plan: plan, isKey: isKey, schema: local, format: format ?? .avro)
+                    let subject = try c.subject ?? subjectName(plan: plan, isKey: isKey, schema: local, format: format ?? .avro,
+                                                               protoMessage: protoSchema?.root.shownName)
                     if plan.schemas.autoRegister {
                         id = try r.register(subject: subject, schema: local, type: type)
                     } else {
@@ -150,13 +165,16 @@ enum SchemaResolver {
                 let found = try r.schema(id: given)
                 (text, id, references) = (found.schema, found.id, found.references)
                 format = format ?? SchemaResolver.format(of: found.type)
+                protoSchema = nil // the registry's copy: fetched below as a descriptor
             } else {
                 let r = try client(flag)
                 registry = r
-                let subject = try c.subject ?? subjectName(plan: plan, isKey: isKey, schema: local ?? "", format: format ?? .avro)
+                let subject = try c.subject ?? subjectName(plan: plan, isKey: isKey, schema: local ?? "", format: format ?? .avro,
+                                                           protoMessage: nil)
                 let found = try r.version(subject: subject, version: c.version)
                 (text, id, references) = (found.schema, found.id, found.references)
                 format = format ?? SchemaResolver.format(of: found.type)
+                protoSchema = nil // the registry's copy: fetched below as a descriptor
             }
         } catch let e as RegistryError {
             throw emitError(e)
@@ -181,7 +199,16 @@ enum SchemaResolver {
                 warnings += notes.map { "\(flag): \($0)" }
                 return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .json, body: JSONSchemaEncoder(root))
             case .protobuf:
-                throw EmitError.usage("\(flag): Protobuf serialization is not built yet in this version; Avro (.avsc) and JSON Schema (.json) work")
+                // The local schema's descriptors, unless the registry's copy is the one to use:
+                // then its FileDescriptorProto (`?format=serialized`).
+                var schema = protoSchema
+                if schema == nil {
+                    guard let registry else { throw EmitError.internalError("\(flag): no Protobuf schema and no registry") }
+                    let found = try registry.schema(id: id, format: "serialized")
+                    schema = try compileProto(try ProtoSchemaSource.serialized(found.schema, id: id, flag: flag), c, flag: flag, id: id)
+                }
+                return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .protobuf,
+                                     body: ProtobufEncoder(schema!), prefix: schema!.indexBytes)
             }
         } catch let e as AvroSchemaError {
             throw .dataError("\(flag): the Avro schema (id \(id)) is not valid: \(e.message)")
@@ -193,6 +220,17 @@ enum SchemaResolver {
             throw e
         } catch {
             throw .internalError("\(error)")
+        }
+    }
+
+    /// The message to encode (`--value-message`, else the file's first), compiled.
+    private static func compileProto(_ l: ProtoSchemaSource.Local, _ c: SchemaPlan.Choice, flag: String, id: Int?) throws(EmitError) -> ProtoSchema {
+        do {
+            return try ProtoSchema(files: l.files, main: l.main, message: c.message)
+        } catch {
+            let which = id.map { " (id \($0))" } ?? ""
+            if error.usage { throw .usage("\(flag): \(error.message)") }
+            throw .dataError("\(flag): the Protobuf schema\(which) cannot be used: \(error.message)")
         }
     }
 
@@ -226,11 +264,13 @@ enum SchemaResolver {
     }
 
     /// Confluent's subject name strategies.
-    private static func subjectName(plan: EmitPlan, isKey: Bool, schema: String, format: SchemaPlan.Format) throws(EmitError) -> String {
+    private static func subjectName(plan: EmitPlan, isKey: Bool, schema: String, format: SchemaPlan.Format,
+                                    protoMessage: String?) throws(EmitError) -> String {
         let suffix = isKey ? "key" : "value"
         func recordName() throws(EmitError) -> String {
             // JSON Schema: Confluent's serializers take the record name from "title".
             if format == .json, let json = try? JSONValue.parse(schema), let title = json["title"]?.string, !title.isEmpty { return title }
+            if format == .protobuf, let protoMessage { return protoMessage }
             guard format == .avro, let json = try? JSONValue.parse(schema), let name = json["name"]?.string else {
                 throw .usage("--subject-name-strategy \(plan.schemas.strategy.rawValue) needs the schema's record name: give a schema file with a named record, or --\(suffix)-subject NAME")
             }
