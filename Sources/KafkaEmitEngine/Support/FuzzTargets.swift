@@ -4,7 +4,7 @@
 /// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
 /// target may reject its input; it must never crash, hang or take unbounded memory.
 package enum FuzzTargets {
-    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "jsonschema"]
+    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "jsonschema", "protobuf"]
 
     package static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -17,12 +17,30 @@ package enum FuzzTargets {
         case "timestamps": _ = TimestampParser.parse(data)
         case "topics": _ = topicNameProblem(text(data))
         case "avro": avro(data)
+        case "protobuf": protobuf(data)
         case "jsonschema": jsonSchema(data)
         default: break
         }
     }
 
     private static func text(_ data: UnsafeRawBufferPointer) -> String { String(decoding: data, as: UTF8.self) }
+
+    /// A descriptor set (its length in the first two bytes, big-endian, as a registry or a
+    /// `protoc -o` file would hand it over), then JSON records encoded with its last file's
+    /// first message, one per line.
+    private static func protobuf(_ data: UnsafeRawBufferPointer) {
+        guard data.count >= 2 else { return }
+        let n = min(data.count - 2, Int(data[0]) << 8 | Int(data[1]))
+        guard let files = try? ProtoDescriptors.fileSet(Array(data[2..<(2 + n)])), !files.isEmpty,
+              let schema = try? ProtoSchema(files: files, main: files.count - 1, message: nil) else { return }
+        let encoder = ProtobufEncoder(schema)
+        let out = ByteBuffer()
+        let rest = UnsafeRawBufferPointer(rebasing: data[(2 + n)...])
+        for line in rest.split(separator: 0x0A, maxSplits: 64) {
+            out.removeAll()
+            try? encoder.encode(UnsafeRawBufferPointer(rebasing: line), into: out)
+        }
+    }
 
     /// An Avro schema (the first line), then JSON records encoded with it (one per line after),
     /// and random records made from it.
