@@ -5,11 +5,12 @@
 # (the order rotates), every figure the median of ROUNDS runs:
 #   json     the template's JSON sent as bytes (the baseline the ratios use)
 #   avro     the same JSON encoded with an Avro schema (Confluent's framing)
+#   protobuf the same JSON encoded with a Protobuf schema (proto3 JSON mapping)
 #   jsonschema  the same JSON validated against a JSON Schema and sent compact (framed)
 #   kcat     kcat -P sending the same JSON, pre-rendered, from a file (the anchor tool)
 #   python   what a user would write instead: confluent-kafka's Producer with AvroSerializer
 #            (N_PY records, its own rate)
-# More rows (Protobuf, JSON Schema) join when their encoders do. Usage: bench/schema.sh BIN_DIR.
+# Usage: bench/schema.sh BIN_DIR.
 # ROUNDS=3, QUICK=1 for smaller N. Writes bench/results/schema.md.
 set -euo pipefail
 BIN=$(cd "${1:?usage: bench/schema.sh BIN_DIR}" && pwd)
@@ -50,6 +51,17 @@ cat > "$JSCHEMA" <<'JSON'
   "placed_at":{"type":"integer"},"express":{"type":"boolean"},"items":{"type":"integer"},"note":{"type":["null","string"]},
   "region":{"type":"string","maxLength":32}}}
 JSON
+PSCHEMA="$WORK/order10.proto"
+cat > "$PSCHEMA" <<'PROTO'
+syntax = "proto3";
+package bench;
+enum Currency { EUR = 0; USD = 1; GBP = 2; }
+message Order {
+  int64 id = 1; string customer = 2; int32 amount = 3; double price = 4; Currency currency = 5;
+  int64 placed_at = 6; bool express = 7; int32 items = 8; optional string note = 9; string region = 10;
+}
+PROTO
+command -v protoc >/dev/null || "$ROOT/scripts/ensure-deps.sh" >&2
 VALUE='{"id":{i},"customer":"user-{rand:10000}","amount":{rand:1000},"price":12.5,"currency":"EUR","placed_at":1764000000000,"express":false,"items":3,"note":null,"region":"eu-west-1"}'
 # kcat's input: the same records, rendered once (not timed).
 "$BIN/kafka-emit" --dry-run -t bench -n "$N" --value "$VALUE" --seed 1 -o json -q \
@@ -67,6 +79,11 @@ run_avro() {
 run_jsonschema() {
   local t0 t1; t0=$(date +%s%N)
   "$BIN/kafka-emit" -b "$B" -t bench -n "$N" --value "$VALUE" -o none -q --schema-registry "$SR" --value-schema "$JSCHEMA"
+  t1=$(date +%s%N); rate "$N" "$t0" "$t1"
+}
+run_protobuf() {
+  local t0 t1; t0=$(date +%s%N)
+  "$BIN/kafka-emit" -b "$B" -t bench -n "$N" --value "$VALUE" -o none -q --schema-registry "$SR" --value-schema "$PSCHEMA"
   t1=$(date +%s%N); rate "$N" "$t0" "$t1"
 }
 run_kcat() { local t0 t1; t0=$(date +%s%N); kcat -P -b "$B" -t bench -l "$WORK/lines.json"; t1=$(date +%s%N); rate "$N" "$t0" "$t1"; }
@@ -96,7 +113,7 @@ print(int(n / (time.perf_counter() - t0)))
 PY
 }
 median() { tr ' ' '\n' <<< "$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ORDER=(json avro jsonschema kcat python)
+ORDER=(json avro protobuf jsonschema kcat python)
 for r in $(seq 1 "$ROUNDS"); do
   echo "bench/schema.sh: round $r of $ROUNDS" >&2
   for k in $(seq 0 $((${#ORDER[@]} - 1))); do
@@ -104,7 +121,7 @@ for r in $(seq 1 "$ROUNDS"); do
     start; RATE[$name]+="$(run_$name) "; stop
   done
 done
-json=$(median "${RATE[json]}"); avro=$(median "${RATE[avro]}"); js=$(median "${RATE[jsonschema]}"); kc=$(median "${RATE[kcat]}"); py=$(median "${RATE[python]}")
+json=$(median "${RATE[json]}"); avro=$(median "${RATE[avro]}"); js=$(median "${RATE[jsonschema]}"); pb=$(median "${RATE[protobuf]}"); kc=$(median "${RATE[kcat]}"); py=$(median "${RATE[python]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   echo "# Schema Registry serialization (bench/schema.sh)"
@@ -115,11 +132,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo "|---|---:|---:|---:|"
   echo "| kafka-emit, the JSON as bytes | $json | 1.00 | $(ratio "$json" "$kc") |"
   echo "| kafka-emit, Avro (registry, framing) | $avro | $(ratio "$avro" "$json") | $(ratio "$avro" "$kc") |"
+  echo "| kafka-emit, Protobuf (registry, indexes, framing) | $pb | $(ratio "$pb" "$json") | $(ratio "$pb" "$kc") |"
   echo "| kafka-emit, JSON Schema (validated, compact, framing) | $js | $(ratio "$js" "$json") | $(ratio "$js" "$kc") |"
   echo "| kcat -P, the same JSON from a file | $kc | $(ratio "$kc" "$json") | 1.00 |"
   echo "| confluent-kafka Producer + AvroSerializer (Python) | $py | $(ratio "$py" "$json") | $(ratio "$py" "$kc") |"
   echo
   echo "Targets (issue 20): Avro ≥ 0.8× raw JSON: $(ratio "$avro" "$json"); Avro ≥ 10× the Python producer: $(ratio "$avro" "$py")×."
-  echo "Runs: json ${RATE[json]}· avro ${RATE[avro]}· jsonschema ${RATE[jsonschema]}· kcat ${RATE[kcat]}· python ${RATE[python]}"
+  echo "Runs: json ${RATE[json]}· avro ${RATE[avro]}· protobuf ${RATE[protobuf]}· jsonschema ${RATE[jsonschema]}· kcat ${RATE[kcat]}· python ${RATE[python]}"
 } > "$OUT"
 cat "$OUT"

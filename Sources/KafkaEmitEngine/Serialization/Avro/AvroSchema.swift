@@ -195,6 +195,14 @@ final class AvroSchemaParser {
         }
     }
 
+    /// The specification's names: `[A-Za-z_][A-Za-z0-9_]*` (Java's parser enforces it, so no
+    /// registered schema has other names); a full name is such names joined by dots.
+    static func isValidName(_ s: String, dotted: Bool = false) -> Bool {
+        if dotted { return s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isValidName(String($0)) } }
+        guard let first = s.utf8.first, first == 0x5F || (first | 0x20 >= 0x61 && first | 0x20 <= 0x7A) else { return false }
+        return s.utf8.allSatisfy { $0 == 0x5F || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
+    }
+
     private static func isNamed(_ k: AvroNode.Kind) -> Bool { k == .record || k == .enumeration || k == .fixed }
 
     private func complex(_ json: JSONValue, namespace: String) throws(AvroSchemaError) -> AvroNode {
@@ -208,13 +216,18 @@ final class AvroSchemaParser {
         case "record", "error", "enum", "fixed":
             guard let name = json["name"]?.string, !name.isEmpty else { throw AvroSchemaError("a \(type) without a \"name\"") }
             let ns = json["namespace"]?.string
+            guard AvroSchemaParser.isValidName(name, dotted: true), ns.map({ $0.isEmpty || AvroSchemaParser.isValidName($0, dotted: true) }) ?? true else {
+                throw AvroSchemaError("\(type) \"\(name)\"\(ns.map { " (namespace \"\($0)\")" } ?? ""): a name is letters, digits and _, not starting with a digit (dots between the parts of a full name)")
+            }
             let full = fullName(name, ns, enclosing: namespace)
             let inner = full.contains(".") ? String(full[..<full.lastIndex(of: ".")!]) : ""
             if type == "enum" {
                 result = AvroNode(.enumeration, name: full)
                 guard let symbols = json["symbols"]?.array, !symbols.isEmpty else { throw AvroSchemaError("enum \(full) has no \"symbols\"") }
                 for s in symbols {
-                    guard let t = s.string else { throw AvroSchemaError("enum \(full): symbol \(s.text) is not a string") }
+                    guard let t = s.string, AvroSchemaParser.isValidName(t) else {
+                        throw AvroSchemaError("enum \(full): symbol \(s.text) is not a name (letters, digits and _, not starting with a digit)")
+                    }
                     result.symbols.append(Array(t.utf8))
                 }
                 try register(result, aliases: json["aliases"], namespace: inner)
@@ -230,6 +243,9 @@ final class AvroSchemaParser {
                 guard let fields = json["fields"]?.array else { throw AvroSchemaError("record \(full) has no \"fields\" array") }
                 for f in fields {
                     guard let fname = f["name"]?.string else { throw AvroSchemaError("record \(full): a field without a \"name\"") }
+                    guard AvroSchemaParser.isValidName(fname) else {
+                        throw AvroSchemaError("record \(full): field \"\(fname)\" is not a name (letters, digits and _, not starting with a digit)")
+                    }
                     guard let ftype = f["type"] else { throw AvroSchemaError("record \(full): field \(fname) has no \"type\"") }
                     if result.fields.contains(where: { $0.name == fname }) { throw AvroSchemaError("record \(full): field \(fname) is declared twice") }
                     let fnode = try node(ftype, namespace: inner)

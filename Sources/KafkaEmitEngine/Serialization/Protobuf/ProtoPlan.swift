@@ -312,6 +312,7 @@ final class ProtoSchema {
                         fp.message = try plan(target)
                     }
                 }
+                try Compiler.checkTyped(fp, where_)
                 p.hasRequired = p.hasRequired || fp.required
                 p.fields.append(fp)
             }
@@ -339,7 +340,20 @@ final class ProtoSchema {
             } else if let target, scalar == .message {
                 fp.message = try plan(target)
             }
+            try Compiler.checkTyped(fp, "map \(scope.dropFirst())")
             return fp
+        }
+
+        /// An enum field has its enum and a message field its message (or map entry): a
+        /// descriptor whose type_name is missing or names the other kind is refused here, not
+        /// met per record (a fuzzed descriptor set found it).
+        static func checkTyped(_ fp: ProtoFieldPlan, _ where_: String) throws(ProtoDescriptorError) {
+            if fp.scalar == .enumeration && fp.enumPlan == nil {
+                throw ProtoDescriptorError("\(where_): an enum field without an enum type")
+            }
+            if fp.scalar == .message && fp.message == nil && fp.mapKey == nil {
+                throw ProtoDescriptorError("\(where_): a message field without a message type")
+            }
         }
 
         static func scalar(_ k: ProtoField.Kind) -> ProtoScalar? {
