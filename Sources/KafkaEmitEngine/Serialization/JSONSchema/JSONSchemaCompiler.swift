@@ -78,7 +78,12 @@ final class JSONSchemaNode {
     var minLength: Int?
     var maxLength: Int?
     var pattern: JSONPattern?
-    var ref: JSONSchemaNode?
+    /// Unowned: a `$ref` is where the graph's cycles are (a recursive schema points back at
+    /// its ancestor); the root owns every node through `owned` instead, so a compiled schema
+    /// is freed with its encoder (no leak under LeakSanitizer).
+    unowned(unsafe) var ref: JSONSchemaNode?
+    /// The root only: every other node of the document (those reached by `$ref` alone too).
+    var owned: [JSONSchemaNode] = []
     var allOf: [JSONSchemaNode] = []
     var anyOf: [JSONSchemaNode] = []
     var oneOf: [JSONSchemaNode] = []
@@ -108,6 +113,7 @@ final class JSONSchemaCompiler {
             node.ref = try c.resolve(target, at)
         }
         try c.checkLoops()
+        root.owned = c.nodes.values.filter { $0 !== root }
         var warnings: [String] = []
         if !c.unchecked.isEmpty {
             let list = c.unchecked.joined(separator: ", ")
