@@ -220,6 +220,9 @@ final class AvroSchemaParser {
                 throw AvroSchemaError("\(type) \"\(name)\"\(ns.map { " (namespace \"\($0)\")" } ?? ""): a name is letters, digits and _, not starting with a digit (dots between the parts of a full name)")
             }
             let full = fullName(name, ns, enclosing: namespace)
+            if AvroSchemaParser.primitives[full] != nil || AvroSchemaParser.primitives[name] != nil {
+                throw AvroSchemaError("\(type) \"\(name)\": a type cannot take a primitive type's name (a union could not tell them apart)")
+            }
             let inner = full.contains(".") ? String(full[..<full.lastIndex(of: ".")!]) : ""
             if type == "enum" {
                 result = AvroNode(.enumeration, name: full)
