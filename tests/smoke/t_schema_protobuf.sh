@@ -7,7 +7,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 command -v protoc >/dev/null || fail "protoc is missing (scripts/ensure-deps.sh installs protobuf-compiler)"
 PY=$("$ROOT/scripts/test-python.sh") || fail "cannot set up the Python test helpers"
-start_mock --topic orders:3 --topic lines:2 --topic byid:1 --topic bad:1
+start_mock --topic orders:3 --topic lines:2 --topic byid:1 --topic bad:1 --topic priced:1
 "$PY" "$ROOT/tests/registry/stand_in.py" --port 0 > "$WORK/sr.url" 2>> "$WORK/sr.log" &
 PIDS+=($!)
 for _ in $(seq 1 100); do [ -s "$WORK/sr.url" ] && break; sleep 0.05; done
@@ -83,4 +83,28 @@ grep -q 'protoc refused the schema: broken.proto:2:' "$WORK/e65" || fail "65: $(
 PATH=/nonexistent "$EMIT" --dry-run -t orders -n 1 --value-schema "$PROTO" --value-schema-id 1 2> "$WORK/e64b"
 assert_eq "$?" 64 "no protoc"
 grep -q 'needs protoc on PATH (Debian/Ubuntu: apt-get install protobuf-compiler)' "$WORK/e64b" || fail "no protoc: $(cat "$WORK/e64b")"
+# references: a registered schema that imports another registered schema (Confluent's
+# "references"): by id, its descriptors and those it imports are fetched (?format=serialized)
+mkdir -p "$WORK/ref"
+printf '%s\n' 'syntax = "proto3";' 'package com.example.common;' 'message Money { int64 units = 1; string currency = 2; }' > "$WORK/ref/common.proto"
+printf '%s\n' 'syntax = "proto3";' 'package com.example.shop;' 'import "common.proto";' \
+  'message Priced { int64 id = 1; com.example.common.Money price = 2; }' > "$WORK/ref/priced.proto"
+PRICED_ID=$("$PY" - "$SR" "$WORK/ref" <<'PYREF'
+import json, sys, urllib.request
+sr, d = sys.argv[1], sys.argv[2]
+def post(path, body):
+    req = urllib.request.Request(sr + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+    return json.load(urllib.request.urlopen(req))
+post("/subjects/common.proto/versions", {"schema": open(d + "/common.proto").read(), "schemaType": "PROTOBUF"})
+print(post("/subjects/priced-value/versions", {"schema": open(d + "/priced.proto").read(), "schemaType": "PROTOBUF",
+      "references": [{"name": "common.proto", "subject": "common.proto", "version": 1}]})["id"])
+PYREF
+) || fail "registering the schemas with references"
+"$EMIT" -b "$BOOTSTRAP" --schema-registry "$SR" -t priced -n 3 --value-schema-id "$PRICED_ID" \
+  --value '{"id":{i},"price":{"units":1{i},"currency":"EUR"}}' -q > /dev/null; assert_eq "$?" 0 "references exit"
+protoc --include_imports -o "$WORK/priced.desc" -I "$WORK/ref" priced.proto || fail "protoc -o priced"
+"$PY" "$ROOT/tests/smoke/consume_protobuf.py" "$BOOTSTRAP" priced "$SR" "$WORK/priced.desc" "$WORK/ref/priced.proto" com.example.shop.Priced \
+  > "$WORK/priced.read" 2> "$WORK/priced.err" || fail "references read-back: $(tail -3 "$WORK/priced.err")"
+grep -q '^2 {"id": "2", "price": {"currency": "EUR", "units": "12"}}$' "$WORK/priced.read" || fail "references: $(cat "$WORK/priced.read")"
 exit 0

@@ -205,7 +205,13 @@ enum SchemaResolver {
                 if schema == nil {
                     guard let registry else { throw EmitError.internalError("\(flag): no Protobuf schema and no registry") }
                     let found = try registry.schema(id: id, format: "serialized")
-                    schema = try compileProto(try ProtoSchemaSource.serialized(found.schema, id: id, flag: flag), c, flag: flag, id: id)
+                    var l = try ProtoSchemaSource.serialized(found.schema, id: id, flag: flag)
+                    // The files it imports from other subjects (Confluent's references) first.
+                    var seen = Set<String>()
+                    let imported = try protoReferences(found.references, registry, flag: flag, seen: &seen)
+                    l.files = imported + l.files
+                    l.main += imported.count
+                    schema = try compileProto(l, c, flag: flag, id: id)
                 }
                 return FramedEncoder(schemaID: Int32(truncatingIfNeeded: id), side: side, format: .protobuf,
                                      body: ProtobufEncoder(schema!), prefix: schema!.indexBytes)
@@ -221,6 +227,25 @@ enum SchemaResolver {
         } catch {
             throw .internalError("\(error)")
         }
+    }
+
+    /// The descriptors of the schemas a Protobuf schema imports, each fetched serialized by
+    /// its subject and version, their own imports before them (depth first, each once).
+    private static func protoReferences(_ refs: [SchemaReference], _ registry: SchemaRegistry, flag: String,
+                                        seen: inout Set<String>) throws -> [ProtoFile] {
+        var files: [ProtoFile] = []
+        for ref in refs {
+            let key = "\(ref.subject)/\(ref.version)"
+            guard seen.insert(key).inserted else { continue }
+            let version = try registry.version(subject: ref.subject, version: ref.version)
+            let found = try registry.schema(id: version.id, format: "serialized")
+            files += try protoReferences(found.references, registry, flag: flag, seen: &seen)
+            var l = try ProtoSchemaSource.serialized(found.schema, id: version.id, flag: flag)
+            // The importing file names it by the reference's name (its import path).
+            if l.files.count == 1 { l.files[0].name = ref.name }
+            files += l.files
+        }
+        return files
     }
 
     /// The message to encode (`--value-message`, else the file's first), compiled.

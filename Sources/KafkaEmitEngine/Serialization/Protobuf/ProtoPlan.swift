@@ -282,7 +282,7 @@ final class ProtoSchema {
                 var target: String?
                 if !f.typeName.isEmpty {
                     guard let t = resolve(f.typeName, scope: full) else {
-                        throw ProtoDescriptorError("\(where_): unknown type \(f.typeName) (a type from another registry schema, a reference, is not supported yet)")
+                        throw ProtoDescriptorError("\(where_): unknown type \(f.typeName) (not in this schema nor in the schemas it references)")
                     }
                     target = t
                     if kind == .unknown { kind = enumDefs[t] != nil ? .enumeration : .message }
