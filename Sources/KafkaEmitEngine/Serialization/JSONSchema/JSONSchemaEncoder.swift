@@ -157,18 +157,28 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
 
     private func objectFits(_ n: JSONSchemaNode, _ i: Int, _ report: Bool) throws(EncodeError) -> Bool {
         let t = tape[i]
-        for r in n.required where member(i, r.bytes) == nil {
-            if report { var e = EncodeError("required"); e.path.append(AvroEncoder.pathKey(r.name)); throw e }
+        if n.requiredTable.count != n.required.count || n.propertyTable.count != n.properties.count { n.finalize() }
+        let required = n.requiredTable
+        for r in 0..<required.count where member(i, required[r]) == nil {
+            if report { var e = EncodeError("required"); e.path.append(AvroEncoder.pathKey(n.required[r].name)); throw e }
             return false
         }
+        let properties = n.propertyTable
         if let m = n.minProperties, Int(t.count) < m { return try fail(report) { "has \(t.count) properties, fewer than minProperties \(m)" } }
         if let m = n.maxProperties, Int(t.count) > m { return try fail(report) { "has \(t.count) properties, more than maxProperties \(m)" } }
         var k = i + 1
         while k < Int(t.next) {
             var matched = false
-            for p in n.properties where keyIs(k, p.bytes) {
+            for p in 0..<properties.count where keyIs(k, properties[p].name) {
                 matched = true
-                if try !child(p.node, k + 1, report, { AvroEncoder.pathKey(p.name) }) { return false }
+                // The node without a retain: the root owns it for the encoder's life.
+                var fits = true
+                var failure: EncodeError? = nil
+                properties[p].node._withUnsafeGuaranteedRef { node in
+                    do throws(EncodeError) { fits = try child(node, k + 1, report, { AvroEncoder.pathKey(n.properties[p].name) }) } catch { failure = error }
+                }
+                if let failure { throw failure }
+                if !fits { return false }
             }
             for (pattern, node) in n.patternProperties {
                 guard pattern.matches(try keyBytes(k)) else { continue }
@@ -285,6 +295,22 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
         if key.flag { return (try? keyBytes(k))?.elementsEqual(name) ?? false }
         guard Int(key.count) == name.count else { return false }
         return name.withUnsafeBytes { memcmp(tape.bytes.baseAddress! + Int(key.start), $0.baseAddress!, name.count) == 0 }
+    }
+
+    @inline(__always) private func keyIs(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {
+        let key = tape[k]
+        if key.flag { return (try? keyBytes(k))?.elementsEqual(name) ?? false }
+        guard Int(key.count) == name.count else { return false }
+        return name.count == 0 || memcmp(tape.bytes.baseAddress! + Int(key.start), name.baseAddress!, name.count) == 0
+    }
+
+    private func member(_ object: Int, _ name: UnsafeRawBufferPointer) -> Int? {
+        var k = object + 1
+        while k < Int(tape[object].next) {
+            if keyIs(k, name) { return k + 1 }
+            k = Int(tape[k + 1].next)
+        }
+        return nil
     }
 
     private func member(_ object: Int, _ name: [UInt8]) -> Int? {

@@ -20,12 +20,12 @@ final class ProtobufEncoder {
     let schema: ProtoSchema
     private let tape = JSONTape()
     private let scratch = ByteBuffer(capacity: 64)
-    private var out: ByteBuffer
+    @exclusivity(unchecked) private var out: ByteBuffer
     /// Per message being encoded, the value token of each field (-1 absent, -2 null), in the
     /// plan's field order; a stack, as messages nest.
-    private var slots: UnsafeMutablePointer<Int32>
-    private var slotCapacity = 256
-    private var slotTop = 0
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var slotCapacity = 256
+    @exclusivity(unchecked) private var slotTop = 0
 
     init(_ schema: ProtoSchema) {
         self.schema = schema
@@ -98,7 +98,9 @@ final class ProtobufEncoder {
         }
         let t = tape[i]
         guard t.kind == .object else { throw mismatch("an object (message \(m.shownName))", i) }
-        let n = m.fields.count
+        if m.table.count != m.fields.count { m.finalize() }
+        let table = m.table
+        let n = table.count
         if slotTop + n > slotCapacity { growSlots(slotTop + n) }
         let base = slotTop
         for k in 0..<n { slots[base + k] = -1 }
@@ -108,7 +110,7 @@ final class ProtobufEncoder {
         var k = i + 1
         let end = Int(t.next)
         while k < end {
-            guard let f = fieldIndex(m, k) else { throw unknownField(m, k) }
+            guard let f = fieldIndex(m, table, k) else { throw unknownField(m, k) }
             guard slots[base + f] == -1 else {
                 var e = EncodeError("field \(m.fields[f].name) is given twice (as \"\(m.fields[f].name)\" and \"\(String(decoding: m.fields[f].jsonBytes, as: UTF8.self))\")")
                 e.path.append(AvroEncoder.pathKey(tape.string(k)))
@@ -121,37 +123,46 @@ final class ProtobufEncoder {
         var oneofSeen: UInt64 = 0
         for f in 0..<n {
             let v = Int(slots[base + f])
-            let field = m.fields[f]
+            let entry = table[f]
             if v < 0 {
-                if field.required && v == -1 {
+                if entry.required && v == -1 {
                     var e = EncodeError("missing, and it is required (message \(m.shownName))")
-                    e.path.append(AvroEncoder.pathKey(field.name))
+                    e.path.append(AvroEncoder.pathKey(m.fields[f].name))
                     throw e
                 }
                 continue
             }
-            if field.oneof >= 0 {
-                let bit: UInt64 = field.oneof < 64 ? 1 << UInt64(field.oneof) : 0
-                if oneofSeen & bit != 0 { throw oneofTwice(m, base, field) }
+            if entry.oneof >= 0 {
+                let bit: UInt64 = entry.oneof < 64 ? 1 << UInt64(entry.oneof) : 0
+                if oneofSeen & bit != 0 { throw oneofTwice(m, base, m.fields[f]) }
                 oneofSeen |= bit
             }
-            do { try encodeField(field, v, always: field.presence) } catch {
-                var e = error
+            // The plan without a retain: the schema owns it for the encoder's life.
+            var failure: EncodeError? = nil
+            entry.field._withUnsafeGuaranteedRef { field in
+                do throws(EncodeError) { try encodeField(field, v, always: entry.presence) } catch { failure = error }
+            }
+            if var e = failure {
                 e.path.append(AvroEncoder.pathKey(tape.string(v - 1)))
                 throw e
             }
         }
     }
 
-    @inline(__always) private func fieldIndex(_ m: ProtoMessagePlan, _ key: Int) -> Int? {
+    @inline(__always) private func fieldIndex(_ m: ProtoMessagePlan, _ table: UnsafeMutableBufferPointer<ProtoMessagePlan.Entry>,
+                                              _ key: Int) -> Int? {
         let kt = tape[key]
         if kt.flag {
             let name = Array(tape.string(key).utf8)
             return m.fields.firstIndex { $0.jsonBytes == name || $0.nameBytes == name }
         }
         let text = tape.text(kt)
-        for (f, field) in m.fields.enumerated() where equal(field.jsonBytes, text) || equal(field.nameBytes, text) { return f }
+        for f in 0..<table.count where same(table[f].json, text) || same(table[f].name, text) { return f }
         return nil
+    }
+
+    @inline(__always) private func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0)
     }
 
     @inline(__always) private func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
