@@ -136,19 +136,8 @@ final class AvroEncoder {
 
     /// `1.0` or `1e3`: an integer written as a float is accepted when it has no fraction.
     @inline(never) private func integralFloat(_ s: UnsafeRawBufferPointer) -> Int64? {
-        guard let d = parseDouble(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
+        guard let d = JSONNumber.double(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
         return Int64(d)
-    }
-
-    @inline(__always) private func parseDouble(_ s: UnsafeRawBufferPointer) -> Double? {
-        guard s.count < 64 else { return Double(String(decoding: s, as: UTF8.self)) }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buf -> Double? in
-            s.withMemoryRebound(to: CChar.self) { src in _ = buf.initialize(from: src) }
-            buf[s.count] = 0
-            var end: UnsafeMutablePointer<CChar>?
-            let d = strtod(buf.baseAddress!, &end)
-            return end == buf.baseAddress! + s.count ? d : nil
-        }
     }
 
     /// A string token's UTF-8 bytes: the tape's bytes when unescaped, else decoded to scratch.
@@ -190,7 +179,7 @@ final class AvroEncoder {
             }
         case .float, .double:
             let d: Double
-            if t.kind == .number, let x = parseDouble(tape.text(t)) {
+            if t.kind == .number, let x = JSONNumber.double(tape.text(t)) {
                 d = x
             } else if t.kind == .string, let x = specialDouble(tape.text(t)) {
                 d = x
@@ -283,7 +272,7 @@ final class AvroEncoder {
         for k in 0..<fields.count {
             let f = fields[k]
             var v: Int? = nil
-            if cursor < end, keyIs(cursor, f.name) {
+            if cursor < end, tape.keyIs(cursor, f.name) {
                 v = cursor + 1
                 cursor = Int(tape[cursor + 1].next)
             } else {
@@ -308,25 +297,11 @@ final class AvroEncoder {
         if found < Int(t.count) { throw unknownField(n, i) }
     }
 
-    @inline(__always) private func keyIs(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {
-        let key = tape[k]
-        if key.flag { return tape.string(k).utf8.elementsEqual(name) }
-        guard Int(key.count) == name.count else { return false }
-        return name.count == 0 || memcmp(tape.bytes.baseAddress! + Int(key.start), name.baseAddress!, name.count) == 0
-    }
-
-    private func keyIs(_ k: Int, _ name: borrowing [UInt8]) -> Bool {
-        let key = tape[k]
-        if key.flag { return tape.string(k).utf8.elementsEqual(name) }
-        guard Int(key.count) == name.count else { return false }
-        return name.withUnsafeBytes { memcmp(tape.bytes.baseAddress! + Int(key.start), $0.baseAddress!, name.count) == 0 }
-    }
-
     private func findMember(_ object: Int, _ f: AvroField) -> Int? {
         var k = object + 1
         let end = Int(tape[object].next)
         while k < end {
-            if keyIs(k, f.nameBytes) || f.aliases.contains(where: { keyIs(k, $0) }) { return k + 1 }
+            if tape.keyIs(k, f.nameBytes) || f.aliases.contains(where: { tape.keyIs(k, $0) }) { return k + 1 }
             k = Int(tape[k + 1].next)
         }
         return nil
@@ -393,8 +368,8 @@ final class AvroEncoder {
     private func wrappedBranch(_ n: AvroNode, _ key: Int) -> Int? {
         for (k, b) in n.branches.enumerated() {
             if b.unionNames.isEmpty {
-                if keyIs(key, Array(b.name.utf8)) || (b.logical != .none && keyIs(key, Array(b.shownName.utf8))) { return k }
-            } else if b.unionNames.contains(where: { keyIs(key, $0) }) {
+                if tape.keyIs(key, Array(b.name.utf8)) || (b.logical != .none && tape.keyIs(key, Array(b.shownName.utf8))) { return k }
+            } else if b.unionNames.contains(where: { tape.keyIs(key, $0) }) {
                 return k
             }
         }

@@ -52,15 +52,9 @@ final class AvroNode {
         plan.deallocate()
         plan = .allocate(capacity: fields.count)
         for (k, f) in fields.enumerated() {
-            plan.initializeElement(at: k, to: AvroFieldPlan(node: Unmanaged.passUnretained(f.node), name: AvroNode.copy(f.nameBytes),
-                                                            defaultBytes: f.defaultBytes.map(AvroNode.copy)))
+            plan.initializeElement(at: k, to: AvroFieldPlan(node: Unmanaged.passUnretained(f.node), name: ByteSpan.copy(f.nameBytes),
+                                                            defaultBytes: f.defaultBytes.map(ByteSpan.copy)))
         }
-    }
-
-    private static func copy(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
-        let m = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
-        bytes.withUnsafeBytes { m.copyMemory(from: $0) }
-        return UnsafeRawBufferPointer(rebasing: m[0..<bytes.count])
     }
 
     /// A branch name for messages: `long` or `com.acme.Order` or `timestamp-millis`.

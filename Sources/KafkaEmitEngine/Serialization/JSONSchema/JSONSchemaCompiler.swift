@@ -62,15 +62,10 @@ final class JSONSchemaNode {
 
     func finalize() {
         freeTables()
-        func copy(_ b: [UInt8]) -> UnsafeRawBufferPointer {
-            let m = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, b.count), alignment: 1)
-            b.withUnsafeBytes { m.copyMemory(from: $0) }
-            return UnsafeRawBufferPointer(rebasing: m[0..<b.count])
-        }
         propertyTable = .allocate(capacity: properties.count)
-        for (k, p) in properties.enumerated() { propertyTable.initializeElement(at: k, to: PropertyEntry(node: .passUnretained(p.node), name: copy(p.bytes))) }
+        for (k, p) in properties.enumerated() { propertyTable.initializeElement(at: k, to: PropertyEntry(node: .passUnretained(p.node), name: ByteSpan.copy(p.bytes))) }
         requiredTable = .allocate(capacity: required.count)
-        for (k, r) in required.enumerated() { requiredTable.initializeElement(at: k, to: copy(r.bytes)) }
+        for (k, r) in required.enumerated() { requiredTable.initializeElement(at: k, to: ByteSpan.copy(r.bytes)) }
     }
 
     private func freeTables() {

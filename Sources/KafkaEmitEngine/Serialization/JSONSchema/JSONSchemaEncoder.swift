@@ -121,14 +121,14 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
     private func isIntegral(_ t: JSONToken) -> Bool {
         let s = tape.text(t)
         if !s.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }) { return true }
-        guard let d = JSONSchemaEncoder.parseDouble(s) else { return false }
+        guard let d = JSONNumber.double(s) else { return false }
         return d.isFinite && d.rounded() == d
     }
 
     private func numberFits(_ n: JSONSchemaNode, _ i: Int, _ report: Bool) throws(EncodeError) -> Bool {
         // Doubles: exact for integers up to 2^53 and for the decimals records carry; bounds
         // are compared as most validators (Python's jsonschema among them) compare them.
-        guard let d = JSONSchemaEncoder.parseDouble(tape.text(tape[i])) else { return try fail(report) { "\(got(i)) is not a number kafka-emit can compare" } }
+        guard let d = JSONNumber.double(tape.text(tape[i])) else { return try fail(report) { "\(got(i)) is not a number kafka-emit can compare" } }
         if let m = n.minimum, d < m.0 { return try fail(report) { "\(got(i)) is less than minimum \(m.1)" } }
         if let m = n.maximum, d > m.0 { return try fail(report) { "\(got(i)) is greater than maximum \(m.1)" } }
         if let m = n.exclusiveMinimum, d <= m.0 { return try fail(report) { "\(got(i)) is not greater than exclusiveMinimum \(m.1)" } }
@@ -159,7 +159,7 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
         let t = tape[i]
         if n.requiredTable.count != n.required.count || n.propertyTable.count != n.properties.count { n.finalize() }
         let required = n.requiredTable
-        for r in 0..<required.count where member(i, required[r]) == nil {
+        for r in 0..<required.count where tape.member(i, required[r]) == nil {
             if report { var e = EncodeError("required"); e.path.append(AvroEncoder.pathKey(n.required[r].name)); throw e }
             return false
         }
@@ -169,7 +169,7 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
         var k = i + 1
         while k < Int(t.next) {
             var matched = false
-            for p in 0..<properties.count where keyIs(k, properties[p].name) {
+            for p in 0..<properties.count where tape.keyIs(k, properties[p].name) {
                 matched = true
                 // The node without a retain: the root owns it for the encoder's life.
                 var fits = true
@@ -290,45 +290,13 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
 
     private func keyBytes(_ k: Int) throws(EncodeError) -> UnsafeRawBufferPointer { try stringBytes(tape[k]) }
 
-    @inline(__always) private func keyIs(_ k: Int, _ name: [UInt8]) -> Bool {
-        let key = tape[k]
-        if key.flag { return (try? keyBytes(k))?.elementsEqual(name) ?? false }
-        guard Int(key.count) == name.count else { return false }
-        return name.withUnsafeBytes { memcmp(tape.bytes.baseAddress! + Int(key.start), $0.baseAddress!, name.count) == 0 }
-    }
-
-    @inline(__always) private func keyIs(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {
-        let key = tape[k]
-        if key.flag { return (try? keyBytes(k))?.elementsEqual(name) ?? false }
-        guard Int(key.count) == name.count else { return false }
-        return name.count == 0 || memcmp(tape.bytes.baseAddress! + Int(key.start), name.baseAddress!, name.count) == 0
-    }
-
-    private func member(_ object: Int, _ name: UnsafeRawBufferPointer) -> Int? {
-        var k = object + 1
-        while k < Int(tape[object].next) {
-            if keyIs(k, name) { return k + 1 }
-            k = Int(tape[k + 1].next)
-        }
-        return nil
-    }
-
-    private func member(_ object: Int, _ name: [UInt8]) -> Int? {
-        var k = object + 1
-        while k < Int(tape[object].next) {
-            if keyIs(k, name) { return k + 1 }
-            k = Int(tape[k + 1].next)
-        }
-        return nil
-    }
-
     /// JSON equality (enum, const): numbers by value, objects whatever their members' order.
     private func equal(_ i: Int, _ c: JSONConst) -> Bool {
         let t = tape[i]
         switch (t.kind, c) {
         case (.null, .null): return true
         case (.bool, .bool(let b)): return t.flag == b
-        case (.number, .number(let d)): return JSONSchemaEncoder.parseDouble(tape.text(t)) == d
+        case (.number, .number(let d)): return JSONNumber.double(tape.text(t)) == d
         case (.string, .string(let s)): return (try? stringBytes(t))?.elementsEqual(s) ?? false
         case (.array, .array(let items)):
             guard Int(t.count) == items.count else { return false }
@@ -341,22 +309,10 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
         case (.object, .object(let members)):
             guard Int(t.count) == members.count else { return false }
             for (name, value) in members {
-                guard let v = member(i, name), equal(v, value) else { return false }
+                guard let v = tape.member(i, name), equal(v, value) else { return false }
             }
             return true
         default: return false
-        }
-    }
-
-    static func parseDouble(_ s: UnsafeRawBufferPointer) -> Double? {
-        guard s.count > 0 else { return nil }
-        guard s.count < 64 else { return Double(String(decoding: s, as: UTF8.self)) }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buf -> Double? in
-            s.withMemoryRebound(to: CChar.self) { src in _ = buf.initialize(from: src) }
-            buf[s.count] = 0
-            var end: UnsafeMutablePointer<CChar>?
-            let d = strtod(buf.baseAddress!, &end)
-            return end == buf.baseAddress! + s.count ? d : nil
         }
     }
 }

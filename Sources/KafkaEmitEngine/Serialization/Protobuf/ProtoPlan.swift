@@ -147,13 +147,8 @@ final class ProtoMessagePlan {
     func finalize() {
         freeTable()
         table = .allocate(capacity: fields.count)
-        func copy(_ b: [UInt8]) -> UnsafeRawBufferPointer {
-            let m = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, b.count), alignment: 1)
-            b.withUnsafeBytes { m.copyMemory(from: $0) }
-            return UnsafeRawBufferPointer(rebasing: m[0..<b.count])
-        }
         for (k, f) in fields.enumerated() {
-            table.initializeElement(at: k, to: Entry(field: .passUnretained(f), json: copy(f.jsonBytes), name: copy(f.nameBytes),
+            table.initializeElement(at: k, to: Entry(field: .passUnretained(f), json: ByteSpan.copy(f.jsonBytes), name: ByteSpan.copy(f.nameBytes),
                                                      required: f.required, presence: f.presence, oneof: f.oneof))
         }
     }

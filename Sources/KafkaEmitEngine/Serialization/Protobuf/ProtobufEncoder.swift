@@ -157,12 +157,8 @@ final class ProtobufEncoder {
             return m.fields.firstIndex { $0.jsonBytes == name || $0.nameBytes == name }
         }
         let text = tape.text(kt)
-        for f in 0..<table.count where same(table[f].json, text) || same(table[f].name, text) { return f }
+        for f in 0..<table.count where ByteSpan.equal(table[f].json, text) || ByteSpan.equal(table[f].name, text) { return f }
         return nil
-    }
-
-    @inline(__always) private func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0)
     }
 
     @inline(__always) private func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
@@ -372,7 +368,7 @@ final class ProtobufEncoder {
         let t = tape[i]
         let name = float ? "float" : "double"
         let d: Double
-        if t.kind == .number, let x = ProtobufEncoder.parseDouble(tape.text(t)) {
+        if t.kind == .number, let x = JSONNumber.double(tape.text(t)) {
             d = x
         } else if t.kind == .string {
             let s = try stringBytes(t)
@@ -381,7 +377,7 @@ final class ProtobufEncoder {
             case "Infinity": return .infinity
             case "-Infinity": return -.infinity
             default:
-                guard let x = ProtobufEncoder.parseDouble(s), x.isFinite else { throw mismatch(name, i) }
+                guard let x = JSONNumber.double(s), x.isFinite else { throw mismatch(name, i) }
                 d = x
             }
         } else {
@@ -467,7 +463,7 @@ final class ProtobufEncoder {
         while i < s.count {
             let c = s[i]
             guard c >= 0x30 && c <= 0x39 else {
-                guard allowFloat, let d = parseDouble(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
+                guard allowFloat, let d = JSONNumber.double(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
                 return (d < 0, UInt64(abs(d)))
             }
             let (m, o1) = v.multipliedReportingOverflow(by: 10)
@@ -477,19 +473,6 @@ final class ProtobufEncoder {
             i += 1
         }
         return (negative, v)
-    }
-
-    static func parseDouble(_ s: UnsafeRawBufferPointer) -> Double? {
-        guard s.count > 0, s.count < 64 else { return s.count == 0 ? nil : Double(String(decoding: s, as: UTF8.self)) }
-        // strtod also reads hex, "inf" and leading spaces; proto JSON numbers are decimal.
-        for c in s where !((c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x2B || c == 0x2E || c | 0x20 == 0x65) { return nil }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 65) { buf -> Double? in
-            s.withMemoryRebound(to: CChar.self) { src in _ = buf.initialize(from: src) }
-            buf[s.count] = 0
-            var end: UnsafeMutablePointer<CChar>?
-            let d = strtod(buf.baseAddress!, &end)
-            return end == buf.baseAddress! + s.count ? d : nil
-        }
     }
 
     /// Base64, standard or URL-safe alphabet, padding optional (proto3 JSON accepts either).
