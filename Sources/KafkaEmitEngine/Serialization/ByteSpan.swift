@@ -25,6 +25,22 @@ extension JSONTape {
         return ByteSpan.equal(text(key), name)
     }
 
+    /// Token `i` as a message shows it ("got ..."): a scalar as written (strings quoted, cut
+    /// at 40 characters), or "an object" / "an array".
+    func shown(_ i: Int) -> String {
+        let t = self[i]
+        switch t.kind {
+        case .null: return "null"
+        case .bool: return t.flag ? "true" : "false"
+        case .number: return String(decoding: text(t).prefix(40), as: UTF8.self)
+        case .string:
+            let s = string(i)
+            return "\"" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "\""
+        case .object: return "an object"
+        case .array: return "an array"
+        }
+    }
+
     func keyIs(_ k: Int, _ name: [UInt8]) -> Bool {
         name.withUnsafeBytes { keyIs(k, $0) }
     }

@@ -73,21 +73,7 @@ enum SchemaResolver {
     }
 
     private static func readFile(_ path: String, flag: String) throws(EmitError) -> String {
-        guard let f = fopen(path, "rb") else {
-            throw .cannotOpen("\(flag) '\(path)': \(String(cString: strerror(errno))); check the path")
-        }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n > 0 { bytes += chunk[0..<n] }
-            if n < chunk.count {
-                if ferror(f) != 0 { throw .cannotOpen("\(flag) '\(path)': cannot be read (is it a directory?)") }
-                break
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: try ProtoSchemaSource.readBytes(path, flag: flag), as: UTF8.self)
     }
 
     private static func format(of c: SchemaPlan.Choice) -> SchemaPlan.Format? {

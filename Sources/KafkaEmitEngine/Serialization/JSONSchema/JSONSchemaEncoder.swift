@@ -265,19 +265,7 @@ final class JSONSchemaEncoder: SchemaBodyEncoder {
 
     // MARK: reading the tape
 
-    private func got(_ i: Int) -> String {
-        let t = tape[i]
-        switch t.kind {
-        case .null: return "null"
-        case .bool: return t.flag ? "true" : "false"
-        case .number: return String(decoding: tape.text(t).prefix(40), as: UTF8.self)
-        case .string:
-            let s = tape.string(i)
-            return "\"" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "\""
-        case .object: return "an object"
-        case .array: return "an array"
-        }
-    }
+    private func got(_ i: Int) -> String { tape.shown(i) }
 
     /// A string token's UTF-8: the tape's bytes when unescaped, else decoded into scratch
     /// (valid until the next call).

@@ -132,6 +132,7 @@ enum ProtoSchemaSource {
         guard fwrite(bytes, 1, bytes.count, f) == bytes.count else { throw .resource("\(flag): cannot write \(path)") }
     }
 
+    /// A schema file's bytes (any kind: SchemaResolver reads .avsc and .json files with it too).
     static func readBytes(_ path: String, flag: String) throws(EmitError) -> [UInt8] {
         guard let f = fopen(path, "rb") else {
             throw .cannotOpen("\(flag) '\(path)': \(String(cString: strerror(errno))); check the path")

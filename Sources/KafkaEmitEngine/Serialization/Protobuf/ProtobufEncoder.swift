@@ -425,19 +425,7 @@ final class ProtobufEncoder {
 
     // MARK: reading the tape
 
-    private func got(_ i: Int) -> String {
-        let t = tape[i]
-        switch t.kind {
-        case .null: return "null"
-        case .bool: return t.flag ? "true" : "false"
-        case .number: return String(decoding: tape.text(t).prefix(40), as: UTF8.self)
-        case .string:
-            let s = tape.string(i)
-            return "\"" + (s.count > 40 ? String(s.prefix(40)) + "…" : s) + "\""
-        case .object: return "an object"
-        case .array: return "an array"
-        }
-    }
+    private func got(_ i: Int) -> String { tape.shown(i) }
 
     private func mismatch(_ expected: String, _ i: Int) -> EncodeError {
         EncodeError("expected \(expected), got \(got(i))")
