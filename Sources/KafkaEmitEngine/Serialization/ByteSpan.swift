@@ -1,3 +1,4 @@
+@_spi(Engine) import KafkaEmit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,21 @@ enum ByteSpan {
 
     @inline(__always) static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+}
+
+extension ByteBuffer {
+    /// A base-128 varint (Avro's longs after zig-zag, Protobuf's varints).
+    @inline(__always) func appendVarint(_ value: UInt64) {
+        var v = value
+        reserve(10)
+        while v >= 0x80 {
+            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
+            count += 1
+            v >>= 7
+        }
+        base[count] = UInt8(truncatingIfNeeded: v)
+        count += 1
     }
 }
 

@@ -74,16 +74,9 @@ final class AvroEncoder {
 
     // MARK: writing
 
+    /// Avro's long: zig-zag, then a varint.
     @inline(__always) private func writeLong(_ v: Int64) {
-        var z = UInt64(bitPattern: (v << 1) ^ (v >> 63))
-        out.reserve(10)
-        while z >= 0x80 {
-            out.base[out.count] = UInt8(truncatingIfNeeded: z) | 0x80
-            out.count += 1
-            z >>= 7
-        }
-        out.base[out.count] = UInt8(truncatingIfNeeded: z)
-        out.count += 1
+        out.appendVarint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
     }
 
     @inline(__always) private func writeBytes(_ b: UnsafeRawBufferPointer) {

@@ -45,17 +45,7 @@ final class ProtobufEncoder {
 
     // MARK: writing
 
-    @inline(__always) private func writeVarint(_ v: UInt64) {
-        var v = v
-        out.reserve(10)
-        while v >= 0x80 {
-            out.base[out.count] = UInt8(truncatingIfNeeded: v) | 0x80
-            out.count += 1
-            v >>= 7
-        }
-        out.base[out.count] = UInt8(truncatingIfNeeded: v)
-        out.count += 1
-    }
+    @inline(__always) private func writeVarint(_ v: UInt64) { out.appendVarint(v) }
 
     @inline(__always) private func writeTag(_ tag: [UInt8]) {
         if tag.count == 1 { out.append(tag[0]) } else { out.append(tag) }
