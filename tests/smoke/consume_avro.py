@@ -9,19 +9,16 @@ import json
 import sys
 
 import fastavro
-from confluent_kafka import Consumer, KafkaError, TopicPartition, OFFSET_BEGINNING
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.serialization import SerializationContext, MessageField
+
+import topic_reader  # tests/smoke/topic_reader.py
 
 bootstrap, topic, registry_url = sys.argv[1], sys.argv[2], sys.argv[3]
 isolation = sys.argv[4] if len(sys.argv) > 4 else "read_uncommitted"
 sr = SchemaRegistryClient({"url": registry_url})
 deserializer = AvroDeserializer(sr)
-c = Consumer({"bootstrap.servers": bootstrap, "group.id": "smoke-avro", "enable.partition.eof": True,
-              "enable.auto.commit": False, "isolation.level": isolation, "log_level": 0})
-partitions = c.list_topics(topic, timeout=10).topics[topic].partitions
-c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
 
 
 def check(raw, field):
@@ -42,18 +39,9 @@ def check(raw, field):
     return datum
 
 
-done, out = set(), []
-while len(done) < len(partitions):
-    m = c.poll(10)
-    if m is None:
-        sys.exit("consume_avro.py: no message or end of partition within 10 s")
-    if m.error():
-        if m.error().code() == KafkaError._PARTITION_EOF:
-            done.add(m.partition())
-            continue
-        sys.exit(f"consume_avro.py: {m.error()}")
+out = []
+for m in topic_reader.messages(bootstrap, topic, isolation):
     key = check(m.key(), MessageField.KEY) if m.key() is not None and m.key()[:1] == b"\0" else (m.key() or b"").decode()
     value = check(m.value(), MessageField.VALUE)
     out.append(json.dumps(key, sort_keys=True, default=str) + " " + json.dumps(value, sort_keys=True, default=str))
-c.close()
 print("\n".join(out))

@@ -7,18 +7,15 @@ usage: consume_json.py BOOTSTRAP TOPIC REGISTRY_URL"""
 import json
 import sys
 
-from confluent_kafka import Consumer, KafkaError, TopicPartition, OFFSET_BEGINNING
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer
 from confluent_kafka.serialization import SerializationContext, MessageField
 
+import topic_reader  # tests/smoke/topic_reader.py
+
 bootstrap, topic, registry_url = sys.argv[1], sys.argv[2], sys.argv[3]
 sr = SchemaRegistryClient({"url": registry_url})
 deserializer = JSONDeserializer(None, schema_registry_client=sr)
-c = Consumer({"bootstrap.servers": bootstrap, "group.id": "smoke-json", "enable.partition.eof": True,
-              "enable.auto.commit": False, "log_level": 0})
-partitions = c.list_topics(topic, timeout=10).topics[topic].partitions
-c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
 
 
 def compact(raw):
@@ -45,18 +42,9 @@ def check(raw, field):
     return deserializer(raw, SerializationContext(topic, field))
 
 
-done, out = set(), []
-while len(done) < len(partitions):
-    m = c.poll(10)
-    if m is None:
-        sys.exit("consume_json.py: no message or end of partition within 10 s")
-    if m.error():
-        if m.error().code() == KafkaError._PARTITION_EOF:
-            done.add(m.partition())
-            continue
-        sys.exit(f"consume_json.py: {m.error()}")
+out = []
+for m in topic_reader.messages(bootstrap, topic):
     key = (m.key() or b"").decode()
     value = check(m.value(), MessageField.VALUE)
     out.append(key + " " + json.dumps(value, sort_keys=True))
-c.close()
 print("\n".join(out))

@@ -11,12 +11,13 @@ import os
 import subprocess
 import sys
 
-from confluent_kafka import Consumer, KafkaError, TopicPartition, OFFSET_BEGINNING
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.common.protobuf import _create_index_array
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
 from confluent_kafka.serialization import SerializationContext, MessageField
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory, text_format
+
+import topic_reader  # tests/smoke/topic_reader.py
 
 bootstrap, topic, registry_url, desc_path, proto_path, message = sys.argv[1:7]
 fds = descriptor_pb2.FileDescriptorSet.FromString(open(desc_path, "rb").read())
@@ -72,20 +73,7 @@ def check(raw, field):
     return json_format.MessageToJson(msg, preserving_proto_field_name=True, sort_keys=True, indent=None)
 
 
-c = Consumer({"bootstrap.servers": bootstrap, "group.id": "smoke-protobuf", "enable.partition.eof": True,
-              "enable.auto.commit": False, "log_level": 0})
-partitions = c.list_topics(topic, timeout=10).topics[topic].partitions
-c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
-done, out = set(), []
-while len(done) < len(partitions):
-    m = c.poll(10)
-    if m is None:
-        sys.exit("consume_protobuf.py: no message or end of partition within 10 s")
-    if m.error():
-        if m.error().code() == KafkaError._PARTITION_EOF:
-            done.add(m.partition())
-            continue
-        sys.exit(f"consume_protobuf.py: {m.error()}")
+out = []
+for m in topic_reader.messages(bootstrap, topic):
     out.append((m.key() or b"").decode() + " " + check(m.value(), MessageField.VALUE))
-c.close()
 print("\n".join(out))
