@@ -92,3 +92,15 @@ read_topic() {
 }
 
 assert_eq() { [ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"; }
+
+# The Schema Registry stand-in (tests/registry/stand_in.py), on a free port; sets SR to its URL.
+# Needs PY (scripts/test-python.sh) and ROOT. Each stand-in writes its URL to a file of its own:
+# a second one must not read the first one's URL before its own redirection truncated the file
+# (a race that showed under load).
+start_registry() { # [stand_in args...]
+  local url="$WORK/sr.$RANDOM.url"
+  "$PY" "$ROOT/tests/registry/stand_in.py" --port 0 "$@" > "$url" 2>> "$WORK/sr.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do [ -s "$url" ] && break; sleep 0.05; done
+  SR=$(head -1 "$url"); [ -n "$SR" ] || fail "registry stand-in did not start"
+}

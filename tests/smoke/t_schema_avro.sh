@@ -7,12 +7,6 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PY=$("$ROOT/scripts/test-python.sh") || fail "cannot set up the Python test helpers"
 start_mock --topic orders:3 --topic random:2 --topic lines:2 --topic keyed:2 --topic tx:2 --topic env:1
-start_registry() { # [stand_in args...]: sets SR
-  "$PY" "$ROOT/tests/registry/stand_in.py" --port 0 "$@" > "$WORK/sr.url" 2>> "$WORK/sr.log" &
-  PIDS+=($!)
-  for _ in $(seq 1 100); do [ -s "$WORK/sr.url" ] && break; sleep 0.05; done
-  SR=$(head -1 "$WORK/sr.url"); [ -n "$SR" ] || fail "registry stand-in did not start"
-}
 start_registry
 SCHEMA="$ROOT/examples/schemas/order.avsc"
 

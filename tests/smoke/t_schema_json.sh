@@ -8,10 +8,7 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PY=$("$ROOT/scripts/test-python.sh") || fail "cannot set up the Python test helpers"
 start_mock --topic orders:3 --topic lines:2 --topic console:1
-"$PY" "$ROOT/tests/registry/stand_in.py" --port 0 > "$WORK/sr.url" 2>> "$WORK/sr.log" &
-PIDS+=($!)
-for _ in $(seq 1 100); do [ -s "$WORK/sr.url" ] && break; sleep 0.05; done
-SR=$(head -1 "$WORK/sr.url"); [ -n "$SR" ] || fail "registry stand-in did not start"
+start_registry
 SCHEMA="$ROOT/examples/schemas/order.json"
 
 # 1. generate mode, the seed scenario's order; the template's spaces are not sent (compact JSON)

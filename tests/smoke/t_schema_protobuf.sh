@@ -8,10 +8,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 command -v protoc >/dev/null || fail "protoc is missing (scripts/ensure-deps.sh installs protobuf-compiler)"
 PY=$("$ROOT/scripts/test-python.sh") || fail "cannot set up the Python test helpers"
 start_mock --topic orders:3 --topic lines:2 --topic byid:1 --topic bad:1 --topic priced:1
-"$PY" "$ROOT/tests/registry/stand_in.py" --port 0 > "$WORK/sr.url" 2>> "$WORK/sr.log" &
-PIDS+=($!)
-for _ in $(seq 1 100); do [ -s "$WORK/sr.url" ] && break; sleep 0.05; done
-SR=$(head -1 "$WORK/sr.url"); [ -n "$SR" ] || fail "registry stand-in did not start"
+start_registry
 PROTO="$ROOT/examples/schemas/order.proto"
 protoc --include_imports -o "$WORK/order.desc" -I "$ROOT/examples/schemas" order.proto || fail "protoc -o"
 read_back() { # TOPIC MESSAGE
