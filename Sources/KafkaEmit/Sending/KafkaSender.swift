@@ -69,7 +69,7 @@ public final class KafkaSender: Sendable {
             throw KafkaSenderError(cause: .invalidUsage, message: "a transactional sender sends in transactions: use sendTransactionally")
         }
         let outgoing = OutgoingRecord(record)
-        let result = await withCheckedContinuation { (c: CheckedContinuation<Result<RecordMetadata, KafkaSenderError>, Never>) in
+        let result = await withUnsafeContinuation { (c: UnsafeContinuation<Result<RecordMetadata, KafkaSenderError>, Never>) in
             if let refused = engine.submit(.record(outgoing, .task(c))) { c.resume(returning: .failure(refused)) }
         }
         return try result.get()
@@ -117,29 +117,34 @@ public final class KafkaSender: Sendable {
         let engine = self.engine
         return feed(stream) {
             // A plain sequence never waits for its next record: records go over in chunks,
-            // one admission and one mailbox lock per chunk instead of per record.
+            // one admission and one mailbox lock per chunk instead of per record. Each record
+            // is taken apart once (its correlation here, its bytes into the submission), not
+            // copied field by field into a chunk, then a submission, then the mailbox.
             var iterator = records.makeIterator()
             let size = min(Self.chunk, max(1, stream.capacity / 4))
-            var chunk: [SenderRecord<C>] = []
-            chunk.reserveCapacity(size)
+            var outgoing: [OutgoingRecord] = []
+            var correlations: [C] = []
+            var items: [Submission] = []
+            outgoing.reserveCapacity(size)
+            correlations.reserveCapacity(size)
             while true {
-                chunk.removeAll(keepingCapacity: true)
-                while chunk.count < size, let r = iterator.next() { chunk.append(r) }
-                if chunk.isEmpty { return }
-                var correlations: [C] = []
-                correlations.reserveCapacity(chunk.count)
-                for k in chunk.indices { correlations.append(chunk[k].correlationMetadata) }
+                while outgoing.count < size, let r = iterator.next() {
+                    correlations.append(r.correlationMetadata)
+                    outgoing.append(OutgoingRecord(r))
+                }
+                if outgoing.isEmpty { return }
                 guard let tokens = await stream.admit(correlations, whole: true) else { return }
-                var items: [Submission] = []
-                items.reserveCapacity(chunk.count)
-                for k in chunk.indices { items.append(.record(OutgoingRecord(chunk[k]), .receiver(stream, token: tokens[k]))) }
-                if let refused = engine.submit(items) { return stream.refuse(tokens, refused) }
+                correlations.removeAll(keepingCapacity: true)
+                items.reserveCapacity(outgoing.count)
+                for (k, o) in outgoing.enumerated() { items.append(.record(o, .receiver(stream, token: tokens[k]))) }
+                outgoing.removeAll(keepingCapacity: true)
+                if let refused = engine.submit(handingOver: &items) { return stream.refuse(tokens, refused) }
             }
         }
     }
 
     /// Records a plain sequence hands over at a time (its results still come one by one).
-    private static var chunk: Int { 64 }
+    private static var chunk: Int { 256 }
 
     /// Reactor Kafka's `sendTransactionally`: each window of records is one transaction
     /// (``SenderOptions/transactionalID`` must be set). A record's result comes once its window

@@ -17,6 +17,12 @@ final class SenderEngine: Sendable {
 
     private struct State {
         var queue: [Submission] = []
+        /// Records the producing thread has handed to librdkafka, given back so that the next
+        /// caller to submit releases them on its own thread. Their bytes were most likely
+        /// allocated there: freed on the producing thread instead, every free took the
+        /// allocating thread's malloc arena lock against its mallocs (a quarter of a stream's
+        /// context switches were that lock, perf sched_switch).
+        var spent: [OutgoingRecord] = []
         var run = RunState.idle
         var producerWaiting = false
         var closing = false
@@ -41,18 +47,45 @@ final class SenderEngine: Sendable {
     /// Puts records (and window ends) in the mailbox, starting a run if none is on. Returns
     /// the error every one of them fails with when the sender cannot take them.
     func submit(_ items: some Collection<Submission>) -> KafkaSenderError? {
+        var spent: [OutgoingRecord] = []   // released here, after the lock (see `State.spent`)
         let next: SubmitNext = state.withLock { st in
+            swap(&st.spent, &spent)
             if st.closing { return .refuse(Self.closedError) }
             if case .fatal(let e) = st.run { return .refuse(e) }
             st.queue.append(contentsOf: items)
-            if case .idle = st.run {
-                st.run = .running(StopSignal())
-                return .start
-            }
-            // Only a producing thread that said it waits needs the (costlier) signal.
-            if st.producerWaiting { st.producerWaiting = false; return .wake }
-            return .none
+            return Self.afterQueueing(&st)
         }
+        return act(next)
+    }
+
+    func submit(_ item: Submission) -> KafkaSenderError? { submit(CollectionOfOne(item)) }
+
+    /// `submit` for a batch the caller gives up: an empty mailbox takes the array itself (no
+    /// copy of its records); `items` comes back empty either way.
+    func submit(handingOver items: inout [Submission]) -> KafkaSenderError? {
+        var spent: [OutgoingRecord] = []   // released here, after the lock (see `State.spent`)
+        let next: SubmitNext = state.withLock { st in
+            swap(&st.spent, &spent)
+            if st.closing { return .refuse(Self.closedError) }
+            if case .fatal(let e) = st.run { return .refuse(e) }
+            if st.queue.isEmpty { swap(&st.queue, &items) } else { st.queue.append(contentsOf: items) }
+            return Self.afterQueueing(&st)
+        }
+        items.removeAll(keepingCapacity: true)
+        return act(next)
+    }
+
+    private static func afterQueueing(_ st: inout State) -> SubmitNext {
+        if case .idle = st.run {
+            st.run = .running(StopSignal())
+            return .start
+        }
+        // Only a producing thread that said it waits needs the (costlier) signal.
+        if st.producerWaiting { st.producerWaiting = false; return .wake }
+        return .none
+    }
+
+    private func act(_ next: SubmitNext) -> KafkaSenderError? {
         switch next {
         case .refuse(let e): return e
         case .start: startRun()
@@ -62,15 +95,18 @@ final class SenderEngine: Sendable {
         return nil
     }
 
-    func submit(_ item: Submission) -> KafkaSenderError? { submit(CollectionOfOne(item)) }
-
     /// Producing thread: moves what the mailbox holds into `batch`, waiting for it; false when
     /// the run is to end (the sender closes with nothing left, or the loop was stopped).
-    func take(into batch: inout [Submission], stop: StopSignal, willWait: () -> Void) -> Bool {
+    /// `spent`: records the thread is done with, given back (see `State.spent`); emptied.
+    func take(into batch: inout [Submission], returning spent: inout [OutgoingRecord], stop: StopSignal,
+              willWait: () -> Void) -> Bool {
         var waited = false
         while true {
             if stop.isStopped { return false }
             let got: Bool? = state.withLock { st in
+                if !spent.isEmpty {
+                    if st.spent.isEmpty { swap(&st.spent, &spent) } else { st.spent.append(contentsOf: spent) }
+                }
                 if !st.queue.isEmpty { swap(&st.queue, &batch); return true }
                 if st.closing { return false }
                 st.producerWaiting = true
@@ -173,6 +209,7 @@ final class SenderEngine: Sendable {
             }
             let queued = st.queue
             st.queue = []
+            st.spent = []
             st.run = fatal ? .fatal(error) : .idle
             let waiters = st.closeWaiters
             st.closeWaiters = []

@@ -9,7 +9,7 @@ import Synchronization
 /// waiting here for the consumer, so a slow consumer slows the sending down instead of
 /// piling results up. (The iterator takes waiting results a batch at a time, so up to twice
 /// `bufferSize` are held at once; a plain sequence is read a chunk — a quarter of the
-/// buffer, at most 64 records — ahead.) Iteration ends once every record taken has its result; it throws the
+/// buffer, at most 256 records — ahead.) Iteration ends once every record taken has its result; it throws the
 /// error of the records' own sequence, if that threw (after the results of what it yielded).
 /// Leaving the loop early (or cancelling its task) stops taking records; records already
 /// handed over still complete — the sender is shared, so they are not purged.
