@@ -8,6 +8,10 @@ histograms gives the histogram of every delivery in the whole run, so its percen
   merge-histograms.py shard-*.hlog                 # one line: records, mean, p50 … max (ms)
   merge-histograms.py --json shard-*.hlog          # the same as one JSON object
   merge-histograms.py --timeline 1 shard-*.hlog    # per-second rows across all logs (for plots)
+  merge-histograms.py --stages shard-*.hlog        # also one line per --rate-profile stage
+
+A run with --rate-profile also writes, per interval, one tagged histogram per stage that had
+deliveries in it (`Tag=stage2:hold_2000_60s`): the totals count only the untagged intervals.
 
 Needs the `hdrhistogram` package from PyPI (`pip install hdrhistogram==0.10.8`), HdrHistogram's
 own Python implementation; logs are standard V2 interval logs, so HdrHistogram's Java
@@ -66,6 +70,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("logs", nargs="+", help="histogram logs written by kafka-emit --histogram-log")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--stages", action="store_true",
+                    help="also report each --rate-profile stage (the logs' tagged intervals), merged across logs")
     ap.add_argument("--timeline", type=float, metavar="SECONDS",
                     help="print one row per SECONDS of wall time (all logs merged): "
                          "seconds-since-start records p50 p99 p99.9 max (ms)")
@@ -74,9 +80,13 @@ def main():
     total = new_histogram()
     buckets = {}  # timeline bucket → merged histogram
     all_intervals = []
+    stages = {}  # tag → merged histogram
     for path in args.logs:
         try:
             for h in intervals(path):
+                if h.get_tag():
+                    stages.setdefault(h.get_tag(), new_histogram()).add(h)
+                    continue
                 total.add(h)
                 all_intervals.append(h)
         except (OSError, ValueError, IndexError) as e:
@@ -102,7 +112,17 @@ def main():
     fig = figures(total)
     fig["logs"] = len(args.logs)
     fig["intervals"] = len(all_intervals)
-    print(json.dumps(fig) if args.json else line(fig))
+    # Stage tags start "stageN:": in stage order.
+    order = sorted(stages, key=lambda t: (int(t[5:t.index(":")]) if t.startswith("stage") and ":" in t else 0, t))
+    if args.json:
+        if args.stages:
+            fig["stages"] = [dict(figures(stages[t]), tag=t) for t in order]
+        print(json.dumps(fig))
+        return
+    print(line(fig))
+    if args.stages:
+        for t in order:
+            print("%s: %s" % (t, line(figures(stages[t]))))
 
 
 if __name__ == "__main__":

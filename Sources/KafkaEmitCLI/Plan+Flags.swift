@@ -22,6 +22,10 @@ extension EmitCommand {
         plan.count = input.count
         if let every = pacing.every { plan.pacing = .every(nanos: every.nanos) }
         if let rate = pacing.rate { plan.pacing = .rate(rate) }
+        if let profile = pacing.rateProfile { plan.pacing = .profile(profile.stages) }
+        plan.poissonArrivals = pacing.arrivals == .poisson
+        plan.latencyFromIntended = pacing.latencyFrom == .intended
+        plan.startAtMillis = pacing.startAt?.millis
         plan.durationNanos = pacing.duration?.nanos
 
         if let key = record.key { plan.key = key }

@@ -132,6 +132,7 @@ final class FakeClock: PacerClock, @unchecked Sendable {
         r.pacing.paced = true
         _ = r.latenessMicros.record(80)
         (r.pacing.sent, r.pacing.firstIndex, r.pacing.lastIndex, r.pacing.intervalNanos) = (200, 0, 199, 1_000_000)
+        (r.pacing.firstDueNanos, r.pacing.lastDueNanos) = (0, 199_000_000)
         r.pacing.firstSendNanos = 1_000_000_000
         for (span, sign) in [(UInt64(199_000_000) - 400, "drift +0.000ms"), (199_000_000 + 400, "drift +0.000ms"),
                              (199_000_000 - 2_000, "drift -0.002ms"), (199_000_000 + 2_000, "drift +0.002ms")] {

@@ -26,7 +26,7 @@ done < "$WORK/known"
 # every --flag in the README: ours, or another tool's that gets our spelling in its error
 grep -oE -- '(^|[^A-Za-z0-9-])--[a-z][a-z0-9.-]*[a-z0-9]' "$ROOT/README.md" | sed 's/^[^-]*//' | sort -u > "$WORK/readme"
 # flags of other programs the README shows in their own command lines
-others=(--static-swift-stdlib --timeline --tool)   # swift build; examples/merge-histograms.py; valgrind
+others=(--static-swift-stdlib --timeline --stages --tool)   # swift build; examples/merge-histograms.py; valgrind
 unknown=0
 while read -r flag; do
   grep -qx -- "$flag" "$WORK/known" && continue

@@ -19,14 +19,32 @@ package enum Pacing: Sendable, Equatable {
     case every(nanos: UInt64)
     /// R records per second.
     case rate(Double)
+    /// A rate that changes over the run (`--rate-profile`); the schedule ends with its last stage.
+    case profile([RateStage])
 
+    /// The mean interval of a fixed pace; 0 unpaced or for a profile.
     package var intervalNanos: Double {
         switch self {
-        case .unpaced: 0
+        case .unpaced, .profile: 0
         case .every(let n): Double(n)
         case .rate(let r): 1e9 / r
         }
     }
+}
+
+/// Where the schedule starts and what a late record does to it.
+package struct ScheduleOptions: Sendable {
+    /// How sends are spread (`--arrivals`).
+    package var arrivals = Arrivals.uniform
+    /// The schedule is absolute (`--start-at`, `--latency-from intended`): a late record goes out
+    /// at once and the ones after it keep their times (catching up), instead of the schedule
+    /// shifting so the cadence resumes from now.
+    package var absolute = false
+    /// Monotonic time the schedule starts at (`--start-at`); nil: when the run can send.
+    package var startMonotonic: UInt64?
+    /// Receives the stage the schedule is in (`--rate-profile`).
+    package var stages: StageCursor?
+    package init() {}
 }
 
 /// The schedule: record i is due at start + i×interval on absolute monotonic deadlines, so
@@ -50,69 +68,127 @@ package struct Pacer {
     /// Gets each paced record's lateness in microseconds (the CLI's summary keeps them in a
     /// histogram; the library keeps none).
     private let recordLateness: ((UInt64) -> Void)?
+    /// Rate profiles and Poisson arrivals: record i's offset, computed as the run goes.
+    private var variable: VariableSchedule?
+    private let absolute: Bool
+    private let startMonotonic: UInt64?
+    /// The last record waited for, and its due time without the shifts (for `resume`, and the
+    /// intended send time of `--latency-from intended`).
+    private var lastAsked: UInt64 = .max
+    private var lastOffset: UInt64 = 0
+    private var waitedForStart = false
     /// A wake-up this late means the process was stalled: shift instead of bursting.
     static var stallNanos: UInt64 { 1_000_000_000 }
 
-    package init(_ pacing: Pacing, durationNanos: UInt64?, clock: any PacerClock, recordLateness: ((UInt64) -> Void)? = nil) {
+    package init(_ pacing: Pacing, durationNanos: UInt64?, clock: any PacerClock, recordLateness: ((UInt64) -> Void)? = nil,
+                 schedule: ScheduleOptions = ScheduleOptions()) {
         self.clock = clock
         self.recordLateness = recordLateness
         everyNanos = { if case .every(let n) = pacing { n } else { 0 } }()
         intervalNanos = pacing.intervalNanos
         self.durationNanos = durationNanos
+        absolute = schedule.absolute
+        startMonotonic = schedule.startMonotonic
+        switch pacing {
+        case .profile(let stages):
+            variable = VariableSchedule(stages: stages, arrivals: schedule.arrivals, cursor: schedule.stages)
+        case .every, .rate:
+            if schedule.arrivals != .uniform {
+                let rate = 1e9 / pacing.intervalNanos
+                variable = VariableSchedule(stages: [RateStage(.hold(rate), seconds: nil, name: "")], arrivals: schedule.arrivals, cursor: nil)
+            }
+        case .unpaced: break
+        }
         stats.paced = pacing != .unpaced
         stats.intervalNanos = intervalNanos
     }
 
     var isPaced: Bool { stats.paced }
 
-    /// Starts the schedule (and the `--duration` clock) now.
+    /// Starts the schedule (and the `--duration` clock) now, or at `--start-at`.
     package mutating func begin() {
-        start = clock.now()
+        start = startMonotonic ?? clock.now()
         if let d = durationNanos { durationEnd = start &+ d }
     }
 
     /// Whether `--duration` has elapsed.
     package var expired: Bool { durationEnd != 0 && clock.now() >= durationEnd }
 
-    @inline(__always) func deadline(_ i: UInt64) -> UInt64 {
-        let offset = everyNanos > 0 ? i &* everyNanos : UInt64(Double(i) * intervalNanos)
-        return start &+ shift &+ offset
+    /// Record i's offset from the start on the schedule (no shifts); nil once a profile ended.
+    @inline(__always) mutating func dueOffset(_ i: UInt64) -> UInt64? {
+        if i == lastAsked { return lastOffset }
+        let offset: UInt64
+        if variable != nil {
+            // Past ~580 years (or not a number) the schedule has nothing more to send.
+            guard let seconds = variable!.offset(of: i), seconds >= 0, seconds < 1.8e10 else { return nil }
+            offset = UInt64(seconds * 1e9)
+        } else {
+            offset = everyNanos > 0 ? i &* everyNanos : UInt64(Double(i) * intervalNanos)
+        }
+        lastAsked = i
+        lastOffset = offset
+        return offset
     }
+
+    /// Record i's place on the schedule (ns from its start), without waiting for it (the
+    /// fuzz target: the schedule's arithmetic, not its sleeps); nil once a profile ended.
+    package mutating func scheduledOffset(_ i: UInt64) -> UInt64? { dueOffset(i) }
+
+    /// The intended send time of the last record waited for (monotonic ns): its place on the
+    /// schedule, shifts included (an absolute schedule has none).
+    package var intendedNanos: UInt64 { start &+ shift &+ lastOffset }
 
     /// Waits until record `i` is due. False when the run must end instead: `--duration` is
     /// over (or the record would fall after it), or `shouldStop` turned true while waiting.
     /// `willSleep` is called once before an actual sleep.
     @inline(__always)
-    mutating func waitTurn(_ i: UInt64, shouldStop: () -> Bool, willSleep: () -> Void) -> Bool {
-        guard stats.paced else { return !expired }
-        let due = deadline(i)
-        if durationEnd != 0 && due >= durationEnd { return false }
-        var now = clock.now()
-        if now < due { willSleep() }
-        while now < due {
-            if shouldStop() { return false }
-            // In slices, so a stop request that arrives without a signal is still noticed.
-            clock.sleep(until: min(due, now &+ 100_000_000))
-            now = clock.now()
+    package mutating func waitTurn(_ i: UInt64, shouldStop: () -> Bool, willSleep: () -> Void) -> Bool {
+        guard stats.paced else {
+            // Unpaced with --start-at: the first record waits for the start.
+            if startMonotonic != nil && !waitedForStart {
+                waitedForStart = true
+                guard sleep(until: start, shouldStop: shouldStop, willSleep: willSleep) != nil else { return false }
+            }
+            return !expired
         }
+        guard let offset = dueOffset(i) else { return false }   // the profile's last stage ended
+        let due = start &+ shift &+ offset
+        if durationEnd != 0 && due >= durationEnd { return false }
+        guard let now = sleep(until: due, shouldStop: shouldStop, willSleep: willSleep) else { return false }
         let late = now - due
         recordLateness?(late / 1000)
-        if stats.sent == 0 { stats.firstSendNanos = now; stats.firstIndex = i }
+        if stats.sent == 0 { stats.firstSendNanos = now; stats.firstIndex = i; stats.firstDueNanos = offset }
         stats.sent += 1
         stats.lastSendNanos = now
         stats.lastIndex = i
-        if late > Self.stallNanos { shiftBy(late) }
+        stats.lastDueNanos = offset
+        if late > Self.stallNanos && !absolute { shiftBy(late) }
         return true
     }
 
-    /// The sender held record `i` past its deadline: resume the cadence from now.
+    /// The sender held record `i` past its deadline: resume the cadence from now (an absolute
+    /// schedule keeps its times: the records after it catch up).
     mutating func resume(after i: UInt64) {
-        guard stats.paced else { return }
-        let now = clock.now(), due = deadline(i)
+        guard stats.paced, !absolute, let offset = dueOffset(i) else { return }
+        let now = clock.now(), due = start &+ shift &+ offset
         if now > due { shiftBy(now - due) }
         // Record i went out only now. For the last record so far that matters to the drift:
         // the hold is in `behindNanos`, so it belongs in the send span too.
         if stats.sent > 0 && i == stats.lastIndex { stats.lastSendNanos = now }
+    }
+
+    /// Sleeps until `due`; the time then, or nil when `shouldStop` turned true meanwhile.
+    @inline(__always)
+    private func sleep(until due: UInt64, shouldStop: () -> Bool, willSleep: () -> Void) -> UInt64? {
+        var now = clock.now()
+        if now < due { willSleep() }
+        while now < due {
+            if shouldStop() { return nil }
+            // In slices, so a stop request that arrives without a signal is still noticed.
+            clock.sleep(until: min(due, now &+ 100_000_000))
+            now = clock.now()
+        }
+        return now
     }
 
     private mutating func shiftBy(_ nanos: UInt64) {

@@ -13,12 +13,16 @@ package struct PacingStats: Sendable {
     package var firstIndex: UInt64 = 0
     package var lastIndex: UInt64 = 0
     package var intervalNanos: Double = 0
+    /// Where the first and the last record were due on the schedule (offsets from its start,
+    /// without shifts).
+    package var firstDueNanos: UInt64 = 0
+    package var lastDueNanos: UInt64 = 0
     package init() {}
 
     /// Actual first-to-last send span minus the ideal one (and minus deliberate shifts), in ns.
     package var driftNanos: Double {
         guard lastIndex > firstIndex else { return 0 }
-        return Double(lastSendNanos - firstSendNanos) - Double(lastIndex - firstIndex) * intervalNanos - Double(behindNanos)
+        return Double(lastSendNanos - firstSendNanos) - Double(lastDueNanos - firstDueNanos) - Double(behindNanos)
     }
 
     /// Records per second actually achieved between the first and the last send.

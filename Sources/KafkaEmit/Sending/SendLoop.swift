@@ -242,7 +242,11 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
         }
         sink.willSend(slot: slot, record: record, topic: topic)
         while true {
-            if stampLeft == 0 || held || pacer.isPaced { stampNanos = Clock.monotonicNanos(); stampLeft = Self.stampRecords }
+            if options.latencyFromIntended {
+                stampNanos = pacer.intendedNanos
+            } else if stampLeft == 0 || held || pacer.isPaced {
+                stampNanos = Clock.monotonicNanos(); stampLeft = Self.stampRecords
+            }
             stampLeft &-= 1
             slots.markSent(slot, at: stampNanos)
             switch producer.produce(slot: slot, record: record, topic: topic) {

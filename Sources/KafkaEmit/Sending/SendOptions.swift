@@ -22,5 +22,9 @@ package struct SendOptions {
     /// not necessarily holding the sink lock, so it orders its own writes.
     package var statistics: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
+    /// Latency from each record's place on the schedule rather than from its hand-over to
+    /// librdkafka (`--latency-from intended`; the pacer's schedule is then absolute).
+    package var latencyFromIntended = false
+
     package init() {}
 }

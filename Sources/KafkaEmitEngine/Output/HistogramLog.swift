@@ -37,11 +37,19 @@ final class HistogramLog {
     deinit { close(fd) }
 
     /// One interval: `[startMillis, endMillis)` and what was recorded in it.
-    func append(_ h: Histogram<UInt64>, startMillis: Int64, endMillis: Int64) {
+    /// One interval; `tag` (HdrHistogram's `Tag=` column) names a `--rate-profile` stage.
+    func append(_ h: Histogram<UInt64>, startMillis: Int64, endMillis: Int64, tag: String? = nil) {
         let start = Double(startMillis - baseMillis) / 1000
         let length = Double(endMillis - startMillis) / 1000
         let max = h.totalCount > 0 ? Double(h.max) / 1000 : 0
-        write("\(Fmt.fixed(start, 3)),\(Fmt.fixed(length, 3)),\(Fmt.fixed(max, 3)),\(Self.encode(h))\n")
+        write("\(tag.map { "Tag=\($0)," } ?? "")\(Fmt.fixed(start, 3)),\(Fmt.fixed(length, 3)),\(Fmt.fixed(max, 3)),\(Self.encode(h))\n")
+    }
+
+    /// A stage's tag: its number and name, with what a log line cannot hold (`,`, spaces,
+    /// control bytes) as `_` — `stage2:hold_2000_60s`.
+    static func tag(stage: Int, name: String) -> String {
+        let safe = name.unicodeScalars.map { $0 == "," || $0 == " " || $0.value < 0x20 ? "_" : Character($0) }
+        return "stage\(stage + 1):" + String(safe)
     }
 
     private func write(_ s: String) {

@@ -2,6 +2,13 @@
 
 /// JSON string literals for arbitrary bytes, written straight into a byte buffer.
 enum JSONString {
+    /// `s` as a JSON string literal (for summaries: not the hot path).
+    static func quoted(_ s: String) -> String {
+        let out = ByteBuffer(capacity: s.utf8.count + 2)
+        append(out, s)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
     static func append(_ out: ByteBuffer, _ s: String) {
         var copy = s
         copy.withUTF8 { append(out, UnsafeRawBufferPointer($0)) }

@@ -104,7 +104,8 @@ private final class TickerState: @unchecked Sendable {
     func tick(giveUp: () -> Bool) {
         // The sink may be stuck writing to a stalled stdout: wait for its lock only while the
         // run is not being abandoned.
-        let window = loop.withSink(unless: giveUp) { loop.sink.stats.takeWindow() }
+        let windows = loop.withSink(unless: giveUp) { loop.sink.stats.takeWindow() }
+        let window = windows?.all
         let now = Clock.monotonicNanos(), millis = Clock.wallMillis()
         let delivered = loop.delivered.load(ordering: .acquiring)
         let failed = loop.failed.load(ordering: .acquiring)
@@ -114,7 +115,15 @@ private final class TickerState: @unchecked Sendable {
         let records = completed - lastCompleted
         let secs = Double(now - lastAt) / 1e9
         let rate = secs > 0 ? Double(records) / secs : 0
-        if let log, let window { log.append(window, startMillis: lastMillis, endMillis: millis) }
+        if let log, let windows {
+            log.append(windows.all, startMillis: lastMillis, endMillis: millis)
+            // With a rate profile, each stage that had deliveries in the window: a tagged line.
+            if let names = loop.sink.stageNames {
+                for (k, h) in windows.stages.enumerated() where h.totalCount > 0 {
+                    log.append(h, startMillis: lastMillis, endMillis: millis, tag: HistogramLog.tag(stage: k, name: names[k]))
+                }
+            }
+        }
         if let bar, let total {
             let p99 = window.map { $0.totalCount > 0 ? $0.valueAtPercentile(99) : 0 } ?? 0
             bar.draw(Self.bar(done: UInt64(completed), total: total, rate: rate, inFlight: inFlight, p99: p99))
@@ -122,6 +131,9 @@ private final class TickerState: @unchecked Sendable {
             // The time since the start (a log's timeline) and the window's length.
             let elapsed = Double(now - startNanos) / 1e9
             var line = "kafka-emit: progress at \(Fmt.fixed(elapsed, 3))s, window \(Fmt.fixed(secs, 3))s: \(records) records (\(Fmt.fixed(rate, 1))/s)"
+            if let names = loop.sink.stageNames, let k = loop.sink.currentStage {
+                line += ", stage \(k + 1)/\(names.count) '\(names[k])'"
+            }
             if let w = window, w.totalCount > 0 {
                 line += ", latency ms p50=\(Fmt.millis(micros: w.valueAtPercentile(50))) p99=\(Fmt.millis(micros: w.valueAtPercentile(99)))"
                 line += " p99.9=\(Fmt.millis(micros: w.valueAtPercentile(99.9))) max=\(Fmt.millis(micros: w.max))"

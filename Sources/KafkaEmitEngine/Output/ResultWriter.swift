@@ -19,9 +19,15 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
     /// Per-slot topic number (a record's topic may be its own).
     private let slotTopics: UnsafeMutablePointer<Int32>
 
+    /// With `--rate-profile`: the stage each slot's record was sent in.
+    private let stages: StageCursor?
+    private let slotStages: UnsafeMutablePointer<UInt16>?
+
     init(writer: OutputWriter, formatter: ResultFormatter, topic: String?, slots: Int, correlations: CorrelationStore,
-         stop: StopSignal, formatsResults: Bool, stats: RunStats = RunStats()) {
+         stop: StopSignal, formatsResults: Bool, stats: RunStats = RunStats(), stages: StageCursor? = nil) {
         self.stats = stats
+        self.stages = stages
+        slotStages = stages == nil ? nil : .allocate(capacity: max(1, slots))
         topics = TopicNames(defaultTopic: topic)
         slotTopics = .allocate(capacity: max(1, slots))
         self.writer = writer
@@ -31,7 +37,14 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
         self.formatsResults = formatsResults
     }
 
-    deinit { slotTopics.deallocate() }
+    /// The `--rate-profile` stages' names, and the stage being sent now (any thread).
+    var stageNames: [String]? { stages?.names }
+    var currentStage: Int? { stages?.stage }
+
+    deinit {
+        slotTopics.deallocate()
+        slotStages?.deallocate()
+    }
 
     @inline(__always) func willSend(slot: Int, record: RecordView, topic: TopicID) {
         // Without result lines only the warm-up needs a record's number, and nothing its
@@ -40,6 +53,7 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
             correlations.store(slot: slot, index: record.index, correlation: record.correlation)
         }
         if formatsResults { slotTopics[slot] = Int32(truncatingIfNeeded: topics.index(of: record.topic)) }
+        if let slotStages, let stages { slotStages[slot] = UInt16(truncatingIfNeeded: stages.stage) }
     }
 
     func deliveries(_ reports: UnsafeMutableBufferPointer<DeliveryReport>, nowNanos: UInt64) {
@@ -48,7 +62,8 @@ final class ResultWriter: ResultSink, @unchecked Sendable {
             let latencyMicros = r.latencyMicros(now: nowNanos)
             if r.errorCode == 0 {
                 stats.recordDelivered(index: stats.warmup > 0 ? correlations.recordIndex(slot: r.slot) : 0,
-                                      bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0), latencyMicros: latencyMicros)
+                                      bytes: (r.key?.count ?? 0) + (r.value?.count ?? 0), latencyMicros: latencyMicros,
+                                      stage: slotStages.map { Int($0[r.slot]) } ?? 0)
             }
             guard formatsResults else { continue }
             let view = ResultView(

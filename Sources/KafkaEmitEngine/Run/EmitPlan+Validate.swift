@@ -52,3 +52,46 @@ extension EmitPlan {
         if case .custom(let f) = output { try CustomResultFormat.validate(f) }
     }
 }
+
+extension EmitPlan {
+    /// The schedule's shape for the pacer: arrivals, `--start-at`, an absolute schedule for
+    /// `--start-at` and `--latency-from intended`, and the stage cursor of a rate profile.
+    func scheduleOptions(stages: StageCursor?) -> ScheduleOptions {
+        var o = ScheduleOptions()
+        if poissonArrivals { o.arrivals = .poisson(seed: seed ?? UInt64.random(in: 0...UInt64.max)) }
+        o.absolute = latencyFromIntended || startAtMillis != nil
+        if let at = startAtMillis {
+            // The wall-clock start as a monotonic deadline (a start already past: now minus how
+            // long ago, so the records due since then go out at once).
+            let nowWall = Clock.wallMillis(), nowMono = Clock.monotonicNanos()
+            let ahead = (at - nowWall) * 1_000_000
+            o.startMonotonic = ahead >= 0 ? nowMono &+ UInt64(ahead) : nowMono &- min(nowMono, UInt64(-ahead))
+        }
+        o.stages = stages
+        return o
+    }
+
+    /// The stages of a `--rate-profile`, for the sink and the ticker; nil without one.
+    func stageCursor() -> StageCursor? {
+        guard case .profile(let stages) = pacing else { return nil }
+        return StageCursor(names: stages.map(\.name))
+    }
+
+    /// The fastest rate the schedule asks for (records/s): a profile's highest stage.
+    var peakRate: Double {
+        switch pacing {
+        case .unpaced: return .infinity
+        case .every, .rate: return 1e9 / pacing.intervalNanos
+        case .profile(let stages):
+            return stages.map { s -> Double in
+                switch s.shape {
+                case .hold(let r): return r
+                case .ramp(let a, let b): return max(a, b)
+                case .sine(let m, let a, _): return m + a
+                case .burst(let r, _, _, let base): return max(r, base)
+                }
+            }.max() ?? 0
+        }
+    }
+}
+

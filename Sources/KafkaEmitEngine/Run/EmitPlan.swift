@@ -46,6 +46,12 @@ package struct EmitPlan: Sendable {
     package var source: Source = .generate
     package var count: UInt64?
     package var pacing: Pacing = .unpaced
+    /// `--arrivals poisson`: exponential gaps (seeded by `seed`).
+    package var poissonArrivals = false
+    /// `--latency-from intended`.
+    package var latencyFromIntended = false
+    /// `--start-at`, epoch milliseconds.
+    package var startAtMillis: Int64?
     package var durationNanos: UInt64?
     /// nil = null key.
     package var key: Template?

@@ -37,10 +37,11 @@ package final class EmitRun {
         let writer = OutputWriter(fd: stdoutFD, abandonFD: stop.abandonFD)
         // A ticker reports windows: progress lines, histogram-log intervals (5 s by default).
         let tick = plan.statsIntervalNanos ?? (histogramLog != nil ? 5_000_000_000 : nil)
-        let stats = RunStats(warmup: plan.warmup, keepsWindows: tick != nil)
+        let stageCursor = plan.stageCursor()
+        let stats = RunStats(warmup: plan.warmup, keepsWindows: tick != nil, stages: stageCursor?.names.count ?? 0)
         let sink = ResultWriter(writer: writer, formatter: ResultFormatter(format: plan.output), topic: plan.topic,
                                 slots: plan.maxInFlight, correlations: CorrelationStore(slots: plan.maxInFlight, indexOnly: plan.correlation.isIndex),
-                                stop: stop, formatsResults: plan.output != .none, stats: stats)
+                                stop: stop, formatsResults: plan.output != .none, stats: stats, stages: stageCursor)
         let timings = Timings()
         let loop = try SendLoop(producer: producer, slots: plan.maxInFlight, sink: sink, stop: stop, options: sendOptions(statsFile, timings))
         loop.reports.readsHeaders = ResultFormatter(format: plan.output).showsHeaders
@@ -52,7 +53,7 @@ package final class EmitRun {
         if let bar = ticker.bar, TerminalBar.sameTerminal(stdoutFD, stderrFD) { writer.sharedBar = bar }
         let templates = RecordTemplates(plan: plan, encoders: encoders)
         let (outcome, pacing) = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(properties),
-                                                stop: stop, Sending(loop: loop, plan: plan, timings: timings))
+                                                stop: stop, Sending(loop: loop, plan: plan, timings: timings, stages: stageCursor))
         ticker.finish(abandoned: outcome.abandoned != nil)
         if outcome.stopReason == .resourceExhausted && outcome.attempted == 0, let why = outcome.resourceError {
             // Refused before anything was sent (a thread for the run): one line, no summary.
@@ -74,7 +75,7 @@ package final class EmitRun {
         result.outputFileError = fileError
         if outcome.abandoned == nil {
             writer.flush()
-            result.takeFigures(stats)
+            result.takeFigures(stats, stageNames: stageCursor?.names)
             result.droppedLines = writer.droppedLines
         } else {
             // After an abandon the reporter may still hold the sink, so this runs only if its
@@ -82,7 +83,7 @@ package final class EmitRun {
             // takes them without blocking.
             loop.withSink(unless: { true }) {
                 writer.flushIfWritable()
-                result.takeFigures(stats)
+                result.takeFigures(stats, stageNames: stageCursor?.names)
                 result.droppedLines = writer.droppedLines
             }
         }
@@ -116,7 +117,8 @@ package final class EmitRun {
         options.connectTimeoutNanos = plan.connectTimeoutNanos
         options.stopOnError = plan.stopOnError
         // Slower paces leave report serving to the reporter, which answers at once (latency).
-        options.servesReportsOnProducer = plan.pacing == .unpaced || plan.pacing.intervalNanos < 100_000
+        options.servesReportsOnProducer = plan.pacing == .unpaced || plan.peakRate > 10_000
+        options.latencyFromIntended = plan.latencyFromIntended
         options.verbose = plan.verbose
         options.diagnostic = { writeAll(stderrFD, "kafka-emit: \($0)\n") }
         options.transactions = plan.transactionalID.map {
@@ -139,10 +141,11 @@ package final class EmitRun {
         let loop: SendLoop<ResultWriter>
         let plan: EmitPlan
         let timings: Timings
+        let stages: StageCursor?
         func consume<Source: RecordSource>(_ source: Source) -> (SendOutcome, PacingStats) {
             let timings = self.timings
             var pacer = Pacer(plan.pacing, durationNanos: plan.durationNanos, clock: SystemClock(),
-                              recordLateness: { _ = timings.latenessMicros.record($0) })
+                              recordLateness: { _ = timings.latenessMicros.record($0) }, schedule: plan.scheduleOptions(stages: stages))
             let outcome = loop.run(source, pacer: &pacer)
             return (outcome, pacer.stats)
         }

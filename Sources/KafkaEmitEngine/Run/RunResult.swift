@@ -56,11 +56,30 @@ package struct RunResult: Sendable {
         return Double(latencySumMicros) / Double(h.totalCount)
     }
 
-    /// The run's delivered bytes and latency figures, read from its stats.
-    mutating func takeFigures(_ stats: RunStats) {
+    /// The run's delivered bytes and latency figures, read from its stats; `stageNames`: the
+    /// `--rate-profile` stages, whose figures are taken too.
+    mutating func takeFigures(_ stats: RunStats, stageNames: [String]? = nil) {
         (deliveredBytes, latency, latencySumMicros, warmupExcluded) =
             (stats.deliveredBytes, stats.latency, stats.latencySumMicros, stats.warmupExcluded)
+        if let stageNames {
+            stages = zip(stageNames, zip(stats.stageLatency, stats.stageSumMicros)).map {
+                StageFigures(name: $0.0, latency: $0.1.0, latencySumMicros: $0.1.1)
+            }
+        }
     }
+
+    /// One `--rate-profile` stage's deliveries (after the warm-up) and their latency.
+    package struct StageFigures: Sendable {
+        package var name: String
+        package var latency: Histogram<UInt64>
+        package var latencySumMicros: UInt64
+        package var delivered: UInt64 { latency.totalCount }
+        package var latencyMeanMicros: Double? {
+            latency.totalCount > 0 ? Double(latencySumMicros) / Double(latency.totalCount) : nil
+        }
+    }
+    /// With `--rate-profile`: each stage's figures, in order.
+    package var stages: [StageFigures] = []
     /// Delivered warm-up records, kept out of `latency` (`--warmup`).
     package var warmupExcluded = 0
     package var pacing = PacingStats()

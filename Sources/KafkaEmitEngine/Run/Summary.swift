@@ -40,11 +40,31 @@ package enum Summary {
                 line += ", drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
             }
         }
+        var stageLines = ""
+        for (k, s) in r.stages.enumerated() {
+            stageLines += "\nkafka-emit: stage \(k + 1)/\(r.stages.count) '\(s.name)': \(s.delivered) delivered"
+            if let mean = s.latencyMeanMicros {
+                stageLines += "; latency ms mean=\(Fmt.millis(micros: UInt64(mean)))"
+                for (name, p) in percentiles { stageLines += " \(name)=\(Fmt.millis(micros: s.latency.valueAtPercentile(p)))" }
+                stageLines += " max=\(Fmt.millis(micros: s.latency.max))"
+            }
+        }
         if terminal && line.endIndex > outcomeEnd {
             // "; latency ms …" becomes a second line of its own.
-            return String(line[..<outcomeEnd]) + "\nkafka-emit: " + String(line[line.index(outcomeEnd, offsetBy: 2)...])
+            return String(line[..<outcomeEnd]) + "\nkafka-emit: " + String(line[line.index(outcomeEnd, offsetBy: 2)...]) + stageLines
         }
-        return line
+        return line + stageLines
+    }
+
+    /// `{"mean":…,"p50":…,…,"max":…}` in ms, or nulls.
+    private static func latencyJSON(_ h: Histogram<UInt64>?, mean: Double?) -> String {
+        func ms(_ us: UInt64) -> String { Fmt.fixed(Double(us) / 1000, 3) }
+        guard let h, let mean else {
+            return "{\"mean\":null" + percentiles.map { ",\"\($0.0.replacingAll(".", with: "_"))\":null" }.joined() + ",\"max\":null}"
+        }
+        var json = "{\"mean\":\(Fmt.fixed(mean / 1000, 3))"
+        for (name, p) in percentiles { json += ",\"\(name.replacingAll(".", with: "_"))\":\(ms(h.valueAtPercentile(p)))" }
+        return json + ",\"max\":\(ms(h.max))}"
     }
 
     package static func json(_ r: RunResult, exitCode: Int32) -> String {
@@ -56,12 +76,12 @@ package enum Summary {
         json += ",\"never_sent\":\(neverSent(r).map(String.init) ?? "null"),\"warmup_excluded\":\(r.warmupExcluded)"
         json += ",\"dropped_lines\":\(r.droppedLines)"
         json += ",\"elapsed_s\":\(Fmt.fixed(secs, 3)),\"records_per_s\":\(Fmt.fixed(rate, 1)),\"mb_per_s\":\(Fmt.fixed(mbps, 3))"
-        if let h = r.latency, let mean = r.latencyMeanMicros {
-            json += ",\"latency_ms\":{\"mean\":\(Fmt.fixed(mean / 1000, 3))"
-            for (name, p) in percentiles { json += ",\"\(name.replacingAll(".", with: "_"))\":\(ms(h.valueAtPercentile(p)))" }
-            json += ",\"max\":\(ms(h.max))}"
-        } else {
-            json += ",\"latency_ms\":{\"mean\":null" + percentiles.map { ",\"\($0.0.replacingAll(".", with: "_"))\":null" }.joined() + ",\"max\":null}"
+        json += ",\"latency_ms\":" + latencyJSON(r.latency, mean: r.latencyMeanMicros)
+        if !r.stages.isEmpty {
+            json += ",\"stages\":[" + r.stages.enumerated().map { k, s in
+                "{\"stage\":\(k + 1),\"name\":\(JSONString.quoted(s.name)),\"delivered\":\(s.delivered),\"latency_ms\":"
+                    + latencyJSON(s.latency, mean: s.latencyMeanMicros) + "}"
+            }.joined(separator: ",") + "]"
         }
         let p = r.pacing
         if p.paced {

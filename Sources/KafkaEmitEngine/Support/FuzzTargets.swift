@@ -4,7 +4,7 @@
 /// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
 /// target may reject its input; it must never crash, hang or take unbounded memory.
 package enum FuzzTargets {
-    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "jsonschema", "protobuf"]
+    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "jsonschema", "protobuf", "rateprofile"]
 
     package static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -19,11 +19,30 @@ package enum FuzzTargets {
         case "avro": avro(data)
         case "protobuf": protobuf(data)
         case "jsonschema": jsonSchema(data)
+        case "rateprofile": rateProfile(data)
         default: break
         }
     }
 
     private static func text(_ data: UnsafeRawBufferPointer) -> String { String(decoding: data, as: UTF8.self) }
+
+    /// A `--rate-profile`; when it parses, its first 2000 records' places on the schedule
+    /// (uniform and Poisson arrivals): increasing, never a trap.
+    private static func rateProfile(_ data: UnsafeRawBufferPointer) {
+        guard let stages = try? RateProfileParser.parse(text(data)) else { return }
+        for arrivals in [Arrivals.uniform, .poisson(seed: 1)] {
+            var o = ScheduleOptions()
+            o.arrivals = arrivals
+            o.stages = StageCursor(names: stages.map(\.name))
+            var pacer = Pacer(.profile(stages), durationNanos: nil, clock: SystemClock(), schedule: o)
+            var last: UInt64 = 0
+            for i in UInt64(0)..<2000 {
+                guard let t = pacer.scheduledOffset(i) else { break }
+                precondition(t >= last, "the schedule went back in time")
+                last = t
+            }
+        }
+    }
 
     /// A descriptor set (its length in the first two bytes, big-endian, as a registry or a
     /// `protoc -o` file would hand it over), then JSON records encoded with its last file's
