@@ -136,6 +136,16 @@ import Glibc
             #expect(rem == 1, "\(iban)")
         }
         #expect(countries.count == RealisticTables.ibanFormats.count)
+        // the BBAN's characters are uniform: each digit about 1/10 of the digits, each letter 1/26
+        var digits = [Int](repeating: 0, count: 10), letters = [Int](repeating: 0, count: 26)
+        for iban in try draws("{iban}", 20_000) {
+            for ch in iban.utf8.dropFirst(4) {
+                if ch <= 0x39 { digits[Int(ch - 0x30)] += 1 } else if iban.hasPrefix("GB") || iban.hasPrefix("NL") { letters[Int(ch - 0x41)] += 1 }
+            }
+        }
+        let d = Double(digits.reduce(0, +)), l = Double(letters.reduce(0, +))
+        #expect(digits.allSatisfy { abs(Double($0) / d - 0.1) < 0.004 }, "\(digits)")
+        #expect(letters.allSatisfy { abs(Double($0) / l - 1.0 / 26) < 0.006 }, "\(letters)")
         // a known-good IBAN from the ISO 13616 examples passes the same check
         #expect(Self.mod97("GB82WEST12345698765432") == 1)
     }

@@ -32,7 +32,8 @@ struct RenderContext {
 final class CompiledTemplate {
     enum Kind: UInt8 {
         case literal, index, rand, uuid, ts, now, line, key, file
-        /// `arg` values above `offset` (as Int64), zero-padded to `length` digits.
+        /// One of `arg` values from `offset` up (`arg` 0: all 2^64), zero-padded to `length`
+        /// digits (`length` > 0 only with `offset` ≥ 0).
         case int
         /// `reals[offset]` + unit·`reals[offset+1]` with `length` decimals; `arg` = 10^length.
         case float
@@ -118,8 +119,8 @@ final class CompiledTemplate {
             case .file: out.append(ctx.file)
             case .int:
                 let v = op.arg == 0 ? ctx.rng.next() : ctx.rng.next(below: op.arg)
-                if op.length > 0 {
-                    out.appendDecimal(UInt64(bitPattern: Int64(op.offset)) &+ v, width: op.length)
+                if op.offset >= 0 {
+                    out.appendDecimal(UInt64(op.offset) &+ v, width: op.length)
                 } else {
                     out.appendDecimal(Int64(op.offset) &+ Int64(bitPattern: v))
                 }
