@@ -152,7 +152,7 @@ extension CompiledTemplate {
                 if ints[op.offset + 3 * mid] > r { hi = mid } else { lo = mid + 1 }
             }
             let at = op.offset + 3 * lo
-            out.append(literal(ints[at + 1], ints[at + 2]))
+            appendBytes(ints[at + 1], ints[at + 2], into: out)
         case .zipf:
             out.appendDecimal(zipfs[op.offset].next(&ctx.rng) - 1)
         case .hot:
@@ -172,9 +172,13 @@ extension CompiledTemplate {
             for w in 0..<words {
                 if w > 0 { out.append(0x20) }
                 let at = op.offset + 2 * Int(ctx.rng.next(below: op.arg))
-                let start = out.count
-                out.append(literal(ints[at], ints[at + 1]))
-                if w == 0, out.count > start, out.base[start] >= 0x61, out.base[start] <= 0x7A { out.base[start] -= 0x20 }
+                if w == 0, ints[at + 1] > 0 {
+                    let first = arena[ints[at]]
+                    out.append(first >= 0x61 && first <= 0x7A ? first - 0x20 : first)
+                    appendBytes(ints[at] + 1, ints[at + 1] - 1, into: out)
+                } else {
+                    appendBytes(ints[at], ints[at + 1], into: out)
+                }
             }
             out.append(0x2E)
         case .iban:
@@ -193,8 +197,7 @@ extension CompiledTemplate {
     /// the remainder is taken once per 8 characters (97·10^16 plus 8 more fits in 64 bits),
     /// and a run of eight digits is one draw below 10^8.
     private func appendIBAN(country: Int, shape: Int, length: Int, into out: ByteBuffer, _ rng: inout SeededRandom) {
-        out.reserve(4 + length)
-        let p = out.base + out.count
+        let p = out.tail(4 + length)
         let c0 = arena[country], c1 = arena[country + 1]
         p[0] = c0
         p[1] = c1
@@ -205,11 +208,16 @@ extension CompiledTemplate {
         while i < length {
             // Eight digits in a row (most of a BBAN): one bounded draw and one remainder.
             if i + 8 <= length, (arena.baseAddress! + shape + i).loadUnaligned(as: UInt64.self) == 0x6E6E_6E6E_6E6E_6E6E {
-                var v = rng.next(below: 100_000_000)
+                let v = rng.next(below: 100_000_000)
                 acc = ((acc % 97) &* 100_000_000 &+ v) % 97
                 pending = 0
-                var j = i + 7
-                while j >= i { p[4 + j] = 0x30 + UInt8(truncatingIfNeeded: v % 10); v /= 10; j -= 1 }
+                let hi = Int(truncatingIfNeeded: v / 10_000), lo = Int(truncatingIfNeeded: v % 10_000)
+                let pairs = Self.digitPairs.utf8Start
+                let q = p + 4 + i
+                q[0] = pairs[2 * (hi / 100)]; q[1] = pairs[2 * (hi / 100) + 1]
+                q[2] = pairs[2 * (hi % 100)]; q[3] = pairs[2 * (hi % 100) + 1]
+                q[4] = pairs[2 * (lo / 100)]; q[5] = pairs[2 * (lo / 100) + 1]
+                q[6] = pairs[2 * (lo % 100)]; q[7] = pairs[2 * (lo % 100) + 1]
                 i += 8
                 continue
             }
@@ -238,8 +246,10 @@ extension CompiledTemplate {
         let check = 98 - Int(acc % 97)
         p[2] = 0x30 + UInt8(check / 10)
         p[3] = 0x30 + UInt8(check % 10)
-        out.count += 4 + length
+        out.didAppend(4 + length)
     }
+
+    static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     /// `v` with `digits` decimals (`scale` = 10^digits), no exponent and no "-0".
     static func appendFixed(_ v: Double, digits: Int, scale: UInt64, into out: ByteBuffer) {
