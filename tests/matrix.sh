@@ -12,7 +12,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "${1:?usage: tests/matrix.sh BIN_DIR}" && pwd)
 eval "$("$ROOT/scripts/compat-env.sh")" || { echo "matrix: cannot set up librdkafka 2.16 and Tansu"; exit 1; }
-TANSU_TESTS=(seed stdin_roundtrip files json_roundtrip bytes_exact transactions load broker_pause signals protocol_mismatch schema_avro)
+TANSU_TESTS=(seed stdin_roundtrip files json_roundtrip bytes_exact transactions load broker_pause signals protocol_mismatch schema_avro realistic)
 v216=$(LD_LIBRARY_PATH="$LIBRDKAFKA_DIR" "$BIN/kafka-emit" -V | sed -n 's/.*librdkafka \([0-9.]*\).*/\1/p' | head -1)
 vsys=$("$BIN/kafka-emit" -V | sed -n 's/.*librdkafka \([0-9.]*\).*/\1/p' | head -1)
 [[ "$v216" == 2.16.* ]] || { echo "matrix: the wheel's librdkafka reports '$v216', not 2.16"; exit 1; }

@@ -25,8 +25,20 @@ package struct EmitCommand {
                              '%t %p %k %H %h{%k=%v;}%v\\n', '%k{hex} %v\\n'
           files     FILE...: each file one record, its content the value
 
-        TEMPLATES (--key, --value, --header, --correlation, --timestamp)
+        TEMPLATES (--key, --value, --header, --correlation, --timestamp, --let)
           {i} {i:WIDTH} {rand:N} {uuid} {ts} {now} {line} {key} {topic} {file}
+          {int:MIN:MAX} (both included)  {float:MIN:MAX:DIGITS} (DIGITS 0-9,
+          default 2)  {normal:MEAN:SD} (2 decimals; {normal:MEAN:SD:DIGITS})
+          {choice:a|b|c}  {weighted:a=5|b=1}  {zipf:N:S} (Zipf rank in [0,N),
+          exponent S, key 0 the most frequent)  {hot:N:PCT} (PCT % on key 0,
+          the rest uniform over [0,N))
+          realistic, JSON-safe: {first_name} {last_name} {name} {email}
+          {phone} {street} {city} {country} {ipv4} {ipv6} {word} {sentence}
+          {lat} {lon} {iban} (valid check digits) {user_agent}
+          {line:FILE} a random line of FILE (read once)
+          {ref:NAME} the value of --let NAME=TEMPLATE, rendered once per
+          record: --let cid={int:1:500} -k '{ref:cid}' --value '{"c":{ref:cid}}'
+          --seed N makes every random placeholder repeatable
           {{ is a literal {, and the }} closing it a literal }; any other
           brace is literal, so JSON works as written:
             --value '{"id":{i},"at":{ts}}'

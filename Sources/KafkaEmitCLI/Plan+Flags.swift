@@ -32,6 +32,7 @@ extension EmitCommand {
         if let value = record.value { plan.value = value }
         if let correlation = record.correlation { plan.correlation = correlation }
         plan.headers = record.header
+        plan.lets = record.lets
         plan.timestamp = record.timestamp
         if let p = record.partition, p >= 0 { plan.partition = p }
         plan.correlationHeader = record.correlationHeader
@@ -74,6 +75,7 @@ extension EmitCommand {
             plan.transactionalID = id
         }
         if let b = plan.properties.last(where: { $0.key == "bootstrap.servers" }) { plan.bootstrapServers = b.value }
+        try plan.resolveTemplates()
         try plan.validate()
         return plan
     }

@@ -49,11 +49,13 @@ import Testing
     }
 
     @Test func repeatableRowsAccumulate() throws {
-        let c = try command(["-t", "x", "-H", "a=1", "--header", "b", "-Hc={i}", "-X", "acks=1", "--property=linger.ms=5", "-X", "list"])
+        let c = try command(["-t", "x", "-H", "a=1", "--header", "b", "-Hc={i}", "-X", "acks=1", "--property=linger.ms=5", "-X", "list",
+                             "--let", "cid={int:1:9}", "--let=tag={ref:cid}-{i}"])
         #expect(c.record.header.map(\.name) == ["a", "b", "c"])
+        #expect(c.record.lets.map(\.name) == ["cid", "tag"])
         #expect(c.record.header[1].value == nil)
         #expect(c.connection.property == [.set(key: "acks", value: "1"), .set(key: "linger.ms", value: "5"), .list])
-        #expect(Self.rows.filter(\.isRepeatable).map(\.names) == [["-X", "--property"], ["-H", "--header"], ["--registry-property"]])
+        #expect(Self.rows.filter(\.isRepeatable).map(\.names) == [["-X", "--property"], ["-H", "--header"], ["--let"], ["--registry-property"]])
     }
 
     @Test func flagsMayRepeat() throws {

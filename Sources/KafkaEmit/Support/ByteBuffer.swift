@@ -160,6 +160,36 @@ import Glibc
         count += 4
     }
 
+    /// Appends `n` ≤ 16 bytes from `src` as two 8-byte moves, whatever `n` is (no branch on
+    /// the length); `src` must have 16 readable bytes.
+    ///
+    /// This and `appendWord`, `tail` and `didAppend` exist so code in other modules writes at
+    /// the end without touching `base` and `count` itself: `@exclusivity(unchecked)` holds
+    /// only inside this module, and an access from another module is checked at run time
+    /// (`swift_beginAccess`, ~75 instructions).
+    @inlinable @inline(__always) public func appendUpTo16(_ src: UnsafeRawPointer, count n: Int) {
+        reserve(16)
+        let dst = UnsafeMutableRawPointer(base + count)
+        dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+        count += n
+    }
+
+    /// Appends the first `n` ≤ 4 bytes of `word` in memory order (little-endian).
+    @inlinable @inline(__always) public func appendWord(_ word: UInt32, count n: Int) {
+        reserve(4)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: word.littleEndian, as: UInt32.self)
+        count += n
+    }
+
+    /// Room for `n` bytes at the end, for the caller to write; `didAppend(n)` counts them.
+    @inlinable @inline(__always) public func tail(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        reserve(n)
+        return base + count
+    }
+
+    @inlinable @inline(__always) public func didAppend(_ n: Int) { count += n }
+
     public func appendHex(_ byte: UInt8) {
         let hex: StaticString = "0123456789abcdef"
         hex.withUTF8Buffer { h in

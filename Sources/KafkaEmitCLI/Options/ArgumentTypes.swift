@@ -41,6 +41,17 @@ enum HeaderArg {
     }
 }
 
+/// `--let NAME=TEMPLATE`.
+enum LetArg {
+    static func parse(_ l: String) throws(FlagError) -> LetTemplate {
+        guard let eq = l.firstIndex(of: "="), Template.isName(String(l[..<eq])) else {
+            throw FlagError("--let '\(l)': write NAME=TEMPLATE with NAME of letters, digits and _, e.g. --let cid={int:1:500}", seeHelp: false)
+        }
+        let name = String(l[..<eq])
+        return LetTemplate(name: name, template: try Template.flag("--let \(name)", String(l[l.index(after: eq)...])))
+    }
+}
+
 /// `-D` and `-K`: a delimiter with `\n`, `\t`, `\0`, `\xNN` escapes, as bytes.
 enum DelimiterArg {
     static func parse(_ flag: String, _ text: String) throws(FlagError) -> [UInt8] {

@@ -6,6 +6,7 @@ package struct RecordOptions {
     var key: Template?
     var value: Template?
     var header: [HeaderTemplate] = []
+    var lets: [LetTemplate] = []
     var partition: Int32?
     /// nil: the plan's default, {i}.
     var correlation: Template?
@@ -25,6 +26,11 @@ package struct RecordOptions {
                repeats: .accumulates) { c, v throws(FlagError) in
             c.record.header.append(try HeaderArg.parse(v))
         },
+        .value(["--let"], "name=template",
+               "A value rendered once per record and reused as {ref:NAME} in key, value and headers; repeatable, each may use earlier ones.",
+               repeats: .accumulates) { c, v throws(FlagError) in
+            c.record.lets.append(try LetArg.parse(v))
+        },
         .value(["-p", "--partition"], "n", "Send every record to partition N (-1 or unset: librdkafka's partitioner).", dash: true) { c, v throws(FlagError) in
             c.record.partition = try Numbers.partition(v)
         },
@@ -40,7 +46,7 @@ package struct RecordOptions {
                "Record timestamp: epoch milliseconds or RFC 3339, rendered per record ({ts} = now). Default: the time of sending.") { c, v throws(FlagError) in
             c.record.timestamp = try Template.flag("--timestamp", v)
         },
-        .value(["--seed"], "n", "Seed for {rand} and {uuid}, for repeatable runs.", dash: true) { c, v throws(FlagError) in
+        .value(["--seed"], "n", "Seed for {rand}, {uuid} and the realistic-data placeholders, for repeatable runs (same seed, same bytes).", dash: true) { c, v throws(FlagError) in
             c.record.seed = try Numbers.seed(v)
         },
     ]

@@ -15,6 +15,10 @@ final class RecordTemplates {
     private let valueBuffer = ByteBuffer()
     private let correlationBuffer = ByteBuffer(capacity: 64)
     private let headerBuffers: [ByteBuffer]
+    /// `--let`s, rendered first for each record; `letViews[k]` is slot k's bytes for `{ref}`.
+    private let letTemplates: [CompiledTemplate]
+    private let letBuffers: [ByteBuffer]
+    private let letViews: UnsafeMutablePointer<UnsafeRawBufferPointer>
     /// Header names, laid out once for the whole run.
     private let nameArena: ByteBuffer
     private let nameSpans: [(Int, Int)]
@@ -75,6 +79,11 @@ final class RecordTemplates {
         nullEmpty = plan.nullEmpty
         partition = plan.partition ?? -1
         ctx = RenderContext(rng: SeededRandom(seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)))
+        letTemplates = plan.lets.map { CompiledTemplate($0.template, topic: topic) }
+        letBuffers = letTemplates.map { _ in ByteBuffer(capacity: 64) }
+        letViews = .allocate(capacity: max(1, letTemplates.count))
+        letViews.initialize(repeating: RecordView.noBytes, count: max(1, letTemplates.count))
+        if !letTemplates.isEmpty { ctx.lets = UnsafePointer(letViews) }
         if let t = plan.timestamp {
             if t.isConstant {
                 constantTimestamp = try? TimestampParser.parse(t.source, flag: "--timestamp")
@@ -101,7 +110,22 @@ final class RecordTemplates {
     /// Which `-H` headers have no template (`-H NAME`: a null value).
     private let nullHeader: [Bool]
 
-    deinit { headers.deallocate() }
+    deinit {
+        headers.deallocate()
+        letViews.deallocate()
+    }
+
+    /// Each `--let` once, in order (a `--let` may use the ones before it).
+    @inline(__always) private func renderLets() {
+        var k = 0
+        while k < letTemplates.count {
+            let b = letBuffers[k]
+            b.removeAll()
+            letTemplates[k].render(into: b, &ctx)
+            letViews[k] = b.bytes
+            k += 1
+        }
+    }
 
     /// Builds record `index` from one input unit: `input` is the line (or an envelope's
     /// payload), `keyPart` the key split off it. `extra` headers go first.
@@ -115,6 +139,7 @@ final class RecordTemplates {
         ctx.keyPart = keyPart ?? RecordView.noBytes
         ctx.file = file
         ctx.wallMillis = -1
+        if !letTemplates.isEmpty { renderLets() }
 
         let key: UnsafeRawBufferPointer?
         switch keyField {
@@ -226,6 +251,7 @@ final class RecordTemplates {
         ctx.line = input
         ctx.keyPart = RecordView.noBytes
         ctx.wallMillis = -1
+        if !letTemplates.isEmpty { renderLets() }
         correlationBuffer.removeAll()
         correlationTemplate.render(into: correlationBuffer, &ctx)
         return correlationBuffer.bytes

@@ -28,13 +28,9 @@ extension EmitPlan {
         if case .generate = source, dryRun, count == nil, durationNanos == nil {
             throw .usage("--dry-run in generate mode needs --count N (or --duration D)")
         }
-        var templates: [(String, Template)] = [("--value", value), ("--correlation", correlation)]
-        if let key { templates.append(("--key", key)) }
-        if let timestamp { templates.append(("--timestamp", timestamp)) }
-        for h in headers { if let v = h.value { templates.append(("--header \(h.name)", v)) } }
-        for (flag, t) in templates {
+        for (flag, t) in namedTemplates {
             if t.usesLine && !readsInput {
-                throw .usage("\(flag): {line} needs an input; add --input FILE (or - for stdin), or FILE arguments")
+                throw .usage("\(flag): {line} needs an input; add --input FILE (or - for stdin), or FILE arguments ({line:FILE} picks a random line of FILE)")
             }
             if t.usesKey && keyDelimiter == nil && inputFormat == .lines {
                 throw .usage("\(flag): {key} needs --key-delimiter (-K) with --input, or --input-format json")

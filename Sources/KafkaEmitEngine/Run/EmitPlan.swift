@@ -57,6 +57,8 @@ package struct EmitPlan: Sendable {
     package var key: Template?
     package var value: Template
     package var headers: [HeaderTemplate] = []
+    /// `--let NAME=TEMPLATE`s, in the order given: rendered first for each record, `{ref:NAME}`.
+    package var lets: [LetTemplate] = []
     package var partition: Int32?
     package var correlation: Template
     package var correlationHeader: String?

@@ -13,6 +13,8 @@ struct RenderContext {
     var file: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     var wallMillis: Int64 = -1
     var rng: SeededRandom
+    /// This record's `--let` values, by slot (nil: no `--let`).
+    var lets: UnsafePointer<UnsafeRawBufferPointer>?
 
     init(rng: SeededRandom) { self.rng = rng }
 
@@ -23,52 +25,100 @@ struct RenderContext {
 }
 
 /// A template compiled to a flat list of trivial ops over one literal arena, so rendering
-/// touches no reference counts and allocates nothing.
+/// touches no reference counts and allocates nothing. The realistic-data placeholders compile
+/// to the same ops (`{name}` is a pick from the first names, a space, a pick from the last
+/// names); their tables are copied into the arena once, with their spans in `ints` and their
+/// real parameters in `reals` (see `OpList`).
 final class CompiledTemplate {
+    enum Kind: UInt8 {
+        case literal, index, rand, uuid, ts, now, line, key, file
+        /// One of `arg` values from `offset` up (`arg` 0: all 2^64), zero-padded to `length`
+        /// digits (`length` > 0 only with `offset` ≥ 0).
+        case int
+        /// `reals[offset]` + unit·`reals[offset+1]` with `length` decimals; `arg` = 10^length.
+        case float
+        /// mean `reals[offset]`, sd `reals[offset+1]`, `length` decimals; `arg` = 10^length.
+        case normal
+        /// One of `arg` items whose (offset, length) pairs start at `ints[offset]`.
+        case choice
+        /// One of `length` items, (cumulative weight, offset, length) triples at `ints[offset]`;
+        /// `arg` is the total weight.
+        case weighted
+        /// `zipfs[offset]`.
+        case zipf
+        /// Key 0 when next() < `arg` (always when `length` is 1), else uniform below `offset`.
+        case hot
+        /// A random 16-bit group in lower-case hex without leading zeros (IPv6).
+        case hex16
+        /// 4 to 12 words of the table at `ints[offset]` (`arg` items), capitalised, with a full stop.
+        case sentence
+        /// An IBAN: one of `arg` formats, (country offset, BBAN shape offset, shape length) at `ints[offset]`.
+        case iban
+        /// The `--let` in slot `arg`.
+        case ref
+    }
+
     struct Op {
-        var kind: UInt8   // 0 literal, 1 index, 2 rand, 3 uuid, 4 ts, 5 now, 6 line, 7 key, 9 file
+        var kind: Kind
         var arg: UInt64
         var offset: Int
         var length: Int
     }
 
     private let ops: UnsafeMutableBufferPointer<Op>
-    private let arena: UnsafeMutableRawBufferPointer
+    private let opCount: Int
+    let arena: UnsafeMutableRawBufferPointer
+    let ints: UnsafeMutableBufferPointer<Int>
+    let reals: UnsafeMutableBufferPointer<Double>
+    let zipfs: UnsafeMutableBufferPointer<ZipfSampler>
     let template: Template
 
     init(_ template: Template, topic: String) {
         self.template = template
-        var lits: [UInt8] = []
-        var list: [Op] = []
-        let topicBytes = Array(topic.utf8)
-        for part in template.parts {
-            switch part {
-            case .literal(let bytes):
-                list.append(Op(kind: 0, arg: 0, offset: lits.count, length: bytes.count)); lits += bytes
-            case .index(let w): list.append(Op(kind: 1, arg: UInt64(w), offset: 0, length: 0))
-            case .rand(let n): list.append(Op(kind: 2, arg: n, offset: 0, length: 0))
-            case .uuid: list.append(Op(kind: 3, arg: 0, offset: 0, length: 0))
-            case .ts: list.append(Op(kind: 4, arg: 0, offset: 0, length: 0))
-            case .now: list.append(Op(kind: 5, arg: 0, offset: 0, length: 0))
-            case .line: list.append(Op(kind: 6, arg: 0, offset: 0, length: 0))
-            case .key: list.append(Op(kind: 7, arg: 0, offset: 0, length: 0))
-            case .topic:
-                list.append(Op(kind: 0, arg: 0, offset: lits.count, length: topicBytes.count)); lits += topicBytes
-            case .file: list.append(Op(kind: 9, arg: 0, offset: 0, length: 0))
-            }
-        }
-        ops = .allocate(capacity: max(1, list.count))
-        _ = ops.initialize(from: list)
-        opCount = list.count
-        arena = .allocate(byteCount: max(1, lits.count), alignment: 1)
-        lits.withUnsafeBytes { src in if src.count > 0 { arena.copyMemory(from: src) } }
+        var list = OpList()
+        for part in template.parts { list.add(part, topic: topic) }
+        ops = .allocate(capacity: max(1, list.ops.count))
+        _ = ops.initialize(from: list.ops)
+        opCount = list.ops.count
+        // 16 bytes of padding: `appendBytes` copies any piece of up to 16 bytes as two 8-byte
+        // moves, which may read past the last literal.
+        let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: list.lits.count + 16, alignment: 8)
+        arena.initializeMemory(as: UInt8.self, repeating: 0)
+        list.lits.withUnsafeBytes { src in if src.count > 0 { arena.copyMemory(from: src) } }
+        self.arena = arena
+        ints = .allocate(capacity: max(1, list.ints.count))
+        _ = ints.initialize(from: list.ints)
+        reals = .allocate(capacity: max(1, list.reals.count))
+        _ = reals.initialize(from: list.reals)
+        zipfs = .allocate(capacity: max(1, list.zipfs.count))
+        _ = zipfs.initialize(from: list.zipfs)
     }
-
-    private let opCount: Int
 
     deinit {
         ops.deallocate()
         arena.deallocate()
+        ints.deallocate()
+        reals.deallocate()
+        zipfs.deallocate()
+    }
+
+    @inline(__always) func literal(_ offset: Int, _ length: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: arena[offset..<(offset + length)])
+    }
+
+    /// Appends arena bytes. A piece of up to 16 bytes (names, cities, separators) is two
+    /// 8-byte moves whatever its length, so picks of varying length cost no mispredicted branch.
+    @inline(__always) func appendBytes(_ offset: Int, _ length: Int, into out: ByteBuffer) {
+        guard length <= 16 else { out.append(literal(offset, length)); return }
+        out.appendUpTo16(UnsafeRawPointer(arena.baseAddress! + offset), count: length)
+    }
+
+    /// `v` < 1000 in decimal: the three digits built in one word and stored at once.
+    @inline(__always) static func appendBelow1000(_ v: UInt64, into out: ByteBuffer) {
+        let d2 = v / 100, d1 = (v / 10) % 10, d0 = v % 10
+        let n = 1 + (v >= 10 ? 1 : 0) + (v >= 100 ? 1 : 0)
+        let word = UInt32(truncatingIfNeeded: (0x30 + d2) | (0x30 + d1) << 8 | (0x30 + d0) << 16) >> UInt32(8 * (3 - n))
+        out.appendWord(word, count: n)
     }
 
     func render(into out: ByteBuffer, _ ctx: inout RenderContext) {
@@ -76,16 +126,29 @@ final class CompiledTemplate {
         while k < opCount {
             let op = ops[k]
             switch op.kind {
-            case 0: out.append(UnsafeRawBufferPointer(rebasing: arena[op.offset..<(op.offset + op.length)]))
-            case 1: out.appendDecimal(ctx.index, width: Int(op.arg))
-            case 2: out.appendDecimal(ctx.rng.next(below: op.arg))
-            case 3: Self.appendUUID(into: out, &ctx.rng)
-            case 4: out.appendDecimal(ctx.millis())
-            case 5: Self.appendISO8601(into: out, millis: ctx.millis())
-            case 6: out.append(ctx.line)
-            case 7: out.append(ctx.keyPart)
-            case 9: out.append(ctx.file)
-            default: break
+            case .literal: appendBytes(op.offset, op.length, into: out)
+            case .index: out.appendDecimal(ctx.index, width: Int(op.arg))
+            case .rand: out.appendDecimal(ctx.rng.next(below: op.arg))
+            case .uuid: Self.appendUUID(into: out, &ctx.rng)
+            case .ts: out.appendDecimal(ctx.millis())
+            case .now: Self.appendISO8601(into: out, millis: ctx.millis())
+            case .line: out.append(ctx.line)
+            case .key: out.append(ctx.keyPart)
+            case .file: out.append(ctx.file)
+            case .int:
+                let v = op.arg == 0 ? ctx.rng.next() : ctx.rng.next(below: op.arg)
+                if op.offset >= 0 {
+                    let x = UInt64(op.offset) &+ v
+                    if x < 1000 && op.length <= 1 { Self.appendBelow1000(x, into: out) } else { out.appendDecimal(x, width: op.length) }
+                } else {
+                    out.appendDecimal(Int64(op.offset) &+ Int64(bitPattern: v))
+                }
+            case .choice:
+                let at = op.offset + 2 * Int(ctx.rng.next(below: op.arg))
+                appendBytes(ints[at], ints[at + 1], into: out)
+            case .ref:
+                if let lets = ctx.lets { out.append(lets[Int(op.arg)]) }
+            default: renderData(op, into: out, &ctx)
             }
             k += 1
         }

@@ -19,12 +19,27 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         case key
         case topic
         case file
+        // Realistic data (SPEC §2c); their arguments are checked by `dataPart`.
+        case int(min: Int64, max: Int64)
+        case float(min: Double, max: Double, digits: Int)
+        case normal(mean: Double, sd: Double, digits: Int)
+        case choice([[UInt8]])
+        case weighted([[UInt8]], weights: [UInt64])
+        case zipf(n: UInt64, exponent: Double)
+        case hot(n: UInt64, percent: Double)
+        case field(DataField)
+        /// `{line:FILE}`: `pool` is nil until `EmitPlan.resolveTemplates` has read FILE.
+        case pool(path: String, LinePool?)
+        /// `{ref:NAME}`: `slot` is the `--let`'s position, -1 until `EmitPlan.resolveTemplates`.
+        case ref(name: String, slot: Int)
     }
 
     package let parts: [Part]
     package let source: String
 
-    package static let knownPlaceholders = "{i}, {i:WIDTH}, {rand:N}, {uuid}, {ts}, {now}, {line}, {key}, {topic}, {file}"
+    package static let knownPlaceholders = "{i}, {i:WIDTH}, {rand:N}, {uuid}, {ts}, {now}, {line}, {key}, {topic}, {file}, "
+        + "{int:MIN:MAX}, {float:MIN:MAX:DIGITS}, {normal:MEAN:SD}, {choice:a|b}, {weighted:a=5|b=1}, {zipf:N:S}, {hot:N:PCT}, "
+        + DataField.allCases.map { "{\($0.rawValue)}" }.joined(separator: ", ") + ", {line:FILE}, {ref:NAME}"
 
     package var description: String { source }
 
@@ -104,11 +119,15 @@ package struct Template: Sendable, Equatable, CustomStringConvertible {
         case "uuid": return try noArg(.uuid)
         case "ts": return try noArg(.ts)
         case "now": return try noArg(.now)
-        case "line": return try noArg(.line)
+        case "line":
+            guard let arg else { return .line }
+            guard !arg.isEmpty else { throw .usage("\(flag): \(shown) needs a file of entries, one per line, e.g. {line:customers.txt}") }
+            return .pool(path: arg, nil)
         case "key": return try noArg(.key)
         case "topic": return try noArg(.topic)
         case "file": return try noArg(.file)
         default:
+            if let part = try dataPart(name: name, arg: arg, shown: shown, flag: flag) { return part }
             throw .usage("\(flag): unknown placeholder \(shown); known: \(knownPlaceholders) (write {{ for a literal brace)")
         }
     }
