@@ -23,6 +23,8 @@ extension EmitCommand {
         if let every = pacing.every { plan.pacing = .every(nanos: every.nanos) }
         if let rate = pacing.rate { plan.pacing = .rate(rate) }
         if let profile = pacing.rateProfile { plan.pacing = .profile(profile.stages) }
+        if let speed = pacing.replaySpeed { plan.pacing = .replay(speed: speed, maxGapNanos: pacing.maxGap?.nanos) }
+        plan.rebaseTimestamps = pacing.rebaseTimestamps
         plan.poissonArrivals = pacing.arrivals == .poisson
         plan.latencyFromIntended = pacing.latencyFrom == .intended
         plan.startAtMillis = pacing.startAt?.millis

@@ -104,6 +104,25 @@ import Testing
         }
     }
 
+    @Test func replayKeepsTheRecordedGapsAtItsSpeed() {
+        // Recorded at 0, 100, 300, 250 (out of order), none, 600, 2600 ms; replayed at 2x with
+        // pauses cut to 1 s.
+        let stamps: [Int64?] = [5000, 5100, 5300, 5250, nil, 5600, 7600]
+        let clock = FakeClock()
+        var pacer = Pacer(.replay(speed: 2, maxGapNanos: 1_000_000_000), durationNanos: nil, clock: clock)
+        pacer.begin()
+        let start = clock.nanos
+        var sent: [UInt64] = []
+        for (i, ts) in stamps.enumerated() {
+            pacer.recordTimestampMillis = ts
+            _ = pacer.waitTurn(UInt64(i), shouldStop: { false }, willSleep: {})
+            sent.append((clock.nanos - start) / 1_000_000)
+        }
+        #expect(sent == [0, 50, 150, 150, 150, 300, 800])
+        #expect(pacer.stats.replaying && pacer.stats.replayOutOfOrder == 1 && pacer.stats.replayUntimed == 1)
+        #expect(abs(pacer.stats.replayDriftNanos) < 1)
+    }
+
     @Test func startAtWaitsForItsTime() {
         let clock = FakeClock()
         var o = ScheduleOptions()

@@ -78,11 +78,15 @@ package protocol RecordSource: AnyObject {
     /// sequence). Records made between two changes, sent back to back, share one clock
     /// reading for their send time; a source that never waits keeps it at 0.
     var inputEpoch: UInt64 { get }
+    /// The current record's own timestamp in the input (a JSON envelope's `ts`, rpk's `%d`),
+    /// known after `advance`: what `--replay` paces by. nil when it has none.
+    var inputTimestampMillis: Int64? { get }
 }
 
 extension RecordSource {
     package func begin(inputDeadlineNanos: UInt64) {}
     package var inputEpoch: UInt64 { 0 }
+    package var inputTimestampMillis: Int64? { nil }
 }
 
 /// Where a bad input unit is, for people and for scripts at once: "input line 2 ({i}=1)".

@@ -21,11 +21,14 @@ package enum Pacing: Sendable, Equatable {
     case rate(Double)
     /// A rate that changes over the run (`--rate-profile`); the schedule ends with its last stage.
     case profile([RateStage])
+    /// `--replay SPEED`: each record when its own timestamp comes, SPEED times as fast, gaps cut
+    /// to `maxGapNanos` (of recorded time).
+    case replay(speed: Double, maxGapNanos: UInt64?)
 
-    /// The mean interval of a fixed pace; 0 unpaced or for a profile.
+    /// The mean interval of a fixed pace; 0 unpaced, for a profile or a replay.
     package var intervalNanos: Double {
         switch self {
-        case .unpaced, .profile: 0
+        case .unpaced, .profile, .replay: 0
         case .every(let n): Double(n)
         case .rate(let r): 1e9 / r
         }
@@ -77,6 +80,10 @@ package struct Pacer {
     private var lastAsked: UInt64 = .max
     private var lastOffset: UInt64 = 0
     private var waitedForStart = false
+    /// `--replay`: the recorded time so far.
+    private var replay: ReplayClock?
+    /// The next record's recorded timestamp (`--replay`), set by the send loop before it waits.
+    package var recordTimestampMillis: Int64?
     /// A wake-up this late means the process was stalled: shift instead of bursting.
     static var stallNanos: UInt64 { 1_000_000_000 }
 
@@ -97,13 +104,18 @@ package struct Pacer {
                 let rate = 1e9 / pacing.intervalNanos
                 variable = VariableSchedule(stages: [RateStage(.hold(rate), seconds: nil, name: "")], arrivals: schedule.arrivals, cursor: nil)
             }
+        case .replay(let speed, let maxGap):
+            replay = ReplayClock(speed: speed, maxGapMillis: maxGap.map { Int64(clamping: $0 / 1_000_000) })
         case .unpaced: break
         }
         stats.paced = pacing != .unpaced
+        stats.replaying = replay != nil
         stats.intervalNanos = intervalNanos
     }
 
     var isPaced: Bool { stats.paced }
+    /// `--replay`: the send loop hands each record's recorded timestamp over before waiting.
+    var replays: Bool { replay != nil }
 
     /// Starts the schedule (and the `--duration` clock) now, or at `--start-at`.
     package mutating func begin() {
@@ -118,7 +130,11 @@ package struct Pacer {
     @inline(__always) mutating func dueOffset(_ i: UInt64) -> UInt64? {
         if i == lastAsked { return lastOffset }
         let offset: UInt64
-        if variable != nil {
+        if replay != nil {
+            offset = replay!.offset(recordedAt: recordTimestampMillis)
+            stats.replayOutOfOrder = replay!.outOfOrder
+            stats.replayUntimed = replay!.untimed
+        } else if variable != nil {
             // Past ~580 years (or not a number) the schedule has nothing more to send.
             guard let seconds = variable!.offset(of: i), seconds >= 0, seconds < 1.8e10 else { return nil }
             offset = UInt64(seconds * 1e9)
@@ -194,6 +210,43 @@ package struct Pacer {
     private mutating func shiftBy(_ nanos: UInt64) {
         shift &+= nanos
         stats.behindNanos &+= nanos
+    }
+}
+
+/// `--replay`: record r is due (ts(r) − ts(first)) / SPEED after the start. Time only moves
+/// forward: a timestamp older than the latest one seen (out of order) or none at all sends
+/// the record at once, counted; a gap longer than `--max-gap` counts as `--max-gap`.
+struct ReplayClock {
+    let speed: Double
+    let maxGapMillis: Int64?
+    private var latest: Int64?
+    private var offsetNanos: Double = 0
+    private(set) var outOfOrder: UInt64 = 0
+    private(set) var untimed: UInt64 = 0
+
+    init(speed: Double, maxGapMillis: Int64?) {
+        self.speed = speed
+        self.maxGapMillis = maxGapMillis
+    }
+
+    mutating func offset(recordedAt ts: Int64?) -> UInt64 {
+        guard let ts else {
+            untimed += 1
+            return UInt64(offsetNanos)
+        }
+        guard let previous = latest else {
+            latest = ts
+            return UInt64(offsetNanos)
+        }
+        if ts < previous {
+            outOfOrder += 1
+            return UInt64(offsetNanos)
+        }
+        var gap = ts - previous
+        if let m = maxGapMillis, gap > m { gap = m }
+        offsetNanos += Double(gap) * 1e6 / speed
+        latest = ts
+        return offsetNanos < 1.8e19 ? UInt64(offsetNanos) : UInt64.max / 2
     }
 }
 

@@ -17,7 +17,19 @@ package struct PacingStats: Sendable {
     /// without shifts).
     package var firstDueNanos: UInt64 = 0
     package var lastDueNanos: UInt64 = 0
+    /// `--replay`: records whose timestamp was older than one before (sent at once), and
+    /// records with no timestamp (sent at once).
+    package var replaying = false
+    package var replayOutOfOrder: UInt64 = 0
+    package var replayUntimed: UInt64 = 0
     package init() {}
+
+    /// `--replay`: how far the last send was from the recorded schedule (its place, SPEED
+    /// applied), the catching-up of a slow start or a stall included, in ns.
+    package var replayDriftNanos: Double {
+        guard lastIndex > firstIndex else { return 0 }
+        return Double(lastSendNanos - firstSendNanos) - Double(lastDueNanos - firstDueNanos)
+    }
 
     /// Actual first-to-last send span minus the ideal one (and minus deliberate shifts), in ns.
     package var driftNanos: Double {

@@ -186,12 +186,14 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
                 continue
             case .ready: break
             }
+            if pacer.replays { pacer.recordTimestampMillis = source.inputTimestampMillis }
             guard pacer.waitTurn(source.index, shouldStop: { stop.isStopped }, willSleep: { reports.producerWillWait() }) else { return }
             if source.inputEpoch != epoch {   // it may have waited for input: a fresh send time
                 epoch = source.inputEpoch
                 stampLeft = 0
             }
-            let record = source.record()
+            var record = source.record()
+            if options.rebaseTimestamps { record.timestampMillis = 0 }   // librdkafka's: the send time
             if let why = record.buildError {
                 try reportMalformed(source, String(decoding: why, as: UTF8.self))
                 continue

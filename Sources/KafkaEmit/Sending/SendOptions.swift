@@ -25,6 +25,8 @@ package struct SendOptions {
     /// Latency from each record's place on the schedule rather than from its hand-over to
     /// librdkafka (`--latency-from intended`; the pacer's schedule is then absolute).
     package var latencyFromIntended = false
+    /// `--rebase-timestamps`: records keep no timestamp of their own (librdkafka stamps the send).
+    package var rebaseTimestamps = false
 
     package init() {}
 }

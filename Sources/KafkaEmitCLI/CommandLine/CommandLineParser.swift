@@ -97,7 +97,11 @@ package enum CommandLineParser {
                     return Result { () throws(FlagError) in try answer(attached ?? (spec.takesValue && i < args.count ? args[i] : "")) }
                 }
                 var v = attached ?? ""
-                if spec.takesValue && attached == nil { v = try value(for: spec, spelled: name) }
+                if spec.valueIsOptional {
+                    if attached == nil, i < args.count, Double(args[i]) != nil { v = args[i]; i += 1 }
+                } else if spec.takesValue && attached == nil {
+                    v = try value(for: spec, spelled: name)
+                }
                 uses.append((spec, OptionSpec.Given(spelling: name, value: v)))
                 continue
             }

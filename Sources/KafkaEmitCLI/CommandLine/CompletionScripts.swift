@@ -54,7 +54,7 @@ package enum CompletionScripts {
                 switch spec.completion {
                 case .list(let values): action = ":\(quoted(v)):(\(values.joined(separator: " ")))"
                 case .file: action = ":\(quoted(v)):_files"
-                case .none: action = ":\(quoted(v)): "
+                case .none: action = spec.valueIsOptional ? "::\(quoted(v)): " : ":\(quoted(v)): "
                 }
             }
             let head = spec.isRepeatable ? "'*'" : exclusive.isEmpty ? "" : "'\(exclusive)'"

@@ -44,7 +44,7 @@ package enum ManPage {
             for spec in group.options where !spec.hiddenInHelp {
                 let names = (spec.display.map { $0.split(separator: "/").map(String.init) } ?? spec.names)
                 out += ".It " + names.map { "Fl \($0.dropFirst())" }.joined(separator: " , ")
-                if let v = spec.valueName { out += " Ar \(text(v))" }
+                if let v = spec.valueName { out += spec.valueIsOptional ? " Op Ar \(text(v))" : " Ar \(text(v))" }
                 out += "\n\(text(spec.help))\n"
             }
             if group.title == file.group { out += ".It Ar \(file.valueName) ...\n\(text(file.help))\n" }

@@ -66,6 +66,9 @@ struct OptionSpec: Sendable {
     /// The name messages use for the option: its first long spelling unless the row says.
     let canonical: String
     let action: Action
+    /// The value may be left out (`--replay`, `--replay 10`): the next argument is the value
+    /// only when it is a number; the setter gets "" otherwise.
+    var valueIsOptional = false
 
     /// An option with a value; given once unless `repeats` says otherwise.
     static func value(_ names: [String], _ valueName: String, _ help: String, dash: Bool = false, completion: Completion = .none,
@@ -74,6 +77,14 @@ struct OptionSpec: Sendable {
         OptionSpec(names: names, valueName: valueName, help: help, acceptsDashValue: dash, completion: completion,
                    display: nil, hiddenInHelp: false, repeats: repeats, contradicts: nil,
                    canonical: canonical ?? longName(names), action: .set(set))
+    }
+
+    /// An option whose value, a number, may be left out (`--replay [SPEED]`).
+    static func optionalNumber(_ names: [String], _ valueName: String, _ help: String,
+                               _ set: @escaping @Sendable (inout EmitCommand, String) throws(FlagError) -> Void) -> OptionSpec {
+        OptionSpec(names: names, valueName: valueName, help: help, acceptsDashValue: false, completion: .none,
+                   display: nil, hiddenInHelp: false, repeats: .once, contradicts: nil,
+                   canonical: longName(names), action: .set(set), valueIsOptional: true)
     }
 
     /// A flag (no value).
@@ -103,7 +114,7 @@ struct OptionSpec: Sendable {
 
     /// `-b, --bootstrap-servers <list>` as help and errors show it.
     var shown: String {
-        (display ?? names.joined(separator: ", ")) + (valueName.map { " <\($0)>" } ?? "")
+        (display ?? names.joined(separator: ", ")) + (valueName.map { valueIsOptional ? " [<\($0)>]" : " <\($0)>" } ?? "")
     }
 
     /// The usage error for a second use of a single-valued option; nil when it may repeat.

@@ -11,6 +11,9 @@ package struct PacingOptions {
     var latencyFrom: LatencyFrom?
     /// Epoch milliseconds.
     var startAt: (text: String, millis: Int64)?
+    var replaySpeed: Double?
+    var maxGap: DurationArg?
+    var rebaseTimestamps = false
 
     static let specs: [OptionSpec] = [
         .value(["--every"], "duration", "Send one record every DURATION (100ms, 1.5s, ...), on absolute deadlines.") { c, v throws(FlagError) in
@@ -40,14 +43,33 @@ package struct PacingOptions {
                "Start the schedule at wall-clock TIME (RFC 3339 or epoch ms): shards started apart share one schedule; records already due go out at once.") { c, v throws(FlagError) in
             c.pacing.startAt = (v, try FlagError.from { () throws(EmitError) in try TimestampParser.parse(v, flag: "--start-at") })
         },
+        .optionalNumber(["--replay"], "speed",
+                        "Lines mode with timestamps (--input-format json's ts/timestamp, a format's %d): send each record when its timestamp comes, SPEED times as fast (default 1); records out of order or without one go at once, counted.") { c, v throws(FlagError) in
+            if v.isEmpty { c.pacing.replaySpeed = 1; return }
+            guard let s = Double(v), s.isFinite, s > 0, s <= 1_000_000 else {
+                throw FlagError("--replay: '\(v)' is not a speed; use a positive number (2 = twice as fast, 0.5 = half), e.g. --replay 10")
+            }
+            c.pacing.replaySpeed = s
+        },
+        .value(["--max-gap"], "duration", "With --replay: a longer pause between records (in recorded time) is cut to DURATION.") { c, v throws(FlagError) in
+            c.pacing.maxGap = try DurationArg.parse("--max-gap", v)
+        },
+        .flag(["--rebase-timestamps"], "With --replay: each record's timestamp becomes its send time (by default the recorded one is kept).") { c in
+            c.pacing.rebaseTimestamps = true
+        },
     ]
 
     func validate() throws(FlagError) {
+        if replaySpeed != nil, let other = every != nil ? "--every" : rate != nil ? "--rate" : rateProfile != nil ? "--rate-profile" : nil {
+            throw FlagError("--replay paces by the records' own timestamps; leave out \(other)")
+        }
+        if replaySpeed == nil && maxGap != nil { throw FlagError("--max-gap cuts the pauses of a replay; add --replay") }
+        if replaySpeed == nil && rebaseTimestamps { throw FlagError("--rebase-timestamps is for a replay; add --replay (without it, leave the timestamp out of the input or use --timestamp)") }
         if every != nil && rate != nil { throw FlagError("--every and --rate both set the pace; use one of them") }
         if rateProfile != nil && (every != nil || rate != nil) {
             throw FlagError("--rate-profile sets the pace over the run; leave out \(every != nil ? "--every" : "--rate") (or use 'hold R' as a stage)")
         }
-        let scheduled = every != nil || rate != nil || rateProfile != nil
+        let scheduled = every != nil || rate != nil || rateProfile != nil || replaySpeed != nil
         if arrivals == .poisson && !scheduled {
             throw FlagError("--arrivals poisson spreads a rate: add --rate R, --every D or --rate-profile")
         }

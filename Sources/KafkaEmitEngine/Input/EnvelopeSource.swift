@@ -59,6 +59,8 @@ final class EnvelopeSource: RecordSource {
         return record
     }
 
+    var inputTimestampMillis: Int64? { envelope.timestampMillis }
+
     func malformedCorrelation() -> UnsafeRawBufferPointer {
         templates.malformedCorrelation(index: index, input: line)
     }

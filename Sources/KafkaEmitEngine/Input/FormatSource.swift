@@ -59,6 +59,8 @@ final class FormatSource: RecordSource {
         }
     }
 
+    var inputTimestampMillis: Int64? { parsed.timestamp }
+
     func record() -> RecordView {
         var record = templates.build(index: index, input: parsed.value ?? RecordView.noBytes, keyPart: parsed.key,
                                      inputIsNull: parsed.value == nil, extra: parsed.headers.headers,

@@ -32,6 +32,8 @@ package struct InputLayout: Equatable, Sendable {
 
     let steps: [Step]
     var readsTopic: Bool { steps.contains { if case .text(.topic, _, _, _) = $0 { true } else { false } } }
+    /// `%d`: each record carries its timestamp (what `--replay` paces by).
+    var readsTimestamp: Bool { steps.contains { if case .timestamp = $0 { true } else { false } } }
 
     /// The delimiter that ends every record (the last step's), when there is one.
     var terminator: [UInt8]? {

@@ -46,6 +46,17 @@ extension EmitPlan {
         }
         if let c = correlationHeader, c.isEmpty { throw .usage("--correlation-header: the header name must not be empty") }
         if case .custom(let f) = output { try CustomResultFormat.validate(f) }
+        if case .replay = pacing {
+            let timed: Bool
+            switch (source, inputFormat) {
+            case (.lines, .json?): timed = true
+            case (.lines, .format(let f)?): timed = (try? InputLayout(f))?.readsTimestamp == true
+            default: timed = false
+            }
+            if !timed {
+                throw .usage("--replay paces by each record's recorded timestamp: give --input with --input-format json (kcat -J, ts/timestamp) or a format with %d (rpk)")
+            }
+        }
     }
 }
 
@@ -78,6 +89,7 @@ extension EmitPlan {
         switch pacing {
         case .unpaced: return .infinity
         case .every, .rate: return 1e9 / pacing.intervalNanos
+        case .replay: return 0   // unknown: the reporter answers each report at once (latency)
         case .profile(let stages):
             return stages.map { s -> Double in
                 switch s.shape {

@@ -52,6 +52,8 @@ package struct EmitPlan: Sendable {
     package var latencyFromIntended = false
     /// `--start-at`, epoch milliseconds.
     package var startAtMillis: Int64?
+    /// `--rebase-timestamps` (with `--replay`).
+    package var rebaseTimestamps = false
     package var durationNanos: UInt64?
     /// nil = null key.
     package var key: Template?

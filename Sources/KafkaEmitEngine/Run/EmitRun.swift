@@ -119,6 +119,7 @@ package final class EmitRun {
         // Slower paces leave report serving to the reporter, which answers at once (latency).
         options.servesReportsOnProducer = plan.pacing == .unpaced || plan.peakRate > 10_000
         options.latencyFromIntended = plan.latencyFromIntended
+        options.rebaseTimestamps = plan.rebaseTimestamps
         options.verbose = plan.verbose
         options.diagnostic = { writeAll(stderrFD, "kafka-emit: \($0)\n") }
         options.transactions = plan.transactionalID.map {

@@ -39,6 +39,12 @@ package enum Summary {
                 let drift = Fmt.fixed(p.driftNanos / 1e6, 3)
                 line += ", drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
             }
+            if p.replaying {
+                let drift = Fmt.fixed(p.replayDriftNanos / 1e6, 3)
+                line += "; replay drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, \(p.replayOutOfOrder) out of order"
+                if p.replayUntimed > 0 { line += ", \(p.replayUntimed) without a timestamp" }
+                line += " (sent at once)"
+            }
         }
         var stageLines = ""
         for (k, s) in r.stages.enumerated() {
@@ -89,6 +95,9 @@ package enum Summary {
             json += ",\"lateness_us\":{\"p50\":\(h.valueAtPercentile(50)),\"p99\":\(h.valueAtPercentile(99)),\"max\":\(h.max)}"
             json += ",\"behind_schedule_ms\":\(ms(p.behindNanos / 1000))"
             json += ",\"drift_ms\":\(Fmt.fixed(p.driftNanos / 1e6, 3)),\"send_rate\":\(Fmt.fixed(p.achievedRate, 2))"
+            if p.replaying {
+                json += ",\"replay\":{\"drift_ms\":\(Fmt.fixed(p.replayDriftNanos / 1e6, 3)),\"out_of_order\":\(p.replayOutOfOrder),\"untimed\":\(p.replayUntimed)}"
+            }
         }
         if let t = r.transactions {
             let c = r.commitMicros
