@@ -101,6 +101,7 @@ smoke-release: release
 bench: deps release
 	scripts/ensure-deps.sh gnuplot
 	bench/run.sh $(BIN_RELEASE)
+	bench/profile.sh $(BIN_RELEASE) bench/results
 	bench/sender.sh $(BIN_RELEASE)
 	bench/schema.sh $(BIN_RELEASE)
 
