@@ -21,6 +21,33 @@ import Testing
 
     func hex(_ b: [UInt8]) -> String { b.map { String(format: "%02x", $0) }.joined() }
 
+    /// JSONNumber's fast path gives strtod's double, bit for bit, and leaves what it cannot
+    /// do exactly (exponents, 16+ digits) to strtod.
+    @Test func fastNumbersAreStrtods() {
+        var rng = SystemRandomNumberGenerator()
+        var texts = ["0", "-0", "12.5", "0.1", "0.3", "-7.25", "123456789012345", "0.000000000000001", "9007199254740993",
+                     "1e3", "1.5E-7", "1234567890123456", "3.14159265358979", "1.", ".5"]
+        for _ in 0..<20_000 {
+            let intPart = String(UInt64.random(in: 0...999_999_999, using: &rng) >> UInt64.random(in: 0...29, using: &rng))
+            let frac = String(UInt64.random(in: 0...9_999_999, using: &rng))
+            texts.append((Bool.random(using: &rng) ? "-" : "") + intPart + (Bool.random(using: &rng) ? "." + frac : ""))
+        }
+        for t in texts {
+            let bytes = Array(t.utf8)
+            bytes.withUnsafeBytes { b in
+                let viaStrtod = strtod(t, nil)
+                if let fast = JSONNumber.fast(b) {
+                    #expect(fast.bitPattern == viaStrtod.bitPattern, "\(t): fast \(fast), strtod \(viaStrtod)")
+                }
+                if let d = JSONNumber.double(b), t != "1.", t != ".5" {
+                    #expect(d.bitPattern == viaStrtod.bitPattern, "\(t)")
+                }
+            }
+        }
+        #expect(Array("1e3".utf8).withUnsafeBytes { JSONNumber.fast($0) } == nil)
+        #expect(Array("1234567890123456".utf8).withUnsafeBytes { JSONNumber.fast($0) } == nil)
+    }
+
     @Test func primitivesAndRecords() throws {
         let schema = #"{"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"long"},{"name":"amount","type":"double"},{"name":"note","type":["null","string"],"default":null},{"name":"ok","type":"boolean","default":true}]}"#
         #expect(hex(try encode(schema, #"{"id":1,"amount":2.5}"#)) == "02" + "0000000000000440" + "00" + "01")

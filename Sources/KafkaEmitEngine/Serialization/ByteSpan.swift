@@ -18,21 +18,6 @@ enum ByteSpan {
     }
 }
 
-extension ByteBuffer {
-    /// A base-128 varint (Avro's longs after zig-zag, Protobuf's varints).
-    @inline(__always) func appendVarint(_ value: UInt64) {
-        var v = value
-        reserve(10)
-        while v >= 0x80 {
-            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
-            count += 1
-            v >>= 7
-        }
-        base[count] = UInt8(truncatingIfNeeded: v)
-        count += 1
-    }
-}
-
 extension JSONTape {
     /// Whether the object key at token `k` is `name` (its escapes decoded, when it has any).
     @inline(__always) func keyIs(_ k: Int, _ name: UnsafeRawBufferPointer) -> Bool {

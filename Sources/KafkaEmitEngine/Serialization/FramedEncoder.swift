@@ -39,7 +39,7 @@ final class FramedEncoder {
     @inline(__always) func encode(_ json: UnsafeRawBufferPointer) throws(EncodeError) -> UnsafeRawBufferPointer {
         lastJSON = json
         // The frame (magic byte, id, indexes) was written once; only the body changes.
-        out.count = 5 + prefix.count
+        out.truncate(to: 5 + prefix.count)
         try body.encode(json, into: out)
         return out.bytes
     }

@@ -28,6 +28,14 @@ final class AvroNode {
     /// Avro run's cycles, perf). Made by `finalize` once the defaults are encoded.
     @exclusivity(unchecked) private(set) var plan = UnsafeMutableBufferPointer<AvroFieldPlan>(start: nil, count: 0)
 
+    /// Enums: the symbols as byte spans; unions: the branches, unretained (owned by
+    /// `branches`), and the null branch's index (-1: none). Read per record without reference
+    /// counting (iterating `symbols` and `branches` retained each element: with `out`'s own
+    /// retains, ~20 % of an Avro run's cycles, perf). Made by `seal` once the node is complete.
+    @exclusivity(unchecked) private(set) var symbolSpans = UnsafeMutableBufferPointer<UnsafeRawBufferPointer>(start: nil, count: 0)
+    @exclusivity(unchecked) private(set) var branchPlan = UnsafeMutableBufferPointer<Unmanaged<AvroNode>>(start: nil, count: 0)
+    @exclusivity(unchecked) private(set) var nullBranch = -1
+
     init(_ kind: Kind, name: String) {
         self.kind = kind
         self.name = name
@@ -39,6 +47,21 @@ final class AvroNode {
             f.defaultBytes?.deallocate()
         }
         plan.deallocate()
+        for sp in symbolSpans { sp.deallocate() }
+        symbolSpans.deallocate()
+        branchPlan.deallocate()
+    }
+
+    /// An enum's symbols or a union's branches are all there: their per-record forms.
+    func seal() {
+        if kind == .enumeration {
+            symbolSpans = .allocate(capacity: symbols.count)
+            for (k, sym) in symbols.enumerated() { symbolSpans.initializeElement(at: k, to: ByteSpan.copy(sym)) }
+        } else if kind == .union {
+            branchPlan = .allocate(capacity: branches.count)
+            for (k, b) in branches.enumerated() { branchPlan.initializeElement(at: k, to: Unmanaged.passUnretained(b)) }
+            nullBranch = branches.firstIndex { $0.kind == .null } ?? -1
+        }
     }
 
     /// (Re)builds the plan from the fields; parsing calls it again as defaults get encoded (a
@@ -181,6 +204,7 @@ final class AvroSchemaParser {
                 u.branches.append(n)
             }
             guard !u.branches.isEmpty else { throw AvroSchemaError("an empty union []") }
+            u.seal()
             return u
         case .object:
             return try complex(json, namespace: namespace)
@@ -227,6 +251,7 @@ final class AvroSchemaParser {
                     }
                     result.symbols.append(Array(t.utf8))
                 }
+                result.seal()
                 try register(result, aliases: json["aliases"], namespace: inner)
             } else if type == "fixed" {
                 result = AvroNode(.fixed, name: full)
