@@ -208,6 +208,31 @@ import Glibc
     /// Drops what was appended after `mark` (a count read earlier).
     @inlinable @inline(__always) public func truncate(to mark: Int) { count = mark }
 
+    /// A placeholder byte for a length to come (`endLength`); its position.
+    @inlinable @inline(__always) public func beginLength() -> Int {
+        reserve(1)
+        count += 1
+        return count - 1
+    }
+
+    /// What follows the placeholder at `at` is a body: writes its length there as a varint,
+    /// moving the body along when the length takes more than one byte (Protobuf's nested
+    /// messages, bodies of 128 bytes or more).
+    @inlinable public func endLength(_ at: Int) {
+        let n = count - at - 1
+        if n < 0x80 { base[at] = UInt8(truncatingIfNeeded: n); return }
+        var size = 1
+        while UInt64(n) >> (7 * size) != 0 { size += 1 }
+        reserve(size - 1)
+        (base + at + size).update(from: base + at + 1, count: n)
+        count += size - 1
+        var v = n
+        for k in 0..<size {
+            base[at + k] = UInt8(truncatingIfNeeded: v) | (k < size - 1 ? 0x80 : 0)
+            v >>= 7
+        }
+    }
+
     public func appendHex(_ byte: UInt8) {
         let hex: StaticString = "0123456789abcdef"
         hex.withUTF8Buffer { h in

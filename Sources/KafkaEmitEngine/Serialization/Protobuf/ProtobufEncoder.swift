@@ -20,7 +20,10 @@ final class ProtobufEncoder {
     let schema: ProtoSchema
     private let tape = JSONTape()
     private let scratch = ByteBuffer(capacity: 64)
-    @exclusivity(unchecked) private var out: ByteBuffer
+    /// The body being encoded, then appended to the caller's buffer: a `let` buffer of its own
+    /// (see `AvroEncoder.out`: a property holding the caller's buffer was retained around
+    /// every write).
+    private let out = ByteBuffer(capacity: 64)
     /// Per message being encoded, the value token of each field (-1 absent, -2 null), in the
     /// plan's field order; a stack, as messages nest.
     @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
@@ -29,7 +32,6 @@ final class ProtobufEncoder {
 
     init(_ schema: ProtoSchema) {
         self.schema = schema
-        out = ByteBuffer(capacity: 16)
         slots = .allocate(capacity: slotCapacity)
     }
 
@@ -38,9 +40,10 @@ final class ProtobufEncoder {
     /// Appends the Protobuf binary of `json` (the body, after Confluent's frame) to `output`.
     func encode(_ json: UnsafeRawBufferPointer, into output: ByteBuffer) throws(EncodeError) {
         do { try tape.parse(json) } catch { throw EncodeError("invalid JSON: \(error.message)") }
-        out = output
+        out.removeAll()
         slotTop = 0
         try encodeMessage(schema.root, 0)
+        output.append(out.bytes)
     }
 
     // MARK: writing
@@ -56,27 +59,11 @@ final class ProtobufEncoder {
         withUnsafeBytes(of: &le) { out.append($0) }
     }
 
-    /// Reserves the one byte a length usually takes; `endLength` patches it.
-    @inline(__always) private func beginLength() -> Int {
-        out.reserve(1)
-        out.count += 1
-        return out.count - 1
-    }
+    /// Reserves the one byte a length usually takes; `endLength` patches it (in ByteBuffer:
+    /// from this module each access to its `base` and `count` was checked at run time).
+    @inline(__always) private func beginLength() -> Int { out.beginLength() }
 
-    @inline(__always) private func endLength(_ at: Int) {
-        let n = out.count - at - 1
-        if n < 0x80 { out.base[at] = UInt8(n); return }
-        var size = 1
-        while UInt64(n) >> (7 * size) != 0 { size += 1 }
-        out.reserve(size - 1)
-        memmove(out.base + at + size, out.base + at + 1, n)
-        out.count += size - 1
-        var v = n
-        for k in 0..<size {
-            out.base[at + k] = UInt8(truncatingIfNeeded: v) | (k < size - 1 ? 0x80 : 0)
-            v >>= 7
-        }
-    }
+    @inline(__always) private func endLength(_ at: Int) { out.endLength(at) }
 
     // MARK: messages
 
