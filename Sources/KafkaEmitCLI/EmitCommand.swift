@@ -98,6 +98,9 @@ package struct EmitCommand {
             --value '{"id":"{uuid}","n":{i}}'
           kafka-emit -t smoke -n 10 -o json | jq -r .offset
           kcat -C -t src -e -J | kafka-emit -t copy -i - --input-format json
+          kafka-emit -t load --rate-profile 'ramp 0..5000 30s, hold 5000 60s' \\
+            --value '{"user":"{name}","zone":{zipf:100:1.1}}' -o none
+          kafka-emit -t copy -i dump.jsonl --input-format json --replay 10
         """
 
     package var connection = ConnectionOptions()
