@@ -62,6 +62,12 @@ final class CompiledTemplate {
 
     struct Op {
         var kind: Kind
+        /// A literal of up to 16 bytes at `prefixOffset` in the arena, written before the op:
+        /// a short literal followed by a placeholder is fused into it when the template is
+        /// compiled, which saves the literal its own trip through the op loop (dispatch and
+        /// bookkeeping, ~30 instructions). `event-{i}-{rand:1000}` is two ops instead of four.
+        var prefixLength: UInt8 = 0
+        var prefixOffset: UInt32 = 0
         var arg: UInt64
         var offset: Int
         var length: Int
@@ -79,14 +85,16 @@ final class CompiledTemplate {
     /// entering the op loop, whose set-up and dispatch cost ~45 instructions (dry run of
     /// `event-{i}-{rand:1000}`: 1543 → 1457 instructions per record, key and correlation).
     private let soleIndexWidth: Int
+    private let arenaBase: UnsafeMutableRawPointer
 
     init(_ template: Template, topic: String) {
         self.template = template
         var list = OpList()
         for part in template.parts { list.add(part, topic: topic) }
-        ops = .allocate(capacity: max(1, list.ops.count))
-        _ = ops.initialize(from: list.ops)
-        opCount = list.ops.count
+        let fused = Self.fusingPrefixes(list.ops)
+        ops = .allocate(capacity: max(1, fused.count))
+        _ = ops.initialize(from: fused)
+        opCount = fused.count
         soleIndexWidth = list.ops.count == 1 && list.ops[0].kind == .index ? Int(list.ops[0].arg) : -1
         // 16 bytes of padding: `appendBytes` copies any piece of up to 16 bytes as two 8-byte
         // moves, which may read past the last literal.
@@ -94,6 +102,7 @@ final class CompiledTemplate {
         arena.initializeMemory(as: UInt8.self, repeating: 0)
         list.lits.withUnsafeBytes { src in if src.count > 0 { arena.copyMemory(from: src) } }
         self.arena = arena
+        arenaBase = arena.baseAddress!
         ints = .allocate(capacity: max(1, list.ints.count))
         _ = ints.initialize(from: list.ints)
         reals = .allocate(capacity: max(1, list.reals.count))
@@ -108,6 +117,26 @@ final class CompiledTemplate {
         ints.deallocate()
         reals.deallocate()
         zipfs.deallocate()
+    }
+
+    /// Each literal of up to 16 bytes that a placeholder follows becomes that placeholder's prefix.
+    private static func fusingPrefixes(_ ops: [Op]) -> [Op] {
+        var out: [Op] = []
+        var k = 0
+        while k < ops.count {
+            let op = ops[k]
+            if op.kind == .literal, op.length <= 16, op.offset <= Int(UInt32.max), k + 1 < ops.count, ops[k + 1].kind != .literal {
+                var next = ops[k + 1]
+                next.prefixLength = UInt8(op.length)
+                next.prefixOffset = UInt32(op.offset)
+                out.append(next)
+                k += 2
+            } else {
+                out.append(op)
+                k += 1
+            }
+        }
+        return out
     }
 
     @inline(__always) func literal(_ offset: Int, _ length: Int) -> UnsafeRawBufferPointer {
@@ -141,6 +170,7 @@ final class CompiledTemplate {
         var k = 0
         while k < opCount {
             let op = ops[k]
+            if op.prefixLength > 0 { out.appendUpTo16(arenaBase + Int(op.prefixOffset), count: Int(op.prefixLength)) }
             switch op.kind {
             case .literal: appendBytes(op.offset, op.length, into: out)
             case .index: ctx.indexDigits.append(ctx.index, width: Int(op.arg), into: out)
