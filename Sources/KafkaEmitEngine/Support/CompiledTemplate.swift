@@ -65,7 +65,8 @@ final class CompiledTemplate {
         /// A literal of up to 16 bytes at `prefixOffset` in the arena, written before the op:
         /// a short literal followed by a placeholder is fused into it when the template is
         /// compiled, which saves the literal its own trip through the op loop (dispatch and
-        /// bookkeeping, ~30 instructions). `event-{i}-{rand:1000}` is two ops instead of four.
+        /// bookkeeping). `event-{i}-{rand:1000}` is two ops instead of four: its dry run went
+        /// from 1456 to 1423 instructions per record, five realistic fields from 3312 to 3154.
         var prefixLength: UInt8 = 0
         var prefixOffset: UInt32 = 0
         var arg: UInt64
@@ -86,6 +87,7 @@ final class CompiledTemplate {
     /// `event-{i}-{rand:1000}`: 1543 → 1457 instructions per record, key and correlation).
     private let soleIndexWidth: Int
     private let arenaBase: UnsafeMutableRawPointer
+    private let below1000 = CompiledTemplate.below1000Table
 
     init(_ template: Template, topic: String) {
         self.template = template
@@ -150,13 +152,27 @@ final class CompiledTemplate {
         out.appendUpTo16(UnsafeRawPointer(arena.baseAddress! + offset), count: length)
     }
 
-    /// `v` < 1000 in decimal: the three digits built in one word and stored at once.
-    @inline(__always) static func appendBelow1000(_ v: UInt64, into out: ByteBuffer) {
-        let d2 = v / 100, d1 = (v / 10) % 10, d0 = v % 10
-        let n = 1 + (v >= 10 ? 1 : 0) + (v >= 100 ? 1 : 0)
-        let word = UInt32(truncatingIfNeeded: (0x30 + d2) | (0x30 + d1) << 8 | (0x30 + d0) << 16) >> UInt32(8 * (3 - n))
-        out.appendWord(word, count: n)
+    /// `v` < 1000 in decimal, stored at once as one word from a table: `{rand:1000}` and the
+    /// realistic `{int}`s are numbers below 1000. Building the word from three divisions cost
+    /// ~40 instructions, the table look-up ~8 (dry run of `event-{i}-{rand:1000}`: 1423 → 1388
+    /// instructions per record, callgrind).
+    @inline(__always) func appendBelow1000(_ v: UInt64, into out: ByteBuffer) {
+        let word = below1000[Int(truncatingIfNeeded: v)]
+        out.appendWord(word & 0xFF_FFFF, count: Int(word >> 24))
     }
+
+    /// Entry v: the digits of v in memory order (little-endian) in the low three bytes, their
+    /// count in the top byte. Built once; immutable after (hence `nonisolated(unsafe)`).
+    nonisolated(unsafe) private static let below1000Table: UnsafePointer<UInt32> = {
+        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: 1000)
+        for v in 0..<UInt32(1000) {
+            let d2 = v / 100, d1 = (v / 10) % 10, d0 = v % 10
+            let n: UInt32 = v >= 100 ? 3 : (v >= 10 ? 2 : 1)
+            let digits = ((0x30 + d2) | (0x30 + d1) << 8 | (0x30 + d0) << 16) >> (8 * (3 - n))
+            table[Int(v)] = digits | n << 24
+        }
+        return UnsafePointer(table)
+    }()
 
     @inline(__always) func render(into out: ByteBuffer, _ ctx: inout RenderContext) {
         if soleIndexWidth >= 0 {
@@ -177,7 +193,7 @@ final class CompiledTemplate {
             case .rand:
                 // Up to 1000 (S4's {rand:1000}): one word, no digit-count chain (see IndexDigits).
                 let v = ctx.rng.next(below: op.arg)
-                if op.arg <= 1000 { Self.appendBelow1000(v, into: out) } else { out.appendDecimal(v) }
+                if op.arg <= 1000 { appendBelow1000(v, into: out) } else { out.appendDecimal(v) }
             case .uuid: Self.appendUUID(into: out, &ctx.rng)
             case .ts: out.appendDecimal(ctx.millis())
             case .now: Self.appendISO8601(into: out, millis: ctx.millis())
@@ -188,7 +204,7 @@ final class CompiledTemplate {
                 let v = op.arg == 0 ? ctx.rng.next() : ctx.rng.next(below: op.arg)
                 if op.offset >= 0 {
                     let x = UInt64(op.offset) &+ v
-                    if x < 1000 && op.length <= 1 { Self.appendBelow1000(x, into: out) } else { out.appendDecimal(x, width: op.length) }
+                    if x < 1000 && op.length <= 1 { appendBelow1000(x, into: out) } else { out.appendDecimal(x, width: op.length) }
                 } else {
                     out.appendDecimal(Int64(op.offset) &+ Int64(bitPattern: v))
                 }
