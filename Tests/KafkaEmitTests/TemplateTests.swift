@@ -23,6 +23,25 @@ import Testing
         #expect(try render("<{line}>", line: "hello") == "<hello>")
     }
 
+    /// `{i}` keeps its digits from record to record and increments them in place: every carry,
+    /// a jump back or forward, and a lone `{i}` (rendered outside the op loop) agree with the
+    /// number formatted afresh.
+    @Test func indexDigitsAcrossRecords() throws {
+        let lone = CompiledTemplate(try Template.parse("{i}", flag: "--key"), topic: "t")
+        let padded = CompiledTemplate(try Template.parse("{i:4}", flag: "--key"), topic: "t")
+        let mixed = CompiledTemplate(try Template.parse("a{i}b{i:3}", flag: "--value"), topic: "t")
+        var ctx = RenderContext(rng: SeededRandom(seed: 1))
+        var seq: [UInt64] = Array(0...1205) + [99_999, 100_000, 100_001, 5, 6, 999_999_999_999_999_999]
+        seq += [UInt64.max - 1, UInt64.max, 0, 9_999_999_999_999_999, 10_000_000_000_000_000, 10_000_000_000_000_001]
+        for i in seq {
+            ctx.index = i
+            #expect(String(decoding: lone.render(&ctx), as: UTF8.self) == "\(i)")
+            let p = String(i)
+            #expect(String(decoding: padded.render(&ctx), as: UTF8.self) == String(repeating: "0", count: max(0, 4 - p.count)) + p)
+            #expect(String(decoding: mixed.render(&ctx), as: UTF8.self) == "a\(i)b" + String(repeating: "0", count: max(0, 3 - p.count)) + p)
+        }
+    }
+
     @Test func jsonIsLiteral() throws {
         #expect(try render(#"{"id":{i},"nested":{"a":1}}"#) == #"{"id":7,"nested":{"a":1}}"#)
         #expect(try render("{ \"x\": {i} }") == "{ \"x\": 7 }")
