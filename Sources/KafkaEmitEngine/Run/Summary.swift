@@ -17,11 +17,7 @@ package enum Summary {
         line += " (\(Fmt.fixed(rate, rate < 100 ? 1 : 0)) records/s, \(Fmt.fixed(mbps, 2)) MB/s)"
         let outcomeEnd = line.endIndex
         if r.warmupExcluded > 0 { line += "; \(r.warmupExcluded) warm-up records kept out of latency" }
-        if let h = r.latency, let mean = r.latencyMeanMicros {
-            line += "; latency ms mean=\(Fmt.millis(micros: UInt64(mean)))"
-            for (name, p) in percentiles { line += " \(name)=\(Fmt.millis(micros: h.valueAtPercentile(p)))" }
-            line += " max=\(Fmt.millis(micros: h.max))"
-        }
+        if let h = r.latency, let mean = r.latencyMeanMicros { line += latencyText(h, mean: mean) }
         if let t = r.transactions {
             line += "; transactions \(t.committed) committed, \(t.aborted) aborted"
             let c = r.commitMicros
@@ -35,13 +31,10 @@ package enum Summary {
             line += "; send lateness us p50=\(h.valueAtPercentile(50)) p99=\(h.valueAtPercentile(99)) max=\(h.max)"
             line += ", behind schedule \(Fmt.millis(micros: p.behindNanos / 1000))ms"
             if p.sent > 1 {
-                // Signed as printed: a drift that rounds to 0.000 reads +0.000, whatever its sign.
-                let drift = Fmt.fixed(p.driftNanos / 1e6, 3)
-                line += ", drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
+                line += ", drift \(signedMillis(p.driftNanos))ms, send rate \(Fmt.fixed(p.achievedRate, 1))/s"
             }
             if p.replaying {
-                let drift = Fmt.fixed(p.replayDriftNanos / 1e6, 3)
-                line += "; replay drift \(drift.hasPrefix("-") ? "" : "+")\(drift)ms, \(p.replayOutOfOrder) out of order"
+                line += "; replay drift \(signedMillis(p.replayDriftNanos))ms, \(p.replayOutOfOrder) out of order"
                 if p.replayUntimed > 0 { line += ", \(p.replayUntimed) without a timestamp" }
                 line += " (sent at once)"
             }
@@ -49,17 +42,27 @@ package enum Summary {
         var stageLines = ""
         for (k, s) in r.stages.enumerated() {
             stageLines += "\nkafka-emit: stage \(k + 1)/\(r.stages.count) '\(s.name)': \(s.delivered) delivered"
-            if let mean = s.latencyMeanMicros {
-                stageLines += "; latency ms mean=\(Fmt.millis(micros: UInt64(mean)))"
-                for (name, p) in percentiles { stageLines += " \(name)=\(Fmt.millis(micros: s.latency.valueAtPercentile(p)))" }
-                stageLines += " max=\(Fmt.millis(micros: s.latency.max))"
-            }
+            if let mean = s.latencyMeanMicros { stageLines += latencyText(s.latency, mean: mean) }
         }
         if terminal && line.endIndex > outcomeEnd {
             // "; latency ms …" becomes a second line of its own.
             return String(line[..<outcomeEnd]) + "\nkafka-emit: " + String(line[line.index(outcomeEnd, offsetBy: 2)...]) + stageLines
         }
         return line + stageLines
+    }
+
+    /// `; latency ms mean=… p50=… … max=…` (the run's, and each stage's).
+    private static func latencyText(_ h: Histogram<UInt64>, mean: Double) -> String {
+        var text = "; latency ms mean=\(Fmt.millis(micros: UInt64(mean)))"
+        for (name, p) in percentiles { text += " \(name)=\(Fmt.millis(micros: h.valueAtPercentile(p)))" }
+        return text + " max=\(Fmt.millis(micros: h.max))"
+    }
+
+    /// Nanoseconds as signed milliseconds, signed as printed: a drift that rounds to 0.000
+    /// reads +0.000, whatever its sign.
+    private static func signedMillis(_ nanos: Double) -> String {
+        let ms = Fmt.fixed(nanos / 1e6, 3)
+        return ms.hasPrefix("-") ? ms : "+" + ms
     }
 
     /// `{"mean":…,"p50":…,…,"max":…}` in ms, or nulls.
