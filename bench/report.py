@@ -212,6 +212,25 @@ def main():
                   f"{s['msgs'] / off['msgs']:.2f}")
         tables.append(t)
 
+    # 2f. generate mode against lines mode, and realistic fields against {i} (issue 22)
+    rows = [(x, y, what, target) for x, y, what, target in (
+        ("S11a", "S11b", "generate / lines, the same keys ({i})", "≥ 1.00"),
+        ("S11a", "S1", "generate (key {i}) / lines (null key, sticky)", "–"),
+        ("S11b", "S1", "lines, key {i} / lines, null key: the keys' cost alone", "–"),
+        ("S11d", "S11c", "five realistic fields / {i} alone", "≥ 0.70"))
+        if agg(x, "kafka-emit") and agg(y, "kafka-emit")]
+    if rows:
+        t = Table("Generate mode against lines mode (kafka-emit; ratio of medians, same rounds)",
+                  ["Comparison", "msg/s", "against msg/s", "×", "target"],
+                  "S11a generates 100-byte values (key {i}, generate's default); S11b sends S1's 100-byte lines "
+                  "with -k '{i}', the same keys; S1 sends them with lines mode's default null key, which "
+                  "librdkafka's sticky partitioner batches into one partition at a time, while {i} keys "
+                  "spread each batch over every partition (more, smaller produce requests).")
+        for sx, sy, what, target in rows:
+            x, y = agg(sx, "kafka-emit"), agg(sy, "kafka-emit")
+            t.add(f"{what} ({sx} / {sy})", fmt(x["msgs"], 0), fmt(y["msgs"], 0), f"{x['msgs'] / y['msgs']:.2f}", target)
+        tables.append(t)
+
     # 3. pacing accuracy
     t = Table("Pacing accuracy (kafka-emit; elapsed, lateness and latency from its summary line)",
               ["Scenario", "asked rec/s", "send rate", "send rate error %", "drift ms (worst)",
@@ -263,7 +282,7 @@ def main():
 
     # 5. does peak RSS stay flat? Peak RSS varies run to run with how many records are queued at
     # once, so the per-round minimum (the baseline a leak would raise) is compared as well.
-    sa, sb = labels.get("S8a", "").split()[-1], labels.get("S8b", "").split()[-1]
+    sa, sb = [(labels.get(k, "?").split() or ["?"])[-1] for k in ("S8a", "S8b")]
     t = Table("Peak RSS vs input size (lines file; kafka-emit -o none -q, kcat -P -l)",
               ["Tool", "Rounds", f"RSS MB {sa} min/med/max", f"RSS MB {sb} min/med/max",
                "min growth", "median growth", "verdict"],

@@ -5,6 +5,8 @@
 #   ROUNDS=5       interleaved rounds; every round runs every scenario, kcat and kafka-emit
 #                  alternately (kcat first in odd rounds, kafka-emit first in even rounds)
 #   QUICK=1        small inputs (200k/20k/1M lines, 1 s pacing runs) for a fast check
+#   ONLY="S1 S11a"  run only these scenarios (a quick look; the report and plots then cover them
+#                  only, and bench/results/ is left as it was)
 #   KEEP_INPUTS=1  keep the generated input files in bench/tmp/ for the next run (reused if intact)
 #   MOCK_BROKERS=3 PARTITIONS=3   shape of the mock cluster and of topic "bench"
 #   BASE=path/to/kafka-emit        an earlier kafka-emit binary, run in the same interleaved rounds
@@ -38,9 +40,14 @@ TMP="$BENCH/tmp"
 RESULTS="$BENCH/results"
 TOPIC=bench
 GEN_TEMPLATE='event-{i}-{rand:1000}'
+# S11 (issue 22): 100-byte generated values (as the lines files' 100-byte lines), and five
+# realistic fields in a JSON value against {i} alone.
+GEN100_TEMPLATE='event-{i}-{rand:1000} the quick brown fox jumps over the lazy dog while the lazy dog sleeps on. The end'
+FIVE_TEMPLATE='{"name":"{name}","email":"{email}","city":"{city}","ip":"{ipv4}","iban":"{iban}"}'
 LOWLAT=(--linger 0ms -X socket.nagle.disable=true)
 
 die() { echo "bench: $*" >&2; exit 1; }
+wanted() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
 log() { echo "bench: $*" >&2; }
 
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer, got '$ROUNDS'"
@@ -179,6 +186,12 @@ IN_HUGE="$TMP/lines-$N_HUGE.txt"
 # Payload bytes of the generate scenario (key {i} + value template, as kafka-emit counts them).
 GEN_BYTES=$("$EMIT" -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 --dry-run -q --output-format '%k%v\n' | wc -c)
 GEN_BYTES=$((GEN_BYTES - N_BIG))
+payload_bytes() { # TEMPLATE: key {i} + value, as kafka-emit counts them
+  echo $(($("$EMIT" -t "$TOPIC" --count "$N_BIG" --value "$1" --seed 42 --dry-run -q --output-format '%k%v\n' | wc -c) - N_BIG))
+}
+GEN100_BYTES=$(payload_bytes "$GEN100_TEMPLATE")
+FIVE_BYTES=$(payload_bytes "$FIVE_TEMPLATE")
+KEY_BYTES=$(($("$EMIT" -t "$TOPIC" --count "$N_BIG" --seed 42 --dry-run -q --output-format '%k\n' | wc -c) - N_BIG))
 
 # ---- runs ----------------------------------------------------------------------------------
 RAW="$TMP/run.raw.tsv"
@@ -190,6 +203,7 @@ printf 'scenario\tlabel\ttool\tround\trecords\tbytes\twall_s\tuser_s\tsys_s\tmax
 run() {
   local scen=$1 label=$2 tool=$3 round=$4 records=$5 bytes=$6 out=$7 extra=$8
   shift 9
+  wanted "$scen" || return 0
   local cmd=() a
   start_mock
   for a in "$@"; do cmd+=("${a//\{B\}/$BOOTSTRAP}"); done
@@ -286,11 +300,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o none -q
   pair S2 "lines $HB, -o text > file" "$r" "$N_BIG" "$BIG_BYTES" "$TMP/out.txt" -- \
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -q
-  [ "$r" -ne 1 ] || verify_results "$TMP/out.txt" '^delivered topic=bench partition=[0-9]* offset=[0-9]* ' "$N_BIG"
+  [ "$r" -ne 1 ] || ! wanted S2 || verify_results "$TMP/out.txt" '^delivered topic=bench partition=[0-9]* offset=[0-9]* ' "$N_BIG"
   rm -f "$TMP/out.txt"
   pair S3 "lines $HB, -o json > file" "$r" "$N_BIG" "$BIG_BYTES" "$TMP/out.json" -- \
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -o json -q
-  [ "$r" -ne 1 ] || verify_results "$TMP/out.json" '^{"status":"delivered","topic":"bench",' "$N_BIG"
+  [ "$r" -ne 1 ] || ! wanted S3 || verify_results "$TMP/out.json" '^{"status":"delivered","topic":"bench",' "$N_BIG"
   rm -f "$TMP/out.json"
   # 4: generate mode, unpaced (kcat -P -l on the lines file, for reference)
   pair S4 "generate $HB, --value template" "$r" "$N_BIG" "$GEN_BYTES" /dev/null -- \
@@ -298,7 +312,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   # 5: 100k lines: start-up and shutdown dominate
   pair S5 "lines $HS (start-up/shutdown)" "$r" "$N_SMALL" "$((N_SMALL * RECORD_BYTES))" /dev/null -- \
     "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_SMALL" -o none -q
-  if [ "$r" -eq 1 ]; then
+  if [ "$r" -eq 1 ] && wanted S1; then
     verify_content kcat kcat -P -b '{B}' -t "$TOPIC" -l '{IN}'
     verify_content kafka-emit "$EMIT" -b '{B}' -t "$TOPIC" -i '{IN}' -o none -q
   fi
@@ -329,6 +343,23 @@ for ((r = 1; r <= ROUNDS; r++)); do
     "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$GEN_TEMPLATE" --seed 42 -o none -q \
     --transactional-id "bench-$r" --transaction-records 1000; }
   if ((r % 2 == 1)); then txn_off; txn_on; else txn_on; txn_off; fi
+  # 11: generate mode against lines mode (issue 22), 100-byte values either way: with the same
+  # keys ({i}, generate's default, given to lines with -k '{i}'); lines' own default (a null key,
+  # sticky partitioning) is S1. And five realistic fields against --value '{i}' alone.
+  g100() { run S11a "generate $HB, 100 B, key {i}" kafka-emit "$r" "$N_BIG" "$GEN100_BYTES" /dev/null "" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$GEN100_TEMPLATE" --seed 42 -o none -q; }
+  l100() { run S11b "lines $HB, 100 B, -k {i}" kafka-emit "$r" "$N_BIG" "$((BIG_BYTES + KEY_BYTES))" /dev/null "" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" -i "$IN_BIG" -k '{i}' -o none -q; }
+  gi() { run S11c "generate $HB, --value {i}" kafka-emit "$r" "$N_BIG" "$((2 * KEY_BYTES))" /dev/null "" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value '{i}' --seed 42 -o none -q; }
+  g5() { run S11d "generate $HB, five realistic fields" kafka-emit "$r" "$N_BIG" "$FIVE_BYTES" /dev/null "" -- \
+    "$EMIT" -b '{B}' -t "$TOPIC" --count "$N_BIG" --value "$FIVE_TEMPLATE" --seed 42 -o none -q; }
+  case $((r % 4)) in
+    1) g100; l100; gi; g5 ;;
+    2) l100; g100; g5; gi ;;
+    3) g5; gi; l100; g100 ;;
+    0) gi; g5; g100; l100 ;;
+  esac
   # 10: throughput against memory over --max-in-flight (the default is chosen from this curve)
   for n in $INFLIGHT_CURVE; do
     run S10 "lines $HB, --max-in-flight $n" kafka-emit "$r" "$N_BIG" "$BIG_BYTES" /dev/null "inflight=$n" -- \
@@ -343,6 +374,10 @@ done
 log "all runs done in $(($(date +%s) - START)) s"
 
 # ---- latency over time: 4 shards merged from histogram logs, a slow broker mid-run ----------
+if [ -n "${ONLY:-}" ]; then
+  python3 "$BENCH/report.py" --raw "$RAW" --meta "rounds=$ROUNDS (QUICK=$QUICK, ONLY=$ONLY)"
+  exit 0
+fi
 if [ "$QUICK" = 1 ]; then LAT_SECONDS=8; else LAT_SECONDS=20; fi
 "$BENCH/latency.sh" "$BIN" "$RESULTS" "$LAT_SECONDS" 20000 9>&- || die "latency over time failed"
 
