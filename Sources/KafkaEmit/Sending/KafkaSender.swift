@@ -136,8 +136,10 @@ public final class KafkaSender: Sendable {
                 guard let tokens = await stream.admit(correlations, whole: true) else { return }
                 correlations.removeAll(keepingCapacity: true)
                 items.reserveCapacity(outgoing.count)
-                for (k, o) in outgoing.enumerated() { items.append(.record(o, .receiver(stream, token: tokens[k]))) }
-                outgoing.removeAll(keepingCapacity: true)
+                // Moved out from the back (a for-in over the array copied each record: a retain
+                // and a release of its four fields).
+                outgoing.reverse()
+                for token in tokens { items.append(.record(outgoing.removeLast(), .receiver(stream, token: token))) }
                 if let refused = engine.submit(handingOver: &items) { return stream.refuse(tokens, refused) }
             }
         }
