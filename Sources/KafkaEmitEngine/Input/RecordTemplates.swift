@@ -211,7 +211,8 @@ final class RecordTemplates {
     /// JSON to be rendered (and its error, if any, named) the general way.
     @inline(__always) private func direct(_ d: AvroTemplateEncoder) -> UnsafeRawBufferPointer? {
         let rng = ctx.rng
-        if let bytes = d.encode(&ctx) { return bytes }
+        // Without a retain: this object owns the encoder for its life.
+        if let bytes = Unmanaged.passUnretained(d)._withUnsafeGuaranteedRef({ $0.encode(&ctx) }) { return bytes }
         ctx.rng = rng
         return nil
     }

@@ -26,13 +26,13 @@ struct AvroTemplateStep {
 }
 
 /// How a slot is rendered per record, in the template's order: a number drawn as its
-/// placeholder draws it (`{i}`, `{rand:N}`, `{int:MIN:MAX}`), or text from its parts.
+/// placeholder draws it (`{i}`, `{rand:N}`, `{int:MIN:MAX}`), or text from its parts (the
+/// plan's `slotParts`; kept apart so that reading a slot per record retains nothing).
 struct AvroTemplateSlot {
     enum Kind: UInt8 { case index, rand, int, text }
     var kind: Kind
     var arg: UInt64 = 0
     var low: Int64 = 0
-    var parts: [Template.Part] = []
 }
 
 /// A template's shape and a schema compiled together, once per run (see `AvroTemplateEncoder`
@@ -45,10 +45,12 @@ struct AvroTemplatePlan {
     private(set) var symbols: [UnsafeRawBufferPointer] = []
     private(set) var logicalNodes: [AvroNode] = []
     private(set) var slots: [AvroTemplateSlot]
+    let slotParts: [[Template.Part]]
 
     init?(_ template: Template, root: AvroNode) {
         guard !(root.kind == .bytes && root.logical == .none), let (shape, slotParts) = TemplateShape.of(template) else { return nil }
-        slots = slotParts.map { AvroTemplateSlot(kind: .text, parts: $0) }
+        self.slotParts = slotParts
+        slots = slotParts.map { _ in AvroTemplateSlot(kind: .text) }
         guard compile(shape, root) else { return nil }
     }
 
