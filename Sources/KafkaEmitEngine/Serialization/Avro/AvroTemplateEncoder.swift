@@ -10,8 +10,9 @@
 /// Measured on bench/schema.sh's 10-field order: a `--dry-run -o none` of 200k records went
 /// from 7889 to 1941 instructions per record (callgrind, start-up subtracted; the tape's parse
 /// alone was 4175, the schema walk 2440; the same template as raw JSON bytes: 1685), and
-/// sending it to the mock cluster from 0.56–0.77× the rate of the same template sent as JSON
-/// bytes to 0.98–1.13× (interleaved A/B rounds, 300k records).
+/// sending 1M records to the mock cluster from 0.59–0.66× the rate of the same template sent
+/// as JSON bytes to 0.95–1.14× (old and new binaries in interleaved rounds; bench/schema.sh:
+/// 1.03×, and 19× the Python producer with AvroSerializer, which was 9.9×).
 ///
 /// The bytes are the general way's, record for record (the tests compare them over many
 /// templates, schemas and seeds): whenever a rendered placeholder could change the JSON's
