@@ -56,7 +56,7 @@ matrix: build
 ## tests replay that corpus) and fix the parser.
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 4
-FUZZ_TARGETS = templates durations escapes config envelope format timestamps topics avro jsonschema protobuf rateprofile argv
+FUZZ_TARGETS = templates durations escapes config envelope format timestamps topics avro avrotemplate jsonschema protobuf rateprofile argv
 FUZZ_BIN = .build-fuzz/debug/kafka-emit-fuzz
 fuzz-build: deps
 	$(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address --product kafka-emit-fuzz --scratch-path .build-fuzz \

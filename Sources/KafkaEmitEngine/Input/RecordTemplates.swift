@@ -36,9 +36,19 @@ final class RecordTemplates {
     let valueEncoder: FramedEncoder?
     private let randomKey: AvroRandom?
     private let randomValue: AvroRandom?
+    /// Avro straight from the key's and the value's templates, when they have a plan for their
+    /// schema (nil: the JSON is rendered, then encoded); `keyDone`/`valueDone`: this record's
+    /// was encoded so.
+    private let keyDirect: AvroTemplateEncoder?
+    private let valueDirect: AvroTemplateEncoder?
+    @exclusivity(unchecked) private var keyDone = false
+    @exclusivity(unchecked) private var valueDone = false
+    var usesDirectKey: Bool { keyDirect != nil }
+    var usesDirectValue: Bool { valueDirect != nil }
 
     /// `alwaysRenderCorrelation`: render `{i}` correlations too (a dry run prints them).
-    init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false, encoders: SchemaEncoders = SchemaEncoders()) {
+    /// `renderSchemaJSON`: always render the JSON a schema encodes (a dry run prints it).
+    init(plan: EmitPlan, alwaysRenderCorrelation: Bool = false, encoders: SchemaEncoders = SchemaEncoders(), renderSchemaJSON: Bool = false) {
         keyEncoder = encoders.key
         valueEncoder = encoders.value
         randomKey = encoders.randomKey
@@ -54,6 +64,8 @@ final class RecordTemplates {
         valueField = encoders.randomValue != nil ? .schemaRandom : plan.recordSize != nil ? .random : plan.value.isLine ? .input : .template
         randomLetters = plan.recordSize.map { RandomLetters(size: $0, seed: plan.seed ?? UInt64.random(in: 0...UInt64.max)) }
         valueTemplate = CompiledTemplate(plan.value, topic: topic)
+        keyDirect = keyField == .template && !renderSchemaJSON ? encoders.key.flatMap { AvroTemplateEncoder(plan.key!, encoder: $0, topic: topic) } : nil
+        valueDirect = valueField == .template && !renderSchemaJSON ? encoders.value.flatMap { AvroTemplateEncoder(plan.value, encoder: $0, topic: topic) } : nil
         correlationTemplate = CompiledTemplate(plan.correlation, topic: topic)
         var templates = plan.headers.map { $0.value.map { CompiledTemplate($0, topic: topic) } }
         var names = plan.headers.map(\.name)
@@ -140,6 +152,8 @@ final class RecordTemplates {
         ctx.file = file
         ctx.wallMillis = -1
         if !letTemplates.isEmpty { renderLets() }
+        keyDone = false
+        valueDone = false
 
         let key: UnsafeRawBufferPointer?
         switch keyField {
@@ -151,9 +165,14 @@ final class RecordTemplates {
         case .input: key = input
         case .keyPart: key = keyPart
         case .template:
-            keyBuffer.removeAll()
-            keyTemplate!.render(into: keyBuffer, &ctx)
-            key = keyBuffer.bytes
+            if let d = keyDirect, let bytes = direct(d) {
+                key = bytes
+                keyDone = true
+            } else {
+                keyBuffer.removeAll()
+                keyTemplate!.render(into: keyBuffer, &ctx)
+                key = keyBuffer.bytes
+            }
         }
         var value: UnsafeRawBufferPointer?
         if valueField == .input {
@@ -164,6 +183,9 @@ final class RecordTemplates {
             valueBuffer.removeAll()
             randomValue!.make(into: valueBuffer)
             value = valueBuffer.bytes
+        } else if let d = valueDirect, let bytes = direct(d) {
+            value = bytes
+            valueDone = true
         } else {
             valueBuffer.removeAll()
             valueTemplate.render(into: valueBuffer, &ctx)
@@ -185,13 +207,23 @@ final class RecordTemplates {
         return record
     }
 
+    /// A template's Avro without its JSON; nil: the random state is back where it was, for the
+    /// JSON to be rendered (and its error, if any, named) the general way.
+    @inline(__always) private func direct(_ d: AvroTemplateEncoder) -> UnsafeRawBufferPointer? {
+        let rng = ctx.rng
+        // Without a retain: this object owns the encoder for its life.
+        if let bytes = Unmanaged.passUnretained(d)._withUnsafeGuaranteedRef({ $0.encode(&ctx) }) { return bytes }
+        ctx.rng = rng
+        return nil
+    }
+
     /// The key and the value through their schemas; JSON that does not fit is a build error,
     /// reported as a malformed input is (exit 65, or a failed line with --continue-on-error).
     @inline(never) private func serialize(_ record: inout RecordView) {
-        if let e = keyEncoder, let key = record.key, record.buildError == nil {
+        if let e = keyEncoder, !keyDone, let key = record.key, record.buildError == nil {
             do { record.key = try e.encode(key) } catch { schemaError(error, e, &record) }
         }
-        if let e = valueEncoder, let value = record.value, record.buildError == nil {
+        if let e = valueEncoder, !valueDone, let value = record.value, record.buildError == nil {
             do { record.value = try e.encode(value) } catch { schemaError(error, e, &record) }
         }
     }

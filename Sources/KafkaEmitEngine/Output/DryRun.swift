@@ -23,7 +23,8 @@ final class DryRun {
         options.stopOnError = plan.stopOnError
         options.shard = plan.shard
         let loop = try SendLoop(sendingNowhere: sink, stop: stop, options: options)
-        let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true, encoders: encoders)
+        // The records' JSON is shown beside the schema id unless nothing is shown.
+        let templates = RecordTemplates(plan: plan, alwaysRenderCorrelation: true, encoders: encoders, renderSchemaJSON: plan.output != .none)
         let outcome = plan.withSource(input: input, templates: templates, maxRecordBytes: KafkaConfig.messageMaxBytes(plan.properties),
                                       stop: stop, Rendering(loop: loop, plan: plan))
         writer.flush()

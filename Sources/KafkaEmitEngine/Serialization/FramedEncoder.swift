@@ -36,6 +36,9 @@ final class FramedEncoder {
         for b in prefix { out.append(b) }
     }
 
+    /// The bytes before the body: the magic byte, the id, the indexes.
+    var frame: [UInt8] { Array(out.bytes.prefix(5 + prefix.count)) }
+
     @inline(__always) func encode(_ json: UnsafeRawBufferPointer) throws(EncodeError) -> UnsafeRawBufferPointer {
         lastJSON = json
         // The frame (magic byte, id, indexes) was written once; only the body changes.

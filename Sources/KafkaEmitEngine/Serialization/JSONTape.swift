@@ -177,7 +177,7 @@ final class JSONTape {
             default:
                 guard c == 0x2D || (c >= 0x30 && c <= 0x39) else { throw unexpected(c, p) }
                 let from = p
-                try scanNumber(base, n, &p)
+                try JSONTape.scanNumber(base, n, &p)
                 if depth > 0 { tokens[Int(stack[depth - 1])].count += 1 }
                 push(JSONToken(kind: .number, flag: false, start: Int32(from), count: Int32(p - from), next: Int32(index + 1)))
             }
@@ -216,7 +216,16 @@ final class JSONTape {
         throw JSONTapeError("unterminated string starting at byte \(open + 1)")
     }
 
-    @inline(__always) private func scanNumber(_ base: UnsafeRawPointer, _ n: Int, _ p: inout Int) throws(JSONTapeError) {
+    /// The whole of `s` is one JSON number, as the parse reads numbers (the template plan
+    /// checks a rendered placeholder with it before taking it as a number).
+    static func isNumber(_ s: UnsafeRawBufferPointer) -> Bool {
+        guard let base = s.baseAddress, s.count > 0 else { return false }
+        var p = 0
+        do { try scanNumber(base, s.count, &p) } catch { return false }
+        return p == s.count
+    }
+
+    @inline(__always) private static func scanNumber(_ base: UnsafeRawPointer, _ n: Int, _ p: inout Int) throws(JSONTapeError) {
         let from = p
         @inline(__always) func at(_ i: Int) -> UInt8 { i < n ? base.load(fromByteOffset: i, as: UInt8.self) : 0 }
         @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }

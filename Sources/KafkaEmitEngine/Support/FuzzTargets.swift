@@ -4,7 +4,7 @@
 /// (`kafka-emit-fuzz`, `make fuzz`) and the corpus replay in the unit tests drive them. A
 /// target may reject its input; it must never crash, hang or take unbounded memory.
 package enum FuzzTargets {
-    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "jsonschema", "protobuf", "rateprofile"]
+    package static let names = ["templates", "durations", "escapes", "config", "envelope", "format", "timestamps", "topics", "avro", "avrotemplate", "jsonschema", "protobuf", "rateprofile"]
 
     package static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
         switch name {
@@ -17,6 +17,7 @@ package enum FuzzTargets {
         case "timestamps": _ = TimestampParser.parse(data)
         case "topics": _ = topicNameProblem(text(data))
         case "avro": avro(data)
+        case "avrotemplate": avroTemplate(data)
         case "protobuf": protobuf(data)
         case "jsonschema": jsonSchema(data)
         case "rateprofile": rateProfile(data)
@@ -84,6 +85,33 @@ package enum FuzzTargets {
             // What the generator makes always fits its schema.
             do throws(EncodeError) { try encoder.encode(json.bytes, into: out) } catch { fatalError("random record does not fit: \(error.message)") }
         }
+    }
+
+    /// A schema (first line) and a value template (second line): Avro straight from the
+    /// template (`AvroTemplateEncoder`) is the general way's bytes or error, record for record,
+    /// and leaves the random state where the general way does (a header rendered after it).
+    private static func avroTemplate(_ data: UnsafeRawBufferPointer) {
+        let lines = data.split(separator: 0x0A, maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count >= 2, let template = try? Template.parse(String(decoding: lines[1], as: UTF8.self), flag: "--value"),
+              !template.parts.contains(where: { $0 == .ts || $0 == .now }) else { return }   // the clock: not repeatable
+        var plan = EmitPlan(topic: "t")
+        plan.seed = UInt64(data.count)
+        plan.value = template
+        plan.headers = [HeaderTemplate(name: "h", value: Template(parts: [.rand(1 << 40)], source: "{rand:1099511627776}"))]
+        func records(direct: Bool) -> [String]? {
+            let parser = AvroSchemaParser()
+            guard let root = try? parser.parse(String(decoding: lines[0], as: UTF8.self)) else { return nil }
+            var encoders = SchemaEncoders()
+            encoders.value = FramedEncoder(schemaID: 1, side: "value", format: .avro, body: AvroEncoder(root, schema: parser))
+            let t = RecordTemplates(plan: plan, encoders: encoders, renderSchemaJSON: !direct)
+            return (0..<20).map { i in
+                let r = t.build(index: UInt64(i), input: RecordView.noBytes, keyPart: nil)
+                let shown = { (b: UnsafeRawBufferPointer?) in b.map { Array($0).description } ?? "nil" }
+                return shown(r.value) + shown(r.buildError) + shown(r.headers.first?.value)
+            }
+        }
+        guard let general = records(direct: false), let direct = records(direct: true) else { return }
+        precondition(general == direct, "the template plan's records differ from the general way's")
     }
 
     /// Parse, then render with every kind of input bytes the template can see.

@@ -56,14 +56,19 @@ final class AvroEncoder {
     /// A default value (or any JSONValue) encoded for `node`; for a union, the first branch as
     /// the specification requires of defaults.
     static func encodeDefault(_ value: JSONValue, _ node: AvroNode) throws(EncodeError) -> [UInt8] {
+        try encodeFragment(Array(value.text.utf8), node, asDefault: true)
+    }
+
+    /// One JSON value's text encoded for `node`, as a record's would be (`asDefault`: a union
+    /// takes its first branch, as defaults do). The template plan pre-encodes its constants so.
+    static func encodeFragment(_ text: [UInt8], _ node: AvroNode, asDefault: Bool = false) throws(EncodeError) -> [UInt8] {
         let e = AvroEncoder(node, schema: nil)
         let buffer = ByteBuffer()
-        let text = Array(value.text.utf8)
         var failure: EncodeError?
         text.withUnsafeBytes { b in
             do throws(JSONTapeError) { try e.tape.parse(b) } catch { failure = EncodeError(error.message); return }
             do throws(EncodeError) {
-                if node.kind == .union {
+                if asDefault && node.kind == .union {
                     e.out.append(0)
                     try e.encode(node.branches[0], 0)
                 } else {
@@ -98,7 +103,12 @@ final class AvroEncoder {
 
     /// An integer's text as Int64, or nil (a fraction, an exponent, out of range).
     @inline(__always) private func integer(_ t: JSONToken) -> Int64? {
-        let s = tape.text(t)
+        AvroEncoder.integer(tape.text(t))
+    }
+
+    /// A JSON number's text as Int64, or nil (a fraction, an exponent, out of range); the
+    /// template plan (`AvroTemplateEncoder`) reads rendered numbers with it too.
+    @inline(__always) static func integer(_ s: UnsafeRawBufferPointer) -> Int64? {
         var i = 0
         let negative = s[0] == 0x2D
         if negative { i = 1 }
@@ -115,12 +125,12 @@ final class AvroEncoder {
     }
 
     /// 19 or more digits: exactly, through the standard library's parser.
-    @inline(never) private func bigInteger(_ s: UnsafeRawBufferPointer) -> Int64? {
+    @inline(never) private static func bigInteger(_ s: UnsafeRawBufferPointer) -> Int64? {
         Int64(String(decoding: s, as: UTF8.self))
     }
 
     /// `1.0` or `1e3`: an integer written as a float is accepted when it has no fraction.
-    @inline(never) private func integralFloat(_ s: UnsafeRawBufferPointer) -> Int64? {
+    @inline(never) private static func integralFloat(_ s: UnsafeRawBufferPointer) -> Int64? {
         guard let d = JSONNumber.double(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
         return Int64(d)
     }
@@ -363,17 +373,22 @@ final class AvroEncoder {
     /// The branch a one-member object's key names (full name, short name, alias, a primitive's
     /// name or a logical type's), or nil.
     private func wrappedBranch(_ n: AvroNode, _ key: Int) -> Int? {
+        AvroEncoder.wrappedBranch(n) { tape.keyIs(key, $0) }
+    }
+
+    /// The first branch one of whose names `keyIs` takes.
+    static func wrappedBranch(_ n: AvroNode, _ keyIs: ([UInt8]) -> Bool) -> Int? {
         for (k, b) in n.branches.enumerated() {
             if b.unionNames.isEmpty {
-                if tape.keyIs(key, Array(b.name.utf8)) || (b.logical != .none && tape.keyIs(key, Array(b.shownName.utf8))) { return k }
-            } else if b.unionNames.contains(where: { tape.keyIs(key, $0) }) {
+                if keyIs(Array(b.name.utf8)) || (b.logical != .none && keyIs(Array(b.shownName.utf8))) { return k }
+            } else if b.unionNames.contains(where: keyIs) {
                 return k
             }
         }
         return nil
     }
 
-    private static func mayFit(_ b: AvroNode, _ kind: JSONToken.Kind) -> Bool {
+    static func mayFit(_ b: AvroNode, _ kind: JSONToken.Kind) -> Bool {
         switch b.kind {
         case .null: return kind == .null
         case .boolean: return kind == .bool
@@ -415,17 +430,7 @@ final class AvroEncoder {
 
     /// A date, time or timestamp given as a string.
     private func logicalFromString(_ n: AvroNode, _ i: Int) throws(EncodeError) -> Int64 {
-        let s = String(decoding: try stringBytes(tape[i]), as: UTF8.self)
-        let v: Int64?
-        switch n.logical {
-        case .date: v = AvroTime.days(s)
-        case .timeMillis: v = AvroTime.timeOfDayMicros(s).map { $0 / 1000 }
-        case .timeMicros: v = AvroTime.timeOfDayMicros(s)
-        case .timestampMillis, .localTimestampMillis: v = AvroTime.epochMicros(s, local: n.logical == .localTimestampMillis).map { AvroTime.floorDiv($0, 1000) }
-        case .timestampMicros, .localTimestampMicros: v = AvroTime.epochMicros(s, local: n.logical == .localTimestampMicros)
-        default: v = nil
-        }
-        guard let v else {
+        guard let v = AvroEncoder.logicalInteger(n, try stringBytes(tape[i])) else {
             let form: String
             switch n.logical {
             case .date: form = "a date like \"2026-12-02\" or days since 1970-01-01"
@@ -435,6 +440,19 @@ final class AvroEncoder {
             throw EncodeError("expected \(n.shownName): \(form), got \(got(i))")
         }
         return v
+    }
+
+    /// A date, time or timestamp string's value for an int or long with that logical type, or nil.
+    static func logicalInteger(_ n: AvroNode, _ bytes: UnsafeRawBufferPointer) -> Int64? {
+        let s = String(decoding: bytes, as: UTF8.self)
+        switch n.logical {
+        case .date: return AvroTime.days(s)
+        case .timeMillis: return AvroTime.timeOfDayMicros(s).map { $0 / 1000 }
+        case .timeMicros: return AvroTime.timeOfDayMicros(s)
+        case .timestampMillis, .localTimestampMillis: return AvroTime.epochMicros(s, local: n.logical == .localTimestampMillis).map { AvroTime.floorDiv($0, 1000) }
+        case .timestampMicros, .localTimestampMicros: return AvroTime.epochMicros(s, local: n.logical == .localTimestampMicros)
+        default: return nil
+        }
     }
 
     static func looksDecimal(_ s: UnsafeRawBufferPointer) -> Bool {
