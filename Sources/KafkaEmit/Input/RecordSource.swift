@@ -3,7 +3,7 @@ package struct RecordHeaderView {
     package var name: UnsafeRawBufferPointer
     package var value: UnsafeRawBufferPointer?
 
-    package init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+    @inlinable package init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
         self.name = name
         self.value = value
     }
@@ -33,15 +33,17 @@ package struct RecordView {
     /// send loop, in another module than the sources, copies it through value witnesses.)
     package var buildError: UnsafeRawBufferPointer? = nil
 
-    package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+    // Inlinable, as are the two empties below: the sources live in the engine module, and a
+    // call into this one per record cost ~70 instructions (callgrind, 200k lines, -o json).
+    @inlinable package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                  headers: UnsafeBufferPointer<RecordHeaderView>, partition: Int32 = -1, timestampMillis: Int64 = 0,
                  topic: UnsafeRawBufferPointer? = nil, correlation: UnsafeRawBufferPointer, buildError: UnsafeRawBufferPointer? = nil) {
         (self.index, self.key, self.value, self.headers, self.partition) = (index, key, value, headers, partition)
         (self.timestampMillis, self.topic, self.correlation, self.buildError) = (timestampMillis, topic, correlation, buildError)
     }
 
-    package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
-    package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+    @inlinable package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
+    @inlinable package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
 }
 
 /// What `advance` found.
