@@ -25,7 +25,9 @@ MOCK_PID= SR_PID=
 stop() { for p in $MOCK_PID $SR_PID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; MOCK_PID= SR_PID=; }
 trap 'stop; rm -rf "$WORK"' EXIT
 start() {
-  rm -f "$WORK/ctl"; mkfifo "$WORK/ctl"; exec 8<>"$WORK/ctl"
+  # The last round's files go first: a wait that saw the last round's bootstrap list or URL
+  # (before the new redirections truncated them) sent a round to dead servers.
+  rm -f "$WORK/ctl" "$WORK/mock.out" "$WORK/sr.url"; mkfifo "$WORK/ctl"; exec 8<>"$WORK/ctl"
   "$BIN/kafka-mock-cluster" --brokers 3 --topic bench:3 < "$WORK/ctl" > "$WORK/mock.out" 2>&1 8>&- &
   MOCK_PID=$!
   "$PY" "$ROOT/tests/registry/stand_in.py" --port 0 > "$WORK/sr.url" 2>/dev/null &

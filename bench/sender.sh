@@ -24,7 +24,9 @@ stop_mock() { if [ -n "$MOCK_PID" ]; then kill "$MOCK_PID" 2>/dev/null || true; 
 trap 'stop_mock; rm -f "$CTL"' EXIT
 CTL=$(mktemp -u)
 start_mock() {
-  rm -f "$CTL"; mkfifo "$CTL"
+  # The old output goes first: the new cluster's redirection truncates it only once it runs,
+  # and a wait that saw the last run's bootstrap list sent this run to a dead cluster.
+  rm -f "$CTL" "$CTL.out"; mkfifo "$CTL"
   exec 8<>"$CTL"
   "$BIN/kafka-mock-cluster" --brokers 3 --topic bench:3 < "$CTL" > "$CTL.out" 2>&1 8>&- &
   MOCK_PID=$!

@@ -16,7 +16,18 @@ guard args.count >= 4, let n = Int(args.last!) else {
 }
 let bootstrap = args[1]
 let mode = args[2]
-let sender = try KafkaSender(options: SenderOptions(bootstrapServers: bootstrap))
+// KE_PROPS='debug=broker;enable.sparse.connections=false': librdkafka properties (diagnosing a run).
+var props: [String: String] = [:]
+for kv in (ProcessInfo.processInfo.environment["KE_PROPS"] ?? "").split(separator: ";") {
+    let p = kv.split(separator: "=", maxSplits: 1)
+    if p.count == 2 { props[String(p[0])] = String(p[1]) }
+}
+func fail(_ what: String, _ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("kafka-sender-bench: \(what): \(error)\n".utf8))
+    exit(69)
+}
+let sender: KafkaSender
+do { sender = try KafkaSender(options: SenderOptions(bootstrapServers: bootstrap, properties: props)) } catch { fail("cannot make a sender", error) }
 
 // A cheap seeded generator, as the command's {rand} is (the system one is a syscall a call).
 nonisolated(unsafe) var rng = UInt64(42)
@@ -57,7 +68,7 @@ func record(_ i: Int) -> SenderRecord<Int> {
 let buffer = ProcessInfo.processInfo.environment["BUFFER"].flatMap { Int($0) }
 
 // Connected first, as the CLI's figures include connecting but not a cold librdkafka start.
-_ = try await sender.send(SenderRecord(topic: "bench", key: nil, value: [0]))
+do { _ = try await sender.send(SenderRecord(topic: "bench", key: nil, value: [0])) } catch { fail("no first record through \(bootstrap)", error) }
 
 let clock = ContinuousClock()
 let started = clock.now

@@ -36,6 +36,7 @@ start_mock() {
   if [ "$SMOKE_SERVER" = tansu ]; then start_tansu "$@"; return; fi
   mkfifo "$WORK/mock.ctl"
   exec 9<>"$WORK/mock.ctl"
+  rm -f "$WORK/mock.out"   # a wait must never see an earlier cluster's bootstrap list
   # 9>&-: the broker must not hold the control fifo's write end itself, or it never sees EOF.
   "$MOCKBIN" "$@" <"$WORK/mock.ctl" >"$WORK/mock.out" 2>&1 9>&- &
   MOCK_PID=$!
