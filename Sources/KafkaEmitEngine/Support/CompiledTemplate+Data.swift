@@ -199,9 +199,6 @@ extension CompiledTemplate {
                 }
             }
             out.append(0x2E)
-        case .iban:
-            let at = op.offset + 3 * Int(ctx.rng.next(below: op.arg))
-            appendIBAN(country: ints[at], steps: ints[at + 1], length: ints[at + 2], into: out, &ctx.rng)
         default: break
         }
     }
@@ -285,10 +282,14 @@ extension CompiledTemplate {
     /// once fewer than 24 unused bits are left, so no character is measurably biased), and a
     /// run of eight digits is one draw below 10^8. Which of these happens where depends only
     /// on the BBAN's shape, so `IBANStep.steps(forShape:)` works it out once per format: here
-    /// a loop over those steps, with no test of the shape per character, and the remainder
-    /// taken only where the number would no longer fit in 64 bits (any order of taking it
-    /// gives the same check digits).
-    private func appendIBAN(country: Int, steps: Int, length: Int, into out: ByteBuffer, _ rng: inout SeededRandom) {
+    /// a loop over those steps (a run of characters of one kind is one step), with no test of
+    /// the shape per character, and the remainder taken only where the number would no longer
+    /// fit in 64 bits (any order of taking it gives the same check digits).
+    @inline(never) func renderIBAN(_ op: Op, into out: ByteBuffer, _ random: inout SeededRandom) {
+        var rng = random
+        defer { random = rng }
+        let at = op.offset + 3 * Int(rng.next(below: op.arg))
+        let country = ints[at], length = ints[at + 2]
         let p = out.tail(4 + length)
         let c0 = arenaBase.load(fromByteOffset: country, as: UInt8.self)
         let c1 = arenaBase.load(fromByteOffset: country + 1, as: UInt8.self)
@@ -297,40 +298,53 @@ extension CompiledTemplate {
         var q = p + 4
         var acc: UInt64 = 0
         var bits: UInt64 = 0
-        var s = UnsafeRawPointer(arenaBase + steps)
+        var s = UnsafeRawPointer(arenaBase + ints[at + 1])
         loop: while true {
             let step = s.load(as: UInt8.self)
             s += 1
-            switch step {
+            var k = step >> 3
+            switch step & 7 {
             case IBANStep.digit:
-                let m = bits.multipliedFullWidth(by: 10)
-                bits = m.low
-                q.pointee = 0x30 &+ UInt8(truncatingIfNeeded: m.high)
-                acc = acc &* 10 &+ m.high
-                q += 1
-            case IBANStep.eightDigits:
-                let v = rng.next(below: 100_000_000)
-                acc = (acc % 97) &* 100_000_000 &+ v
-                UnsafeMutableRawPointer(q).storeBytes(of: Self.eightDigits(v).littleEndian, as: UInt64.self)
-                q += 8
-            case IBANStep.letter:
-                let m = bits.multipliedFullWidth(by: 26)
-                bits = m.low
-                q.pointee = 0x41 &+ UInt8(truncatingIfNeeded: m.high)
-                acc = acc &* 100 &+ m.high &+ 10
-                q += 1
-            case IBANStep.either:
-                let m = bits.multipliedFullWidth(by: 36)
-                bits = m.low
-                let r = UInt8(truncatingIfNeeded: m.high)
-                if r < 10 {
-                    q.pointee = 0x30 &+ r
+                repeat {
+                    let m = bits.multipliedFullWidth(by: 10)
+                    bits = m.low
+                    q.pointee = 0x30 &+ UInt8(truncatingIfNeeded: m.high)
                     acc = acc &* 10 &+ m.high
-                } else {
-                    q.pointee = 0x41 &- 10 &+ r
-                    acc = acc &* 100 &+ m.high
-                }
-                q += 1
+                    q += 1
+                    k &-= 1
+                } while k > 0
+            case IBANStep.eightDigits:
+                repeat {
+                    let v = rng.next(below: 100_000_000)
+                    acc = (acc % 97) &* 100_000_000 &+ v
+                    UnsafeMutableRawPointer(q).storeBytes(of: Self.eightDigits(v).littleEndian, as: UInt64.self)
+                    q += 8
+                    k &-= 1
+                } while k > 0
+            case IBANStep.letter:
+                repeat {
+                    let m = bits.multipliedFullWidth(by: 26)
+                    bits = m.low
+                    q.pointee = 0x41 &+ UInt8(truncatingIfNeeded: m.high)
+                    acc = acc &* 100 &+ m.high &+ 10
+                    q += 1
+                    k &-= 1
+                } while k > 0
+            case IBANStep.either:
+                repeat {
+                    let m = bits.multipliedFullWidth(by: 36)
+                    bits = m.low
+                    let r = UInt8(truncatingIfNeeded: m.high)
+                    if r < 10 {
+                        q.pointee = 0x30 &+ r
+                        acc = acc &* 10 &+ m.high
+                    } else {
+                        q.pointee = 0x41 &- 10 &+ r
+                        acc = acc &* 100 &+ m.high
+                    }
+                    q += 1
+                    k &-= 1
+                } while k > 0
             case IBANStep.draw: bits = rng.next()
             case IBANStep.reduce: acc %= 97
             default: break loop
@@ -369,7 +383,8 @@ extension CompiledTemplate {
 }
 
 /// The steps of an IBAN's BBAN, worked out once per format from its shape (`n` a digit, `a` a
-/// letter, `c` either), one byte each, ending with `end`. They are what the per-character
+/// letter, `c` either), one byte each (the kind in the low 3 bits, for the four character
+/// kinds a repeat count in the high 5), ending with `end`. They are what the per-character
 /// rules did: a fresh 64-bit draw first and whenever fewer than 24 unused bits are left
 /// (a digit uses 4, the others 6), eight digits in a row one draw below 10^8 (the bits left
 /// untouched), and `reduce` where the remainder must be taken for the number to stay below 10^19.
@@ -380,26 +395,34 @@ enum IBANStep {
     static func steps(forShape shape: [UInt8]) -> [UInt8] {
         let n = UInt8(ascii: "n"), a = UInt8(ascii: "a")
         var steps = [draw]
+        func add(_ kind: UInt8) {
+            // A character kind right after the same kind, fewer than 31 times: one more of it.
+            if kind >= digit && kind <= eightDigits, let last = steps.last, last & 7 == kind, last >> 3 < 31 {
+                steps[steps.count - 1] = last &+ 8
+            } else {
+                steps.append(kind >= digit && kind <= eightDigits ? kind | 8 : kind)
+            }
+        }
         var budget = 64
         var digits = 0   // decimal digits the number may have: below 10^digits
         var i = 0
         while i < shape.count {
             if i + 8 <= shape.count, shape[i..<(i + 8)].allSatisfy({ $0 == n }) {
-                steps.append(eightDigits)   // (acc % 97)·10^8 + v < 10^10
+                add(eightDigits)   // (acc % 97)·10^8 + v < 10^10
                 digits = 10
                 i += 8
                 continue
             }
             if budget < 24 {
-                steps.append(draw)
+                add(draw)
                 budget = 64
             }
             let width = shape[i] == n ? 1 : 2
             if digits + width > 19 {
-                steps.append(reduce)
+                add(reduce)
                 digits = 2
             }
-            steps.append(shape[i] == n ? digit : (shape[i] == a ? letter : either))
+            add(shape[i] == n ? digit : (shape[i] == a ? letter : either))
             budget -= shape[i] == n ? 4 : 6
             digits += width
             i += 1

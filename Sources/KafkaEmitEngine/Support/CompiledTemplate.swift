@@ -222,6 +222,7 @@ final class CompiledTemplate {
             case .name: renderName(op.offset, into: out, &ctx.rng)
             case .email: renderEmail(op.offset, into: out, &ctx.rng)
             case .ipv4: renderIPv4(into: out, &ctx.rng)
+            case .iban: renderIBAN(op, into: out, &ctx.rng)
             default: renderData(op, into: out, &ctx)
             }
             k += 1
