@@ -95,8 +95,10 @@ struct OpList {
         case .iban:
             let at = ints.count
             for f in T.ibanFormats {
-                ints += [lits.count, lits.count + 2, f.bban.utf8.count]
-                lits += Array(f.country.utf8) + IBANStep.steps(forShape: Array(f.bban.utf8))
+                // The country, the check digits for each remainder of the BBAN, the steps.
+                let country = Array(f.country.utf8)
+                ints += [lits.count, lits.count + 2 + 2 * 97, f.bban.utf8.count]
+                lits += country + IBANStep.checkDigits(country: country) + IBANStep.steps(forShape: Array(f.bban.utf8))
             }
             op(.iban, arg: UInt64(T.ibanFormats.count), offset: at)
         case .userAgent: choice("agents", T.userAgents)
@@ -284,17 +286,15 @@ extension CompiledTemplate {
     /// on the BBAN's shape, so `IBANStep.steps(forShape:)` works it out once per format: here
     /// a loop over those steps (a run of characters of one kind is one step), with no test of
     /// the shape per character, and the remainder taken only where the number would no longer
-    /// fit in 64 bits (any order of taking it gives the same check digits).
+    /// fit in 64 bits (any order of taking it gives the same check digits); the check digits
+    /// for each of the 97 remainders, the country's letters included, are a table per format.
     @inline(never) func renderIBAN(_ op: Op, into out: ByteBuffer, _ random: inout SeededRandom) {
         var rng = random
         defer { random = rng }
         let at = op.offset + 3 * Int(rng.next(below: op.arg))
         let country = ints[at], length = ints[at + 2]
         let p = out.tail(4 + length)
-        let c0 = arenaBase.load(fromByteOffset: country, as: UInt8.self)
-        let c1 = arenaBase.load(fromByteOffset: country + 1, as: UInt8.self)
-        p[0] = c0
-        p[1] = c1
+        UnsafeMutableRawPointer(p).storeBytes(of: arenaBase.loadUnaligned(fromByteOffset: country, as: UInt16.self), as: UInt16.self)
         var q = p + 4
         var acc: UInt64 = 0
         var bits: UInt64 = 0
@@ -316,7 +316,7 @@ extension CompiledTemplate {
             case IBANStep.eightDigits:
                 repeat {
                     let v = rng.next(below: 100_000_000)
-                    acc = (acc % 97) &* 100_000_000 &+ v
+                    acc = acc &* 100_000_000 &+ v
                     UnsafeMutableRawPointer(q).storeBytes(of: Self.eightDigits(v).littleEndian, as: UInt64.self)
                     q += 8
                     k &-= 1
@@ -350,11 +350,8 @@ extension CompiledTemplate {
             default: break loop
             }
         }
-        acc = (acc % 97) * 100 + UInt64(c0 - 0x41 + 10)
-        acc = (acc * 100 + UInt64(c1 - 0x41 + 10)) * 100
-        let check = 98 - Int(acc % 97)
-        p[2] = 0x30 + UInt8(check / 10)
-        p[3] = 0x30 + UInt8(check % 10)
+        let check = arenaBase.loadUnaligned(fromByteOffset: country + 2 + 2 * Int(truncatingIfNeeded: acc % 97), as: UInt16.self)
+        UnsafeMutableRawPointer(p + 2).storeBytes(of: check, as: UInt16.self)
         out.didAppend(4 + length)
     }
 
@@ -387,7 +384,8 @@ extension CompiledTemplate {
 /// kinds a repeat count in the high 5), ending with `end`. They are what the per-character
 /// rules did: a fresh 64-bit draw first and whenever fewer than 24 unused bits are left
 /// (a digit uses 4, the others 6), eight digits in a row one draw below 10^8 (the bits left
-/// untouched), and `reduce` where the remainder must be taken for the number to stay below 10^19.
+/// untouched), and `reduce` where the remainder must be taken for the number to stay below
+/// 10^19 (before a step that could take it past).
 enum IBANStep {
     static let end: UInt8 = 0, digit: UInt8 = 1, letter: UInt8 = 2, either: UInt8 = 3
     static let eightDigits: UInt8 = 4, draw: UInt8 = 5, reduce: UInt8 = 6
@@ -408,8 +406,12 @@ enum IBANStep {
         var i = 0
         while i < shape.count {
             if i + 8 <= shape.count, shape[i..<(i + 8)].allSatisfy({ $0 == n }) {
-                add(eightDigits)   // (acc % 97)·10^8 + v < 10^10
-                digits = 10
+                if digits + 8 > 19 {
+                    add(reduce)
+                    digits = 2
+                }
+                add(eightDigits)
+                digits += 8
                 i += 8
                 continue
             }
@@ -429,5 +431,15 @@ enum IBANStep {
         }
         steps.append(end)
         return steps
+    }
+
+    /// For each remainder r (0…96) of the BBAN: the two check digits that make the BBAN, then
+    /// `country` (letters as 10…35), then the check digits, 1 mod 97.
+    static func checkDigits(country: [UInt8]) -> [UInt8] {
+        (0..<97).flatMap { r -> [UInt8] in
+            let acc = ((r * 100 + Int(country[0] - 0x41 + 10)) * 100 + Int(country[1] - 0x41 + 10)) * 100
+            let check = 98 - acc % 97
+            return [0x30 + UInt8(check / 10), 0x30 + UInt8(check % 10)]
+        }
     }
 }

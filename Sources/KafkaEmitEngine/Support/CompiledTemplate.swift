@@ -55,7 +55,8 @@ final class CompiledTemplate {
         /// 4 to 12 words of the table at `ints[offset]` (`arg` items), capitalised, with a full stop.
         case sentence
         /// An IBAN: one of `arg` formats, (country offset, step list offset, BBAN length) at
-        /// `ints[offset]`; the steps are `IBANStep`s in the arena.
+        /// `ints[offset]`; in the arena the country is followed by its check-digit table, and
+        /// the steps are `IBANStep`s.
         case iban
         /// The `--let` in slot `arg`.
         case ref
