@@ -35,15 +35,15 @@ package struct RecordView {
 
     // Inlinable, as are the two empties below: the sources live in the engine module, and a
     // call into this one per record cost ~70 instructions (callgrind, 200k lines, -o json).
-    @inlinable package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+    @inlinable @inline(__always) package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                  headers: UnsafeBufferPointer<RecordHeaderView>, partition: Int32 = -1, timestampMillis: Int64 = 0,
                  topic: UnsafeRawBufferPointer? = nil, correlation: UnsafeRawBufferPointer, buildError: UnsafeRawBufferPointer? = nil) {
         (self.index, self.key, self.value, self.headers, self.partition) = (index, key, value, headers, partition)
         (self.timestampMillis, self.topic, self.correlation, self.buildError) = (timestampMillis, topic, correlation, buildError)
     }
 
-    @inlinable package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
-    @inlinable package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+    @inlinable @inline(__always) package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
+    @inlinable @inline(__always) package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
 }
 
 /// What `advance` found.

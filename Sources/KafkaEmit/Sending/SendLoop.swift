@@ -56,6 +56,9 @@ import Glibc
 /// `lastClientError`, `fatalError`, `resourceError`, `incompatibleBroker`, the sink).
 package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
     let producer: any RecordProducer
+    /// `producer` when it is librdkafka's: `send` calls it directly, not through the protocol's
+    /// witness (a call per record; the split put the loop and the command in two modules).
+    let kafka: ProducerHandle?
     /// The producer delivers every record itself, at once (`NowhereProducer`): no broker to
     /// watch for, no transactions.
     let sendsNowhere: Bool
@@ -120,6 +123,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
 
     private init(using producer: any RecordProducer, slots: Int, sink: Sink, stop: StopSignal, options: SendOptions) throws(EmitError) {
         self.producer = producer
+        kafka = producer as? ProducerHandle
         sendsNowhere = producer is NowhereProducer
         self.slots = InFlightSlots(count: slots)
         reports = try producer.makeReportServer(slots: self.slots)
@@ -251,7 +255,7 @@ package final class SendLoop<Sink: ResultSink>: @unchecked Sendable {
             }
             stampLeft &-= 1
             slots.markSent(slot, at: stampNanos)
-            switch producer.produce(slot: slot, record: record, topic: topic) {
+            switch kafka?.produce(slot: slot, record: record, topic: topic) ?? producer.produce(slot: slot, record: record, topic: topic) {
             case .accepted:
                 if held { pacer.resume(after: record.index) }
                 attempted &+= 1

@@ -13,7 +13,7 @@ final class EnvelopeSource: RecordSource {
     private var lineNumber: UInt64 = 0
     private(set) var index: UInt64 = 0
     var inputEpoch: UInt64 { reader.stream.fills }
-    private var line = RecordView.noBytes
+    private var line = UnsafeRawBufferPointer.noBytes
     private let envelope = Envelope()
 
     init(reader: LineReader, templates: RecordTemplates, count: UInt64?, routesTopics: Bool) {
@@ -29,7 +29,7 @@ final class EnvelopeSource: RecordSource {
         guard lineNumber < limit else { return .end }
         let next = try reader.next()
         index = lineNumber
-        line = RecordView.noBytes
+        line = UnsafeRawBufferPointer.noBytes
         switch next {
         case .end: return .end
         case .oversized:

@@ -60,6 +60,6 @@ final class FilesSource: RecordSource {
     }
 
     func malformedCorrelation() -> UnsafeRawBufferPointer {
-        templates.malformedCorrelation(index: index, input: RecordView.noBytes)
+        templates.malformedCorrelation(index: index, input: UnsafeRawBufferPointer.noBytes)
     }
 }

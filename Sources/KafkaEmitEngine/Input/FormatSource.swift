@@ -62,7 +62,7 @@ final class FormatSource: RecordSource {
     var inputTimestampMillis: Int64? { parsed.timestamp }
 
     func record() -> RecordView {
-        var record = templates.build(index: index, input: parsed.value ?? RecordView.noBytes, keyPart: parsed.key,
+        var record = templates.build(index: index, input: parsed.value ?? UnsafeRawBufferPointer.noBytes, keyPart: parsed.key,
                                      inputIsNull: parsed.value == nil, extra: parsed.headers.headers,
                                      timestamp: parsed.timestamp ?? 0)
         if record.partition < 0, let p = parsed.partition { record.partition = p }
@@ -71,7 +71,7 @@ final class FormatSource: RecordSource {
     }
 
     func malformedCorrelation() -> UnsafeRawBufferPointer {
-        templates.malformedCorrelation(index: index, input: RecordView.noBytes)
+        templates.malformedCorrelation(index: index, input: UnsafeRawBufferPointer.noBytes)
     }
 }
 

@@ -22,8 +22,8 @@ final class GeneratedSource: RecordSource {
     }
 
     @inline(__always) func record() -> RecordView {
-        templates.build(index: index, input: RecordView.noBytes, keyPart: nil)
+        templates.build(index: index, input: UnsafeRawBufferPointer.noBytes, keyPart: nil)
     }
 
-    func malformedCorrelation() -> UnsafeRawBufferPointer { RecordView.noBytes }
+    func malformedCorrelation() -> UnsafeRawBufferPointer { UnsafeRawBufferPointer.noBytes }
 }

@@ -10,8 +10,8 @@ final class LineSource: RecordSource {
     @exclusivity(unchecked) private var lineNumber: UInt64 = 0
     @exclusivity(unchecked) private(set) var index: UInt64 = 0
     var inputEpoch: UInt64 { reader.stream.fills }
-    @exclusivity(unchecked) private var line = RecordView.noBytes
-    @exclusivity(unchecked) private var value = RecordView.noBytes
+    @exclusivity(unchecked) private var line = UnsafeRawBufferPointer.noBytes
+    @exclusivity(unchecked) private var value = UnsafeRawBufferPointer.noBytes
     @exclusivity(unchecked) private var keyPart: UnsafeRawBufferPointer?
 
     init(reader: LineReader, templates: RecordTemplates, keyDelimiter: [UInt8]?, count: UInt64?) {
@@ -31,7 +31,7 @@ final class LineSource: RecordSource {
         case .end: return .end
         case .oversized:
             lineNumber += 1
-            line = RecordView.noBytes
+            line = UnsafeRawBufferPointer.noBytes
             return .failed(code: LibrdkafkaInfo.msgSizeTooLargeCode, message: Self.oversizedMessage(line: index, limit: reader.maxRecordBytes))
         case .record(let l):
             lineNumber += 1

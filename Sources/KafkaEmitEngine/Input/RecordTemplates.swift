@@ -94,7 +94,7 @@ final class RecordTemplates {
         letTemplates = plan.lets.map { CompiledTemplate($0.template, topic: topic) }
         letBuffers = letTemplates.map { _ in ByteBuffer(capacity: 64) }
         letViews = .allocate(capacity: max(1, letTemplates.count))
-        letViews.initialize(repeating: RecordView.noBytes, count: max(1, letTemplates.count))
+        letViews.initialize(repeating: UnsafeRawBufferPointer.noBytes, count: max(1, letTemplates.count))
         if !letTemplates.isEmpty { ctx.lets = UnsafePointer(letViews) }
         if let t = plan.timestamp {
             if t.isConstant {
@@ -145,10 +145,10 @@ final class RecordTemplates {
     @inline(__always)
     func build(index: UInt64, input: UnsafeRawBufferPointer, keyPart: UnsafeRawBufferPointer?,
                inputIsNull: Bool = false, extra: UnsafeBufferPointer<RecordHeaderView> = RecordView.noHeaders,
-               file: UnsafeRawBufferPointer = RecordView.noBytes, timestamp: Int64 = 0) -> RecordView {
+               file: UnsafeRawBufferPointer = UnsafeRawBufferPointer.noBytes, timestamp: Int64 = 0) -> RecordView {
         ctx.index = index
         ctx.line = input
-        ctx.keyPart = keyPart ?? RecordView.noBytes
+        ctx.keyPart = keyPart ?? UnsafeRawBufferPointer.noBytes
         ctx.file = file
         ctx.wallMillis = -1
         if !letTemplates.isEmpty { renderLets() }
@@ -193,7 +193,7 @@ final class RecordTemplates {
         }
         if nullEmpty, let v = value, v.count == 0 { value = nil }
 
-        var correlation = RecordView.noBytes
+        var correlation = UnsafeRawBufferPointer.noBytes
         if rendersCorrelation {
             correlationBuffer.removeAll()
             correlationTemplate.render(into: correlationBuffer, &ctx)
@@ -281,7 +281,7 @@ final class RecordTemplates {
     func malformedCorrelation(index: UInt64, input: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         ctx.index = index
         ctx.line = input
-        ctx.keyPart = RecordView.noBytes
+        ctx.keyPart = UnsafeRawBufferPointer.noBytes
         ctx.wallMillis = -1
         if !letTemplates.isEmpty { renderLets() }
         correlationBuffer.removeAll()

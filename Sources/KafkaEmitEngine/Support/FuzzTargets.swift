@@ -105,7 +105,7 @@ package enum FuzzTargets {
             encoders.value = FramedEncoder(schemaID: 1, side: "value", format: .avro, body: AvroEncoder(root, schema: parser))
             let t = RecordTemplates(plan: plan, encoders: encoders, renderSchemaJSON: !direct)
             return (0..<20).map { i in
-                let r = t.build(index: UInt64(i), input: RecordView.noBytes, keyPart: nil)
+                let r = t.build(index: UInt64(i), input: UnsafeRawBufferPointer.noBytes, keyPart: nil)
                 let shown = { (b: UnsafeRawBufferPointer?) in b.map { Array($0).description } ?? "nil" }
                 return shown(r.value) + shown(r.buildError) + shown(r.headers.first?.value)
             }
