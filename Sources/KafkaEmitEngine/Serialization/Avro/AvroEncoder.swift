@@ -19,13 +19,13 @@ struct EncodeError: Error {
 /// after record: the tape, the scratch buffers and the output keep their storage.
 final class AvroEncoder {
     let root: AvroNode
-    private let tape = JSONTape()
-    private let scratch = ByteBuffer(capacity: 64)
+    let tape = JSONTape()
+    let scratch = ByteBuffer(capacity: 64)
     /// The record being encoded, then appended to the caller's buffer: a buffer of its own, a
     /// `let`, because writing through a `var` (the caller's buffer kept in a property) retained
     /// and released it around every write (~20 % of an Avro run's cycles, perf; an
     /// `unowned(unsafe) var` did the same). The copy costs one memcpy a record.
-    private let out = ByteBuffer(capacity: 64)
+    let out = ByteBuffer(capacity: 64)
 
     /// The parser that owns the nodes (see `AvroSchemaParser.deinit`); nil while a default is
     /// encoded during the parse itself.
@@ -84,25 +84,25 @@ final class AvroEncoder {
     // MARK: writing
 
     /// Avro's long: zig-zag, then a varint.
-    @inline(__always) private func writeLong(_ v: Int64) {
+    @inline(__always) func writeLong(_ v: Int64) {
         out.appendVarint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
     }
 
-    @inline(__always) private func writeBytes(_ b: UnsafeRawBufferPointer) {
+    @inline(__always) func writeBytes(_ b: UnsafeRawBufferPointer) {
         writeLong(Int64(b.count))
         out.append(b)
     }
 
     // MARK: reading the tape
 
-    private func got(_ i: Int) -> String { tape.shown(i) }
+    func got(_ i: Int) -> String { tape.shown(i) }
 
-    private func mismatch(_ expected: String, _ i: Int) -> EncodeError {
+    func mismatch(_ expected: String, _ i: Int) -> EncodeError {
         EncodeError("expected \(expected), got \(got(i))")
     }
 
     /// An integer's text as Int64, or nil (a fraction, an exponent, out of range).
-    @inline(__always) private func integer(_ t: JSONToken) -> Int64? {
+    @inline(__always) func integer(_ t: JSONToken) -> Int64? {
         AvroEncoder.integer(tape.text(t))
     }
 
@@ -125,18 +125,18 @@ final class AvroEncoder {
     }
 
     /// 19 or more digits: exactly, through the standard library's parser.
-    @inline(never) private static func bigInteger(_ s: UnsafeRawBufferPointer) -> Int64? {
+    @inline(never) static func bigInteger(_ s: UnsafeRawBufferPointer) -> Int64? {
         Int64(String(decoding: s, as: UTF8.self))
     }
 
     /// `1.0` or `1e3`: an integer written as a float is accepted when it has no fraction.
-    @inline(never) private static func integralFloat(_ s: UnsafeRawBufferPointer) -> Int64? {
+    @inline(never) static func integralFloat(_ s: UnsafeRawBufferPointer) -> Int64? {
         guard let d = JSONNumber.double(s), d.rounded() == d, abs(d) < 9.007199254740992e15 else { return nil }
         return Int64(d)
     }
 
     /// A string token's UTF-8 bytes: the tape's bytes when unescaped, else decoded to scratch.
-    @inline(__always) private func stringBytes(_ t: JSONToken) throws(EncodeError) -> UnsafeRawBufferPointer {
+    @inline(__always) func stringBytes(_ t: JSONToken) throws(EncodeError) -> UnsafeRawBufferPointer {
         if !t.flag { return tape.text(t) }
         scratch.removeAll()
         do { try JSONTape.unescapeChecked(tape.text(t), into: scratch) } catch { throw EncodeError(error.message) }
@@ -145,7 +145,7 @@ final class AvroEncoder {
 
     // MARK: encoding
 
-    private func encode(_ n: AvroNode, _ i: Int) throws(EncodeError) {
+    func encode(_ n: AvroNode, _ i: Int) throws(EncodeError) {
         let t = tape[i]
         switch n.kind {
         case .null:
@@ -258,233 +258,6 @@ final class AvroEncoder {
             try encodeRecord(n, i, t)
         case .union:
             try encodeUnion(n, i, t)
-        }
-    }
-
-    private func encodeRecord(_ n: AvroNode, _ i: Int, _ t: JSONToken) throws(EncodeError) {
-        // Members usually come in the schema's order: look at the next one first.
-        var cursor = i + 1
-        let end = Int(t.next)
-        var found = 0
-        let fields = n.plan
-        for k in 0..<fields.count {
-            let f = fields[k]
-            var v: Int? = nil
-            if cursor < end, tape.keyIs(cursor, f.name) {
-                v = cursor + 1
-                cursor = Int(tape[cursor + 1].next)
-            } else {
-                v = findMember(i, n.fields[k])
-            }
-            if let v {
-                found += 1
-                // The node without a retain: the schema owns it for the encoder's life.
-                var failure: EncodeError? = nil
-                f.node._withUnsafeGuaranteedRef { node in
-                    do throws(EncodeError) { try encode(node, v) } catch { failure = error }
-                }
-                if var e = failure { e.path.append(AvroEncoder.pathKey(n.fields[k].name)); throw e }
-            } else if let d = f.defaultBytes {
-                out.append(d)
-            } else {
-                var e = EncodeError("missing, and record \(n.name) has no default for it")
-                e.path.append(AvroEncoder.pathKey(n.fields[k].name))
-                throw e
-            }
-        }
-        if found < Int(t.count) { throw unknownField(n, i) }
-    }
-
-    private func findMember(_ object: Int, _ f: AvroField) -> Int? {
-        var k = object + 1
-        let end = Int(tape[object].next)
-        while k < end {
-            if tape.keyIs(k, f.nameBytes) || f.aliases.contains(where: { tape.keyIs(k, $0) }) { return k + 1 }
-            k = Int(tape[k + 1].next)
-        }
-        return nil
-    }
-
-    @inline(never) private func unknownField(_ n: AvroNode, _ i: Int) -> EncodeError {
-        var k = i + 1
-        while k < Int(tape[i].next) {
-            let name = tape.string(k)
-            if !n.fields.contains(where: { $0.name == name || $0.aliases.contains(where: { $0.elementsEqual(name.utf8) }) }) {
-                var e = EncodeError("unknown field: record \(n.name) has no field \"\(name)\" (its fields: \(n.fields.map(\.name).joined(separator: ", ")))")
-                e.path.append(AvroEncoder.pathKey(name))
-                return e
-            }
-            k = Int(tape[k + 1].next)
-        }
-        return EncodeError("record \(n.name): a field is given twice")
-    }
-
-    static func pathKey(_ name: String) -> String {
-        let plain = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F }
-        return plain ? "." + name : "[\"" + name + "\"]"
-    }
-
-    // MARK: unions
-
-    private func encodeUnion(_ n: AvroNode, _ i: Int, _ t: JSONToken) throws(EncodeError) {
-        if t.kind == .null {
-            guard n.nullBranch >= 0 else {
-                throw EncodeError("null is not allowed (the union has no null branch: \(unionList(n)))")
-            }
-            writeLong(Int64(n.nullBranch))
-            return
-        }
-        // Avro's JSON encoding: {"branch name": value}.
-        if t.kind == .object, t.count == 1, let k = wrappedBranch(n, i + 1) {
-            writeLong(Int64(k))
-            do { try encode(n.branches[k], i + 2) } catch { var e = error; e.path.append(AvroEncoder.pathKey(tape.string(i + 1))); throw e }
-            return
-        }
-        // Natural JSON: the first branch the value fits (the nodes read without a retain: the
-        // union owns them for the encoder's life).
-        let mark = out.count
-        var firstError: EncodeError? = nil
-        let plan = n.branchPlan
-        for k in 0..<plan.count {
-            var failure: EncodeError? = nil
-            var done = false
-            plan[k]._withUnsafeGuaranteedRef { b in
-                guard AvroEncoder.mayFit(b, t.kind) else { return }
-                writeLong(Int64(k))
-                do throws(EncodeError) {
-                    try encode(b, i)
-                    done = true
-                } catch {
-                    out.truncate(to: mark)
-                    failure = error
-                }
-            }
-            if done { return }
-            if firstError == nil, let failure { firstError = failure }
-        }
-        if let firstError, n.branches.filter({ AvroEncoder.mayFit($0, t.kind) }).count == 1 { throw firstError }
-        throw EncodeError("\(got(i)) fits no branch of the union \(unionList(n))")
-    }
-
-    private func unionList(_ n: AvroNode) -> String {
-        "[" + n.branches.map(\.shownName).joined(separator: ", ") + "]"
-    }
-
-    /// The branch a one-member object's key names (full name, short name, alias, a primitive's
-    /// name or a logical type's), or nil.
-    private func wrappedBranch(_ n: AvroNode, _ key: Int) -> Int? {
-        AvroEncoder.wrappedBranch(n) { tape.keyIs(key, $0) }
-    }
-
-    /// The first branch one of whose names `keyIs` takes.
-    static func wrappedBranch(_ n: AvroNode, _ keyIs: ([UInt8]) -> Bool) -> Int? {
-        for (k, b) in n.branches.enumerated() {
-            if b.unionNames.isEmpty {
-                if keyIs(Array(b.name.utf8)) || (b.logical != .none && keyIs(Array(b.shownName.utf8))) { return k }
-            } else if b.unionNames.contains(where: keyIs) {
-                return k
-            }
-        }
-        return nil
-    }
-
-    static func mayFit(_ b: AvroNode, _ kind: JSONToken.Kind) -> Bool {
-        switch b.kind {
-        case .null: return kind == .null
-        case .boolean: return kind == .bool
-        case .int, .long: return kind == .number || (kind == .string && b.logical != .none)
-        case .float, .double: return kind == .number
-        case .string, .enumeration: return kind == .string
-        case .bytes, .fixed: return kind == .string || (kind == .number && b.logical != .none)
-        case .record, .map: return kind == .object
-        case .array: return kind == .array
-        case .union: return false
-        }
-    }
-
-    // MARK: logical types and special forms
-
-    private func specialDouble(_ s: UnsafeRawBufferPointer) -> Double? {
-        switch String(decoding: s, as: UTF8.self) {
-        case "NaN": return .nan
-        case "Infinity", "+Infinity": return .infinity
-        case "-Infinity": return -.infinity
-        default: return nil
-        }
-    }
-
-    private func latin1(_ t: JSONToken, _ i: Int) throws(EncodeError) {
-        let ok: Bool
-        do { ok = try JSONTape.latin1Bytes(tape.text(t), escaped: t.flag, into: scratch) } catch { throw EncodeError(error.message) }
-        guard ok else { throw EncodeError("bytes are written as a string of code points 0-255 (\\u0000-\\u00ff); \(got(i)) has a larger one") }
-    }
-
-    static func isUUID(_ s: UnsafeRawBufferPointer) -> Bool {
-        guard s.count == 36 else { return false }
-        for (k, c) in s.enumerated() {
-            if k == 8 || k == 13 || k == 18 || k == 23 { if c != 0x2D { return false }; continue }
-            guard (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x66) else { return false }
-        }
-        return true
-    }
-
-    /// A date, time or timestamp given as a string.
-    private func logicalFromString(_ n: AvroNode, _ i: Int) throws(EncodeError) -> Int64 {
-        guard let v = AvroEncoder.logicalInteger(n, try stringBytes(tape[i])) else {
-            let form: String
-            switch n.logical {
-            case .date: form = "a date like \"2026-12-02\" or days since 1970-01-01"
-            case .timeMillis, .timeMicros: form = "a time like \"10:00:00.123\" or a number"
-            default: form = "an RFC 3339 time like \"2026-12-02T10:00:00.123Z\" or a number since the epoch"
-            }
-            throw EncodeError("expected \(n.shownName): \(form), got \(got(i))")
-        }
-        return v
-    }
-
-    /// A date, time or timestamp string's value for an int or long with that logical type, or nil.
-    static func logicalInteger(_ n: AvroNode, _ bytes: UnsafeRawBufferPointer) -> Int64? {
-        let s = String(decoding: bytes, as: UTF8.self)
-        switch n.logical {
-        case .date: return AvroTime.days(s)
-        case .timeMillis: return AvroTime.timeOfDayMicros(s).map { $0 / 1000 }
-        case .timeMicros: return AvroTime.timeOfDayMicros(s)
-        case .timestampMillis, .localTimestampMillis: return AvroTime.epochMicros(s, local: n.logical == .localTimestampMillis).map { AvroTime.floorDiv($0, 1000) }
-        case .timestampMicros, .localTimestampMicros: return AvroTime.epochMicros(s, local: n.logical == .localTimestampMicros)
-        default: return nil
-        }
-    }
-
-    static func looksDecimal(_ s: UnsafeRawBufferPointer) -> Bool {
-        guard s.count > 0 else { return false }
-        var digits = 0
-        for (k, c) in s.enumerated() {
-            if c >= 0x30 && c <= 0x39 { digits += 1; continue }
-            if (c == 0x2D || c == 0x2B) && k == 0 { continue }
-            if c == 0x2E { continue }
-            return false
-        }
-        return digits > 0
-    }
-
-    /// A decimal from a JSON number or a string: the unscaled integer in big-endian two's
-    /// complement, as few bytes as hold it (bytes) or sign-extended to the fixed size.
-    private func writeDecimal(_ n: AvroNode, _ i: Int, scale: Int, fixedSize: Int?) throws(EncodeError) {
-        let text = Array(tape.text(tape[i]))
-        guard let unscaled = AvroDecimal.unscaled(text, scale: scale) else {
-            throw EncodeError("expected a decimal with at most \(scale) digits after the point, got \(got(i))")
-        }
-        if case .decimal(let precision, _) = n.logical, unscaled.digits > precision {
-            throw EncodeError("\(got(i)) has \(unscaled.digits) digits, more than the decimal's precision \(precision)")
-        }
-        let bytes = AvroDecimal.twosComplement(unscaled.magnitude, negative: unscaled.negative)
-        if let size = fixedSize {
-            guard bytes.count <= size else { throw EncodeError("\(got(i)) does not fit \(size) bytes") }
-            let pad: UInt8 = unscaled.negative ? 0xFF : 0x00
-            for _ in 0..<(size - bytes.count) { out.append(pad) }
-            bytes.withUnsafeBytes { out.append($0) }
-        } else {
-            bytes.withUnsafeBytes { writeBytes($0) }
         }
     }
 }
