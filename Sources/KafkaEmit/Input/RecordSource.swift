@@ -3,7 +3,7 @@ package struct RecordHeaderView {
     package var name: UnsafeRawBufferPointer
     package var value: UnsafeRawBufferPointer?
 
-    @inlinable package init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+    package init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
         self.name = name
         self.value = value
     }
@@ -33,17 +33,15 @@ package struct RecordView {
     /// send loop, in another module than the sources, copies it through value witnesses.)
     package var buildError: UnsafeRawBufferPointer? = nil
 
-    // Inlinable, as are the two empties below: the sources live in the engine module, and a
-    // call into this one per record cost ~70 instructions (callgrind, 200k lines, -o json).
-    @inlinable @inline(__always) package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+    package init(index: UInt64, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
                  headers: UnsafeBufferPointer<RecordHeaderView>, partition: Int32 = -1, timestampMillis: Int64 = 0,
                  topic: UnsafeRawBufferPointer? = nil, correlation: UnsafeRawBufferPointer, buildError: UnsafeRawBufferPointer? = nil) {
         (self.index, self.key, self.value, self.headers, self.partition) = (index, key, value, headers, partition)
         (self.timestampMillis, self.topic, self.correlation, self.buildError) = (timestampMillis, topic, correlation, buildError)
     }
 
-    @inlinable @inline(__always) package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
-    @inlinable @inline(__always) package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
+    package static var noHeaders: UnsafeBufferPointer<RecordHeaderView> { UnsafeBufferPointer(start: nil, count: 0) }
+    package static var noBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nil, count: 0) }
 }
 
 /// What `advance` found.
